@@ -1,0 +1,329 @@
+//! Input checks shared by the predictors: a collector that gathers every failed rule (spec §4.4)
+//! and the common criminal-history rules H1–H8 (§4.5) with the derived ages and months (§4.3).
+
+use chrono::NaiveDate;
+
+use crate::PredictorInput;
+use crate::input::Gender;
+use crate::numeric::{plus_three_months, whole_months, whole_years};
+use crate::result::{Reason, ReasonCode};
+
+/// Collects missing inputs and failed rules; every rule is checked, nothing stops at the first.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Problems {
+    missing: Vec<&'static str>,
+    missing_dynamic: Vec<&'static str>,
+    reasons: Vec<Reason>,
+}
+
+impl Problems {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.missing_dynamic.is_empty() && self.reasons.is_empty()
+    }
+
+    /// Records a failed rule (once: two checks reading the same input report it once).
+    pub(crate) fn push(&mut self, reason: Reason) {
+        if !self.reasons.contains(&reason) {
+            self.reasons.push(reason);
+        }
+    }
+
+    pub(crate) fn missing(&mut self, field: &'static str) {
+        if !self.missing.contains(&field) {
+            self.missing.push(field);
+        }
+    }
+
+    pub(crate) fn missing_dynamic(&mut self, field: &'static str) {
+        if !self.missing_dynamic.contains(&field) {
+            self.missing_dynamic.push(field);
+        }
+    }
+
+    /// A required input: records it as missing when absent.
+    pub(crate) fn require<T: Clone>(&mut self, field: &'static str, value: &Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.missing(field);
+        }
+        value.clone()
+    }
+
+    /// A required input of a dynamic variant.
+    pub(crate) fn require_dynamic<T: Clone>(&mut self, field: &'static str, value: &Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.missing_dynamic(field);
+        }
+        value.clone()
+    }
+
+    /// Checks a value against an inclusive range; `None` when absent or invalid.
+    pub(crate) fn in_range(&mut self, field: &'static str, value: Option<i64>, low: i64, high: i64) -> Option<i64> {
+        let v = value?;
+        if (low..=high).contains(&v) {
+            Some(v)
+        } else {
+            self.push(Reason::new(
+                ReasonCode::InvalidValue,
+                &[field],
+                format!("{field} is {v}, outside {low}–{high}"),
+            ));
+            None
+        }
+    }
+
+    /// A required 0–2 rating.
+    pub(crate) fn rating(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
+        let v = self.require(field, &value);
+        self.in_range(field, v, 0, 2)
+    }
+
+    /// A required 0–2 rating of a dynamic variant.
+    pub(crate) fn dynamic_rating(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
+        let v = self.require_dynamic(field, &value);
+        self.in_range(field, v, 0, 2)
+    }
+
+    /// A required Yes/No item given as a boolean or the item score 0/2 (3.3, 4.2).
+    pub(crate) fn yes_no_item(&mut self, field: &'static str, value: Option<i64>, dynamic: bool) -> Option<bool> {
+        let v = if dynamic { self.require_dynamic(field, &value) } else { self.require(field, &value) }?;
+        match v {
+            0 => Some(false),
+            2 => Some(true),
+            other => {
+                self.push(Reason::new(
+                    ReasonCode::InvalidValue,
+                    &[field],
+                    format!("{field} is {other}: a Yes/No item is true/false (or scored 2/0)"),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A required non-negative count.
+    pub(crate) fn count(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
+        let v = self.require(field, &value);
+        self.non_negative(field, v)
+    }
+
+    /// A count that must not be negative when present.
+    pub(crate) fn non_negative(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
+        self.in_range(field, value, 0, i64::MAX)
+    }
+
+    /// The gender every predictor needs: `male` or `female`.
+    pub(crate) fn gender(&mut self, input: &PredictorInput) -> Option<Gender> {
+        let value = self.require("gender", &input.gender)?;
+        let gender = Gender::parse(&value);
+        if gender.is_none() {
+            self.reasons.push(Reason::new(
+                ReasonCode::UnsupportedGender,
+                &["gender"],
+                format!("gender {value:?} is not supported by the models (male or female only)"),
+            ));
+        }
+        gender
+    }
+
+    /// H1: `total_sanctions` in 1–999 (a negative count is also an invalid value).
+    pub(crate) fn total_sanctions(&mut self, input: &PredictorInput) -> Option<i64> {
+        let n = self.require("total_sanctions", &input.total_sanctions)?;
+        if n < 0 {
+            self.in_range("total_sanctions", Some(n), 0, i64::MAX);
+        }
+        if (1..=999).contains(&n) {
+            Some(n)
+        } else {
+            self.reasons.push(Reason::new(
+                ReasonCode::SanctionsOutOfRange,
+                &["total_sanctions"],
+                format!("total_sanctions is {n}; it counts the current sanction, so it must be 1–999"),
+            ));
+            None
+        }
+    }
+
+    /// All reasons: missing inputs first, then missing dynamic inputs, then the failed rules.
+    pub(crate) fn into_reasons(self) -> Vec<Reason> {
+        let mut out = Vec::with_capacity(self.reasons.len() + 2);
+        if !self.missing.is_empty() {
+            out.push(Reason::new(
+                ReasonCode::MissingInput,
+                &self.missing,
+                format!("required input missing: {}", self.missing.join(", ")),
+            ));
+        }
+        if !self.missing_dynamic.is_empty() {
+            out.push(Reason::new(
+                ReasonCode::MissingDynamicInput,
+                &self.missing_dynamic,
+                format!("input for the dynamic variant missing: {}", self.missing_dynamic.join(", ")),
+            ));
+        }
+        out.extend(self.reasons);
+        out
+    }
+}
+
+/// Which optional parts of the history a predictor uses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HistoryNeeds {
+    /// `violent_sanctions` (H2).
+    pub violent: bool,
+    /// `assessment_date`, offence-free months and H8.
+    pub assessment: bool,
+}
+
+/// The validated criminal history and the values derived from it (§4.3).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct History {
+    pub gender: Gender,
+    pub age_fu: i64,
+    /// Years between the first sanction and the current conviction.
+    pub gap: i64,
+    pub n: i64,
+    /// `violent_sanctions` (0 when the predictor does not use it).
+    pub nv: i64,
+    /// Offence-free months (0 when the predictor does not use it).
+    pub ofm: i64,
+}
+
+/// The start of follow-up: 1.38, else 1.29 (§2.3, D10).
+pub(crate) fn follow_up(input: &PredictorInput) -> Option<NaiveDate> {
+    input.follow_up_start_date.or(input.conviction_date)
+}
+
+/// Offence-free months (§2.3).
+pub(crate) fn offence_free_months(follow_up: NaiveDate, assessment: NaiveDate) -> i64 {
+    if follow_up >= assessment { 0 } else { whole_months(follow_up, assessment).min(36) }
+}
+
+/// Applies H1–H8 for OGRS3, SNSV, ARP, VRP and SVRP. Returns the history when every input it
+/// needs is present; the caller must still check `problems.is_empty()` before scoring.
+pub(crate) fn history(input: &PredictorInput, needs: HistoryNeeds, p: &mut Problems) -> Option<History> {
+    let gender = p.gender(input);
+    let dob = p.require("date_of_birth", &input.date_of_birth);
+    let conv = p.require("conviction_date", &input.conviction_date);
+    let first = p.count("age_at_first_sanction", input.age_at_first_sanction);
+    let n = p.total_sanctions(input);
+    let nv = if needs.violent { p.count("violent_sanctions", input.violent_sanctions) } else { Some(0) };
+    let assessment = if needs.assessment { p.require("assessment_date", &input.assessment_date) } else { None };
+    let given_fu = input.follow_up_start_date;
+
+    if let (Some(total), Some(violent)) = (input.total_sanctions, input.violent_sanctions)
+        && needs.violent
+        && violent > total
+        && violent >= 0
+    {
+        p.push(Reason::new(
+            ReasonCode::ViolentSanctionsOutOfRange,
+            &["violent_sanctions", "total_sanctions"],
+            format!("violent_sanctions ({violent}) is greater than total_sanctions ({total})"),
+        ));
+    }
+
+    let mut ages = Ages::default();
+    if let Some(dob) = dob {
+        ages = dates_after_birth(p, dob, &[("conviction_date", conv), ("follow_up_start_date", given_fu)]);
+    }
+    let age_conv = ages.get("conviction_date");
+    let age_fu = dob.zip(follow_up(input)).filter(|(d, f)| f > d).map(|(d, f)| whole_years(d, f));
+
+    let mut too_old: Vec<&str> = Vec::new();
+    if age_conv.is_some_and(|a| a >= 110) {
+        too_old.push("conviction_date");
+    }
+    if age_fu.is_some_and(|a| a >= 110) && given_fu.is_some() {
+        too_old.push("follow_up_start_date");
+    }
+    if first.is_some_and(|a| a >= 110) {
+        too_old.push("age_at_first_sanction");
+    }
+    if !too_old.is_empty() {
+        too_old.insert(0, "date_of_birth");
+        p.push(Reason::new(ReasonCode::AgeOutOfRange, &too_old, "an age at conviction, at the start of follow-up or at first sanction is 110 or more"));
+    }
+    if let Some(age) = age_conv.filter(|a| *a < 10) {
+        p.push(Reason::new(
+            ReasonCode::AgeAtConvictionUnder10,
+            &["date_of_birth", "conviction_date"],
+            format!("age at conviction is {age}, below the age of criminal responsibility (10)"),
+        ));
+    }
+    if let (Some(first), Some(age)) = (first, age_conv)
+        && first > age
+    {
+        p.push(Reason::new(
+            ReasonCode::FirstSanctionAfterConviction,
+            &["age_at_first_sanction", "date_of_birth", "conviction_date"],
+            format!("age at first sanction ({first}) is after the age at current conviction ({age})"),
+        ));
+    }
+    if let (Some(fu), Some(conv)) = (given_fu, conv)
+        && fu < conv
+    {
+        p.push(Reason::new(
+            ReasonCode::FollowUpBeforeConviction,
+            &["follow_up_start_date", "conviction_date"],
+            format!("the start of follow-up ({fu}) is before the conviction ({conv})"),
+        ));
+    }
+    if let (Some(conv), Some(assessed)) = (conv, assessment)
+        && plus_three_months(assessed).is_some_and(|limit| conv > limit)
+    {
+        p.push(Reason::new(
+            ReasonCode::ConvictionAfterAssessment,
+            &["conviction_date", "assessment_date"],
+            format!("the conviction ({conv}) is more than three months after the assessment ({assessed})"),
+        ));
+    }
+
+    let ofm = match (assessment, follow_up(input)) {
+        (Some(a), Some(f)) => offence_free_months(f, a),
+        _ => 0,
+    };
+    Some(History {
+        gender: gender?,
+        age_fu: age_fu?,
+        gap: age_conv? - first?,
+        n: n?,
+        nv: nv?,
+        ofm,
+    })
+}
+
+/// Ages at the dates that passed H3, by field name.
+#[derive(Debug, Default)]
+pub(crate) struct Ages(Vec<(&'static str, i64)>);
+
+impl Ages {
+    pub(crate) fn get(&self, field: &str) -> Option<i64> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, a)| *a)
+    }
+}
+
+/// H3: each given date must be after the date of birth. Reports the failures in one reason and
+/// returns the whole-year ages at the dates that passed.
+pub(crate) fn dates_after_birth(
+    p: &mut Problems,
+    dob: NaiveDate,
+    dates: &[(&'static str, Option<NaiveDate>)],
+) -> Ages {
+    let mut ages = Ages::default();
+    let mut bad = vec!["date_of_birth"];
+    for (field, date) in dates {
+        match date {
+            Some(d) if *d > dob => ages.0.push((field, whole_years(dob, *d))),
+            Some(_) => bad.push(field),
+            None => {}
+        }
+    }
+    if bad.len() > 1 {
+        p.push(Reason::new(
+            ReasonCode::DateNotAfterBirth,
+            &bad,
+            format!("{} must be after the date of birth", bad[1..].join(" and ")),
+        ));
+    }
+    ages
+}

@@ -1,0 +1,175 @@
+#![doc = include_str!("../README.md")]
+
+mod actuarial;
+mod catalogue;
+mod check;
+mod combined;
+mod input;
+mod model;
+mod needs;
+mod numeric;
+mod offence;
+mod ogp;
+mod ogrs3;
+mod ovp;
+mod result;
+mod sexual;
+mod snsv;
+
+use serde::Serialize;
+
+pub use catalogue::{CatalogueError, catalogue_entry_from_columns};
+pub use input::PredictorInput;
+pub use needs::{NeedResult, Needs, Severity};
+pub use offence::{CatalogueEntry, OffenceCatalogue, OffenceCategory, Ogrs3Category, Ogrs3Mapping};
+pub use result::{
+    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status, Variant,
+};
+
+/// The version of `predictors.md` this crate implements; written into every report.
+pub const SPEC_VERSION: &str = "1.0";
+
+/// Every predictor and need section for one input, in the order of the output contract (spec §13).
+///
+/// Serialising it with serde gives exactly the JSON object `oasys score` writes per line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[allow(missing_docs)] // one field per predictor, named by its output key (spec §1)
+pub struct ScoreReport {
+    /// The input's `id`, echoed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// [`SPEC_VERSION`].
+    pub spec_version: &'static str,
+    pub ogrs3: PredictorResult,
+    pub ogp: PredictorResult,
+    pub ovp: PredictorResult,
+    pub osp_dc: PredictorResult,
+    pub osp_iic: PredictorResult,
+    pub snsv_static: PredictorResult,
+    pub snsv_dynamic: PredictorResult,
+    pub rsr: PredictorResult,
+    pub arp_static: PredictorResult,
+    pub arp_dynamic: PredictorResult,
+    pub vrp_static: PredictorResult,
+    pub vrp_dynamic: PredictorResult,
+    pub svrp_static: PredictorResult,
+    pub svrp_dynamic: PredictorResult,
+    pub dc_srp: PredictorResult,
+    pub iic_srp: PredictorResult,
+    pub csrp: PredictorResult,
+    pub needs: Needs,
+}
+
+impl ScoreReport {
+    /// Every predictor result with its output key, in contract order.
+    pub fn predictors(&self) -> [(&'static str, &PredictorResult); 17] {
+        [
+            ("ogrs3", &self.ogrs3),
+            ("ogp", &self.ogp),
+            ("ovp", &self.ovp),
+            ("osp_dc", &self.osp_dc),
+            ("osp_iic", &self.osp_iic),
+            ("snsv_static", &self.snsv_static),
+            ("snsv_dynamic", &self.snsv_dynamic),
+            ("rsr", &self.rsr),
+            ("arp_static", &self.arp_static),
+            ("arp_dynamic", &self.arp_dynamic),
+            ("vrp_static", &self.vrp_static),
+            ("vrp_dynamic", &self.vrp_dynamic),
+            ("svrp_static", &self.svrp_static),
+            ("svrp_dynamic", &self.svrp_dynamic),
+            ("dc_srp", &self.dc_srp),
+            ("iic_srp", &self.iic_srp),
+            ("csrp", &self.csrp),
+        ]
+    }
+}
+
+/// Scores one input with every predictor and need section.
+///
+/// Each predictor is independent: a missing or invalid input makes only the predictors that use
+/// it `not_calculable`, each listing every rule that failed. Offence codes are resolved through
+/// `catalogue` when one is given; inputs that name their categories directly need none. Never
+/// panics, reads no clock and does no I/O.
+///
+/// ```
+/// use oasys_scoring::{score, Band, Percentage, PredictorInput, Status};
+///
+/// let input: PredictorInput = serde_json::from_str(r#"{
+///     "gender": "male", "date_of_birth": "1991-07-17", "conviction_date": "2021-08-05",
+///     "follow_up_start_date": "2021-12-12", "total_sanctions": 2, "age_at_first_sanction": 21,
+///     "ogrs3_offence_category": "fraud_and_forgery"
+/// }"#)?;
+/// let report = score(&input, None);
+/// assert_eq!(report.ogrs3.status, Status::Calculated);
+/// assert_eq!(report.ogrs3.percentage_2y, Some(Percentage::Whole(20)));
+/// assert_eq!(report.ogrs3.band, Some(Band::Low));
+/// // Without need answers OGP cannot be calculated, and says why.
+/// assert_eq!(report.ogp.status, Status::NotCalculable);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>) -> ScoreReport {
+    use sexual::Generation::{V1, V411};
+
+    let ogrs3 = ogrs3::score(input, catalogue);
+    let ogp = ogp::score(input, &ogrs3);
+    let ovp = ovp::score(input);
+    let osp_dc = sexual::direct_contact(input, V1);
+    let osp_iic = sexual::images_and_indirect(input, V1);
+    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, catalogue);
+    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, catalogue);
+    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, catalogue);
+    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, catalogue);
+    let dc_srp = sexual::direct_contact(input, V411);
+    let iic_srp = sexual::images_and_indirect(input, V411);
+    let rsr = combined::score(
+        input,
+        &combined::Components {
+            model: "rsr/v1",
+            violence_key: "snsv",
+            violence_static: &snsv_static,
+            violence_dynamic: &snsv_dynamic,
+            direct_key: "osp_dc",
+            direct: &osp_dc,
+            indirect_key: "osp_iic",
+            indirect: &osp_iic,
+            bands: [300, 690, i64::MAX],
+        },
+    );
+    let csrp = combined::score(
+        input,
+        &combined::Components {
+            model: "csrp/v4.11",
+            violence_key: "svrp",
+            violence_static: &svrp_static,
+            violence_dynamic: &svrp_dynamic,
+            direct_key: "dc_srp",
+            direct: &dc_srp,
+            indirect_key: "iic_srp",
+            indirect: &iic_srp,
+            bands: [100, 300, 690],
+        },
+    );
+    ScoreReport {
+        id: input.id.clone(),
+        spec_version: SPEC_VERSION,
+        ogrs3,
+        ogp,
+        ovp,
+        osp_dc,
+        osp_iic,
+        snsv_static,
+        snsv_dynamic,
+        rsr,
+        arp_static,
+        arp_dynamic,
+        vrp_static,
+        vrp_dynamic,
+        svrp_static,
+        svrp_dynamic,
+        dc_srp,
+        iic_srp,
+        csrp,
+        needs: needs::score(input),
+    }
+}

@@ -1,0 +1,351 @@
+//! The logistic criminal-history model that SNSV (§9), ARP, VRP and SVRP (§10) share: one
+//! coefficient layout, one linear predictor built factor by factor so the explanation always
+//! adds up, and the dynamic need items each model adds.
+
+use crate::PredictorInput;
+use crate::check::{History, Problems};
+use crate::input::{Gender, RelationshipStatus};
+use crate::offence::OffenceCategory;
+use crate::result::{Factor, FactorValue, Reason, ReasonCode};
+
+/// How a model uses a criminal career with three or more sanctions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Copas {
+    /// ARP: `r·g + r²·g2` with `r = ln(n / (gap + 26))`; coefficients (male, female, male², female²).
+    General { male: f64, female: f64, male_squared: f64, female_squared: f64 },
+    /// SNSV, VRP, SVRP: `ln(n / (gap + 12)) × v`, plus the violent-history terms.
+    Violent { male: f64, female: f64, violence: ViolentHistory },
+}
+
+/// The violent-history terms of SNSV, VRP and SVRP.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ViolentHistory {
+    pub never_male: f64,
+    pub never_female: f64,
+    pub once: f64,
+    pub count: f64,
+    pub rate: f64,
+}
+
+/// The static part of a history model (one column of tables 9.2 / 10.3).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HistoryModel {
+    pub intercept: f64,
+    pub age_male: [f64; 4],
+    pub age_female: [f64; 4],
+    pub female: f64,
+    pub first_sanction: f64,
+    pub second_sanction: f64,
+    pub gap_male: f64,
+    pub gap_female: f64,
+    pub sanction_count: f64,
+    pub ofm: [f64; 4],
+    pub copas: Copas,
+}
+
+/// `x·(c1 + c2·x + c3·x² + c4·x³)`.
+fn polynomial(x: f64, c: [f64; 4]) -> f64 {
+    x * (c[0] + c[1] * x + c[2] * x * x + c[3] * x * x * x)
+}
+
+impl HistoryModel {
+    /// The explanation of the static part; its contributions sum to the static linear predictor.
+    pub(crate) fn factors(&self, h: &History, category: OffenceCategory, offence_term: f64) -> Vec<Factor> {
+        let female = h.gender == Gender::Female;
+        let pick = |male: f64, fem: f64| if female { fem } else { male };
+        let n = h.n;
+        let gap = h.gap as f64;
+        let mut out = Vec::with_capacity(32);
+        out.push(Factor::new("intercept", FactorValue::None, self.intercept));
+        let ages = if female { self.age_female } else { self.age_male };
+        out.push(Factor::new("age_polynomial", FactorValue::Integer(h.age_fu), polynomial(h.age_fu as f64, ages)));
+        out.push(Factor::new("female", FactorValue::Flag(female), if female { self.female } else { 0.0 }));
+        out.push(Factor::new("offence_category", FactorValue::Text(category.key()), offence_term));
+        out.push(Factor::new("first_sanction", FactorValue::Integer(n), if n == 1 { self.first_sanction } else { 0.0 }));
+        out.push(Factor::new("second_sanction", FactorValue::Integer(n), if n == 2 { self.second_sanction } else { 0.0 }));
+        let gap_term = if n == 2 { gap * pick(self.gap_male, self.gap_female) } else { 0.0 };
+        out.push(Factor::new("second_sanction_gap", FactorValue::Integer(h.gap), gap_term));
+        out.push(Factor::new("sanction_count", FactorValue::Integer(n), n as f64 * self.sanction_count));
+        out.push(Factor::new("offence_free_months", FactorValue::Integer(h.ofm), polynomial(h.ofm as f64, self.ofm)));
+        match self.copas {
+            Copas::General { male, female: fem, male_squared, female_squared } => {
+                let r = (n as f64 / (gap + 26.0)).ln();
+                let (linear, squared) =
+                    if n >= 3 { (r * pick(male, fem), r * r * pick(male_squared, female_squared)) } else { (0.0, 0.0) };
+                out.push(Factor::new("copas_general", FactorValue::Number(r), linear));
+                out.push(Factor::new("copas_general_squared", FactorValue::Number(r * r), squared));
+            }
+            Copas::Violent { male, female: fem, violence: v } => {
+                let rate = (n as f64 / (gap + 12.0)).ln();
+                let copas = if n >= 3 { rate * pick(male, fem) } else { 0.0 };
+                out.push(Factor::new("copas_violent_general", FactorValue::Number(rate), copas));
+                let nv = h.nv;
+                let never = if nv == 0 { pick(v.never_male, v.never_female) } else { 0.0 };
+                out.push(Factor::new("never_violent", FactorValue::Integer(nv), never));
+                out.push(Factor::new("once_violent", FactorValue::Integer(nv), if nv == 1 { v.once } else { 0.0 }));
+                // Both violent terms are 0 when nv = 0 (decision D6).
+                let (count, violent_rate) = if nv >= 1 {
+                    (nv as f64 * v.count, (nv as f64 / (gap + 30.0)).ln() * v.rate)
+                } else {
+                    (0.0, 0.0)
+                };
+                out.push(Factor::new("violent_count", FactorValue::Integer(nv), count));
+                out.push(Factor::new("violence_rate", FactorValue::Integer(nv), violent_rate));
+            }
+        }
+        out
+    }
+}
+
+/// Reads an optional rating from the input.
+pub(crate) type RatingField = fn(&PredictorInput) -> Option<i64>;
+/// Reads an optional Yes/No answer from the input.
+pub(crate) type FlagField = fn(&PredictorInput) -> Option<bool>;
+
+/// How one dynamic item is read from the input and coded (tables 9.4 and 10.4).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ItemKind {
+    /// A required 0–2 rating, coded as is.
+    Rating(&'static str, RatingField),
+    /// A required Yes/No answer, Yes = 1.
+    Flag(&'static str, FlagField),
+    /// 4.2, Yes = 2 (decision D2).
+    Unemployed,
+    /// 6.7 with 6.7.2.1: 1 when abuse was perpetrated against a partner (decision D3).
+    DomesticAbusePerpetrator,
+    /// 6.8 = living together.
+    LivingTogether,
+    /// 6.4 when living together, else 0.
+    LivingTogetherTimesPartner,
+    /// 8.8, optional (missing counts 0, decision D15).
+    DrugMotivation,
+    /// An optional drug flag (missing counts false).
+    Drug(&'static str, FlagField),
+    /// Any of the five drugs grouped as "other".
+    AnyOtherDrug,
+}
+
+/// One dynamic item of a model.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    pub factor: &'static str,
+    pub kind: ItemKind,
+    pub coefficient: f64,
+}
+
+const OTHER_DRUGS: [(&str, FlagField); 5] = [
+    ("drug_other", |i| i.drug_other),
+    ("drug_ketamine", |i| i.drug_ketamine),
+    ("drug_spice", |i| i.drug_spice),
+    ("drug_hallucinogens", |i| i.drug_hallucinogens),
+    ("drug_solvents", |i| i.drug_solvents),
+];
+
+fn relationship(input: &PredictorInput, p: &mut Problems) -> Option<RelationshipStatus> {
+    let value = p.require_dynamic("relationship_status", &input.relationship_status)?;
+    let parsed = RelationshipStatus::parse(&value);
+    if parsed.is_none() {
+        p.push(Reason::new(
+            ReasonCode::InvalidValue,
+            &["relationship_status"],
+            format!("{value:?} is not living_together, not_living_together or not_in_relationship"),
+        ));
+    }
+    parsed
+}
+
+/// Reads and codes every dynamic item; returns the explanation factors when all are valid.
+pub(crate) fn dynamic_factors(items: &[Item], input: &PredictorInput, p: &mut Problems) -> Option<Vec<Factor>> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut complete = true;
+    let mut uses_drugs = false;
+    for item in items {
+        let coded: Option<(FactorValue, f64)> = match item.kind {
+            ItemKind::Rating(field, get) => {
+                p.dynamic_rating(field, get(input)).map(|v| (FactorValue::Integer(v), v as f64))
+            }
+            ItemKind::Flag(field, get) => {
+                p.require_dynamic(field, &get(input)).map(|v| (FactorValue::Flag(v), f64::from(u8::from(v))))
+            }
+            ItemKind::Unemployed => p
+                .yes_no_item("unemployed", input.unemployed, true)
+                .map(|v| (FactorValue::Flag(v), if v { 2.0 } else { 0.0 })),
+            ItemKind::DomesticAbusePerpetrator => {
+                match p.require_dynamic("evidence_of_domestic_abuse", &input.evidence_of_domestic_abuse) {
+                    Some(true) => p
+                        .require_dynamic("domestic_abuse_partner_perpetrator", &input.domestic_abuse_partner_perpetrator)
+                        .map(|perp| (FactorValue::Flag(perp), f64::from(u8::from(perp)))),
+                    Some(false) => Some((FactorValue::Flag(false), 0.0)),
+                    None => None,
+                }
+            }
+            ItemKind::LivingTogether => relationship(input, p).map(|s| {
+                let together = s == RelationshipStatus::LivingTogether;
+                (FactorValue::Flag(together), f64::from(u8::from(together)))
+            }),
+            ItemKind::LivingTogetherTimesPartner => {
+                let status = relationship(input, p);
+                let rating = p.dynamic_rating("partner_relationship", input.partner_relationship);
+                status.zip(rating).map(|(s, r)| {
+                    let v = if s == RelationshipStatus::LivingTogether { r } else { 0 };
+                    (FactorValue::Integer(v), v as f64)
+                })
+            }
+            ItemKind::DrugMotivation => {
+                p.in_range("drug_misuse_motivation", input.drug_misuse_motivation, 0, 2).or_else(|| {
+                    // Invalid values are already reported; a missing answer counts 0.
+                    input.drug_misuse_motivation.is_none().then_some(0)
+                })
+                .map(|v| (FactorValue::Integer(v), v as f64))
+            }
+            ItemKind::Drug(_, get) => {
+                let used = get(input).unwrap_or(false);
+                uses_drugs |= used;
+                Some((FactorValue::Flag(used), f64::from(u8::from(used))))
+            }
+            ItemKind::AnyOtherDrug => {
+                let used = OTHER_DRUGS.iter().any(|(_, get)| get(input).unwrap_or(false));
+                uses_drugs |= used;
+                Some((FactorValue::Flag(used), f64::from(u8::from(used))))
+            }
+        };
+        match coded {
+            Some((value, coding)) => out.push(Factor::new(item.factor, value, coding * item.coefficient)),
+            None => complete = false,
+        }
+    }
+    if uses_drugs && input.drug_misuse_motivation.is_none() {
+        let mut fields = vec!["drug_misuse_motivation"];
+        for item in items {
+            match item.kind {
+                ItemKind::Drug(field, get) if get(input) == Some(true) => fields.push(field),
+                ItemKind::AnyOtherDrug => {
+                    fields.extend(OTHER_DRUGS.iter().filter(|(_, get)| get(input) == Some(true)).map(|(f, _)| *f));
+                }
+                _ => {}
+            }
+        }
+        p.push(Reason::new(
+            ReasonCode::DrugMotivationInconsistent,
+            &fields,
+            "current drug use is recorded but drug_misuse_motivation (8.8) is missing",
+        ));
+        complete = false;
+    }
+    complete.then_some(out)
+}
+
+/// One predictor built on the history model: its static and dynamic variants.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Predictor {
+    pub static_version: &'static str,
+    pub dynamic_version: &'static str,
+    pub static_model: HistoryModel,
+    pub dynamic_model: HistoryModel,
+    /// SNSV only: the one-year intercepts (static, dynamic), decision D17.
+    pub intercepts_1y: Option<(f64, f64)>,
+    /// Offence term for (category, dynamic?).
+    pub offence_term: fn(OffenceCategory, bool) -> f64,
+    pub column: crate::offence::CategoryColumn,
+    pub uses_violent_sanctions: bool,
+    pub items: &'static [Item],
+    /// Lower bounds (hundredths of a percent) of medium, high, very high; `None`: no band.
+    pub bands: Option<[i64; 3]>,
+}
+
+impl Predictor {
+    /// Scores both variants; a failure of the static inputs makes both not calculable.
+    pub(crate) fn score(
+        &self,
+        input: &PredictorInput,
+        catalogue: Option<&crate::OffenceCatalogue>,
+    ) -> (crate::PredictorResult, crate::PredictorResult) {
+        use crate::check::{HistoryNeeds, history};
+        use crate::offence::{Resolved, resolve_category};
+
+        let mut p = Problems::default();
+        let needs = HistoryNeeds { violent: self.uses_violent_sanctions, assessment: true };
+        let h = history(input, needs, &mut p);
+        let category = match resolve_category(input, catalogue, self.column) {
+            Resolved::Category(c) => Some(c),
+            Resolved::Missing => {
+                p.missing("offence_code");
+                None
+            }
+            Resolved::Problem(reason) => {
+                p.push(reason);
+                None
+            }
+        };
+        let mut pd = p.clone();
+        let dynamic_items = dynamic_factors(self.items, input, &mut pd);
+
+        let static_result = match (h, category, p.is_empty()) {
+            (Some(h), Some(c), true) => {
+                let factors = self.static_model.factors(&h, c, (self.offence_term)(c, false));
+                self.result(self.static_version, factors, self.intercepts_1y.map(|i| (self.static_model.intercept, i.0)))
+            }
+            _ => crate::PredictorResult::not_calculable(self.static_version, p.into_reasons()),
+        };
+        let dynamic_result = match (h, category, dynamic_items, pd.is_empty()) {
+            (Some(h), Some(c), Some(items), true) => {
+                let mut factors = self.dynamic_model.factors(&h, c, (self.offence_term)(c, true));
+                factors.extend(items);
+                self.result(self.dynamic_version, factors, self.intercepts_1y.map(|i| (self.dynamic_model.intercept, i.1)))
+            }
+            _ => crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons()),
+        };
+        (static_result, dynamic_result)
+    }
+
+    fn result(
+        &self,
+        version: &'static str,
+        explanation: Vec<Factor>,
+        intercepts: Option<(f64, f64)>,
+    ) -> crate::PredictorResult {
+        use crate::numeric::{logistic, percent_hundredths};
+        use crate::result::{Band, Percentage, PredictorResult, Status};
+
+        let z2: f64 = explanation.iter().map(|f| f.contribution).sum();
+        let p2 = logistic(z2);
+        let pct2 = percent_hundredths(p2);
+        let z1 = intercepts.map(|(two_year, one_year)| z2 - two_year + one_year);
+        let p1 = z1.map(logistic);
+        PredictorResult {
+            probability_1y: p1,
+            probability_2y: Some(p2),
+            percentage_1y: p1.map(|p| Percentage::Hundredths(percent_hundredths(p))),
+            percentage_2y: Some(Percentage::Hundredths(pct2)),
+            band: self.bands.map(|bounds| Band::from_bounds(pct2, bounds)),
+            linear_predictor_1y: z1,
+            linear_predictor_2y: Some(z2),
+            explanation,
+            ..PredictorResult::empty(Status::Calculated, version)
+        }
+    }
+}
+
+/// A 0–2 rating item read from the input field of the same name.
+macro_rules! rating {
+    ($field:ident, $coefficient:expr) => {
+        Item { factor: stringify!($field), kind: ItemKind::Rating(stringify!($field), |i| i.$field), coefficient: $coefficient }
+    };
+}
+pub(crate) use rating;
+
+/// A Yes/No item (Yes = 1) read from the input field of the same name.
+macro_rules! flag {
+    ($field:ident, $coefficient:expr) => {
+        Item { factor: stringify!($field), kind: ItemKind::Flag(stringify!($field), |i| i.$field), coefficient: $coefficient }
+    };
+}
+pub(crate) use flag;
+
+/// An optional drug flag read from the input field of the same name.
+macro_rules! drug {
+    ($field:ident, $coefficient:expr) => {
+        Item { factor: stringify!($field), kind: ItemKind::Drug(stringify!($field), |i| i.$field), coefficient: $coefficient }
+    };
+}
+pub(crate) use drug;

@@ -1,0 +1,312 @@
+//! Criminogenic need sections 3–12 (spec §12): item scores, section totals against the
+//! identified-need and severe thresholds, and the linked-to-harm / linked-to-reoffending flags.
+
+use serde::Serialize;
+
+use crate::PredictorInput;
+use crate::result::{Reason, ReasonCode};
+
+/// How serious an identified need is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Below the threshold.
+    NoNeed,
+    /// From the threshold.
+    Standard,
+    /// From the severe (tiering) threshold.
+    Severe,
+}
+
+/// One need section's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeedResult {
+    /// OASys section number (3–12).
+    pub section: u8,
+    /// Whether the section has a score at all (5 and 10 do not).
+    pub scored: bool,
+    /// Sum of the scored items; null when none is answered or an answer is invalid.
+    pub score: Option<i64>,
+    /// Maximum possible score.
+    pub max_score: Option<i64>,
+    /// Identified need when `score ≥ threshold`.
+    pub threshold: Option<i64>,
+    /// Severe need when `score ≥ severe_threshold`.
+    pub severe_threshold: Option<i64>,
+    /// `score ≥ threshold`; null when the score is null.
+    pub identified_need: Option<bool>,
+    /// Null when the score is null.
+    pub severity: Option<Severity>,
+    /// N.98 (4.96): issues linked to risk of serious harm, as answered.
+    pub linked_to_harm: Option<bool>,
+    /// N.99 (4.98): issues linked to offending behaviour, as answered.
+    pub linked_to_reoffending: Option<bool>,
+    /// Why the score is null when an answer was invalid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+}
+
+/// How an item is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Vocabulary {
+    /// 0/1/2 (also 8.6 never/previously/currently).
+    Rating,
+    /// Yes/No: `true`/`false` (Yes scores 2), or 2/0.
+    YesNo,
+}
+
+struct Section {
+    number: u8,
+    key: &'static str,
+    /// Summed items and their vocabularies; empty for unscored sections.
+    items: &'static [(&'static str, Vocabulary)],
+    thresholds: Option<(i64, i64)>,
+    harm: &'static str,
+    reoffending: &'static str,
+}
+
+use Vocabulary::{Rating, YesNo};
+
+const SECTIONS: [Section; 10] = [
+    Section {
+        number: 3,
+        key: "accommodation",
+        items: &[("3.3", YesNo), ("3.4", Rating), ("3.5", Rating), ("3.6", Rating)],
+        thresholds: Some((2, 7)),
+        harm: "3.98",
+        reoffending: "3.99",
+    },
+    Section {
+        number: 4,
+        key: "education_training_employability",
+        items: &[("4.2", YesNo), ("4.3", Rating), ("4.4", Rating), ("4.5", Rating)],
+        thresholds: Some((3, 7)),
+        harm: "4.96",
+        reoffending: "4.98",
+    },
+    Section {
+        number: 5,
+        key: "financial_management",
+        items: &[],
+        thresholds: None,
+        harm: "5.98",
+        reoffending: "5.99",
+    },
+    Section {
+        number: 6,
+        key: "relationships",
+        items: &[("6.1", Rating), ("6.3", Rating), ("6.6", Rating)],
+        thresholds: Some((2, 5)),
+        harm: "6.98",
+        reoffending: "6.99",
+    },
+    Section {
+        number: 7,
+        key: "lifestyle_and_associates",
+        items: &[("7.2", Rating), ("7.3", Rating), ("7.5", Rating)],
+        thresholds: Some((2, 5)),
+        harm: "7.98",
+        reoffending: "7.99",
+    },
+    Section {
+        number: 8,
+        key: "drug_misuse",
+        items: &[("8.4", Rating), ("8.5", Rating), ("8.6", Rating), ("8.8", Rating), ("8.9", Rating)],
+        thresholds: Some((2, 8)),
+        harm: "8.98",
+        reoffending: "8.99",
+    },
+    Section {
+        number: 9,
+        key: "alcohol_misuse",
+        items: &[("9.1", Rating), ("9.2", Rating), ("9.3", Rating), ("9.5", Rating)],
+        thresholds: Some((4, 7)),
+        harm: "9.98",
+        reoffending: "9.99",
+    },
+    Section {
+        number: 10,
+        key: "emotional_wellbeing",
+        items: &[],
+        thresholds: None,
+        harm: "10.98",
+        reoffending: "10.99",
+    },
+    Section {
+        number: 11,
+        key: "thinking_and_behaviour",
+        items: &[("11.5", Rating), ("11.6", Rating), ("11.7", Rating), ("11.9", Rating)],
+        thresholds: Some((4, 7)),
+        harm: "11.98",
+        reoffending: "11.99",
+    },
+    Section {
+        number: 12,
+        key: "attitudes",
+        items: &[("12.1", Rating), ("12.4", Rating), ("12.5", Rating), ("12.8", Rating)],
+        thresholds: Some((2, 7)),
+        harm: "12.98",
+        reoffending: "12.99",
+    },
+];
+
+/// The predictor field that carries the same OASys item, used when `need_answers` lacks it.
+fn predictor_field(input: &PredictorInput, code: &str) -> Option<(&'static str, i64)> {
+    let (field, value) = match code {
+        "3.3" => ("no_fixed_abode", input.no_fixed_abode),
+        "3.4" => ("accommodation_suitability", input.accommodation_suitability),
+        "4.2" => ("unemployed", input.unemployed),
+        "7.2" => ("activities_encourage_offending", input.activities_encourage_offending),
+        "8.8" => ("drug_misuse_motivation", input.drug_misuse_motivation),
+        "9.1" => ("alcohol_current_use", input.alcohol_current_use),
+        "9.2" => ("alcohol_binge", input.alcohol_binge),
+        "11.6" => ("problem_solving", input.problem_solving),
+        "11.7" => ("awareness_of_consequences", input.awareness_of_consequences),
+        "11.9" => ("understands_others_views", input.understands_others_views),
+        "12.1" => ("pro_criminal_attitudes", input.pro_criminal_attitudes),
+        _ => return None,
+    };
+    value.map(|v| (field, v))
+}
+
+/// An answer's item score, or `Err` with what was expected.
+fn item_score(value: &serde_json::Value, vocabulary: Vocabulary) -> Result<Option<i64>, &'static str> {
+    use serde_json::Value;
+    match (value, vocabulary) {
+        (Value::Null, _) => Ok(None),
+        (Value::Bool(b), YesNo) => Ok(Some(if *b { 2 } else { 0 })),
+        (Value::Number(n), YesNo) => match n.as_i64() {
+            Some(v @ (0 | 2)) => Ok(Some(v)),
+            _ => Err("true/false (or 2/0)"),
+        },
+        (Value::Number(n), Rating) => match n.as_i64() {
+            Some(v @ 0..=2) => Ok(Some(v)),
+            _ => Err("0, 1 or 2"),
+        },
+        (_, YesNo) => Err("true/false (or 2/0)"),
+        (_, Rating) => Err("0, 1 or 2"),
+    }
+}
+
+fn invalid(code: &str, field: &str, value: impl std::fmt::Display, expected: &str) -> Reason {
+    Reason::new(
+        ReasonCode::InvalidValue,
+        &[field],
+        format!("item {code} is {value}; expected {expected}"),
+    )
+}
+
+fn flag(input: &PredictorInput, code: &str, reasons: &mut Vec<Reason>) -> Option<bool> {
+    match input.need_answers.get(code)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::Bool(b) => Some(*b),
+        other => {
+            reasons.push(invalid(code, &format!("need_answers.{code}"), other, "true or false"));
+            None
+        }
+    }
+}
+
+fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
+    let mut reasons = Vec::new();
+    let linked_to_harm = flag(input, s.harm, &mut reasons);
+    let linked_to_reoffending = flag(input, s.reoffending, &mut reasons);
+    let mut total: Option<i64> = None;
+    for (code, vocabulary) in s.items {
+        let score = match input.need_answers.get(*code).filter(|v| !v.is_null()) {
+            Some(value) => item_score(value, *vocabulary).unwrap_or_else(|expected| {
+                reasons.push(invalid(code, &format!("need_answers.{code}"), value, expected));
+                None
+            }),
+            None => match predictor_field(input, code) {
+                Some((field, value)) => {
+                    let as_json = serde_json::Value::from(value);
+                    item_score(&as_json, *vocabulary).unwrap_or_else(|expected| {
+                        reasons.push(invalid(code, field, value, expected));
+                        None
+                    })
+                }
+                None => None,
+            },
+        };
+        if let Some(score) = score {
+            total = Some(total.unwrap_or(0) + score);
+        }
+    }
+    let score = if reasons.is_empty() { total } else { None };
+    let (threshold, severe) = s.thresholds.unzip();
+    let identified = score.zip(threshold).map(|(v, t)| v >= t);
+    let severity = score.zip(s.thresholds).map(|(v, (t, severe))| {
+        if v >= severe {
+            Severity::Severe
+        } else if v >= t {
+            Severity::Standard
+        } else {
+            Severity::NoNeed
+        }
+    });
+    NeedResult {
+        section: s.number,
+        scored: s.thresholds.is_some(),
+        score,
+        max_score: s.thresholds.map(|_| 2 * s.items.len() as i64),
+        threshold,
+        severe_threshold: severe,
+        identified_need: identified,
+        severity,
+        linked_to_harm,
+        linked_to_reoffending,
+        reasons,
+    }
+}
+
+/// The need sections 3–12 under their output keys (spec §12.2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[allow(missing_docs)] // one field per section, named as in the spec
+pub struct Needs {
+    pub accommodation: NeedResult,
+    pub education_training_employability: NeedResult,
+    pub financial_management: NeedResult,
+    pub relationships: NeedResult,
+    pub lifestyle_and_associates: NeedResult,
+    pub drug_misuse: NeedResult,
+    pub alcohol_misuse: NeedResult,
+    pub emotional_wellbeing: NeedResult,
+    pub thinking_and_behaviour: NeedResult,
+    pub attitudes: NeedResult,
+}
+
+impl Needs {
+    /// Every section with its output key, in section order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &NeedResult)> {
+        SECTIONS.iter().map(|s| s.key).zip([
+            &self.accommodation,
+            &self.education_training_employability,
+            &self.financial_management,
+            &self.relationships,
+            &self.lifestyle_and_associates,
+            &self.drug_misuse,
+            &self.alcohol_misuse,
+            &self.emotional_wellbeing,
+            &self.thinking_and_behaviour,
+            &self.attitudes,
+        ])
+    }
+}
+
+/// Scores every need section.
+pub(crate) fn score(input: &PredictorInput) -> Needs {
+    let [s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] = &SECTIONS;
+    Needs {
+        accommodation: section_result(input, s3),
+        education_training_employability: section_result(input, s4),
+        financial_management: section_result(input, s5),
+        relationships: section_result(input, s6),
+        lifestyle_and_associates: section_result(input, s7),
+        drug_misuse: section_result(input, s8),
+        alcohol_misuse: section_result(input, s9),
+        emotional_wellbeing: section_result(input, s10),
+        thinking_and_behaviour: section_result(input, s11),
+        attitudes: section_result(input, s12),
+    }
+}

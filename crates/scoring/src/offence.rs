@@ -1,0 +1,299 @@
+//! The two offence-category systems (spec §3.1), the offence catalogue that maps Home Office
+//! codes to them, and the resolution rules each predictor follows (§3.2).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::PredictorInput;
+use crate::result::{Reason, ReasonCode};
+
+macro_rules! categories {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $(
+                #[doc = concat!("`", $key, "`")]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every category, in the order of the spec's table.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The canonical snake_case name used in inputs, outputs and the catalogue.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $key),+
+                }
+            }
+
+            /// Parses a canonical name; `None` for anything else.
+            pub fn parse(key: &str) -> Option<Self> {
+                match key {
+                    $($key => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+categories! {
+    /// The 20 OGRS3 offence categories (input `ogrs3_offence_category`).
+    Ogrs3Category {
+        Violence = "violence",
+        Robbery = "robbery",
+        PublicOrder = "public_order",
+        SexualNotAgainstChild = "sexual_not_against_child",
+        SexualAgainstChild = "sexual_against_child",
+        SolicitingOrProstitution = "soliciting_or_prostitution",
+        BurglaryDomestic = "burglary_domestic",
+        BurglaryOther = "burglary_other",
+        TheftNonMotor = "theft_non_motor",
+        HandlingStolenGoods = "handling_stolen_goods",
+        FraudAndForgery = "fraud_and_forgery",
+        AbscondingOrBail = "absconding_or_bail",
+        TakingAndDrivingAway = "taking_and_driving_away",
+        TheftFromVehicles = "theft_from_vehicles",
+        OtherMotoring = "other_motoring",
+        DrinkDriving = "drink_driving",
+        CriminalDamage = "criminal_damage",
+        DrugImportExportOrProduction = "drug_import_export_or_production",
+        DrugPossessionOrSupply = "drug_possession_or_supply",
+        OtherOffences = "other_offences",
+    }
+}
+
+categories! {
+    /// The 24 offence categories used by SNSV, ARP, VRP and SVRP (input `offence_category`).
+    OffenceCategory {
+        ViolenceAgainstThePersonSubAbh = "violence_against_the_person_sub_abh",
+        ViolenceAgainstThePersonAbhPlus = "violence_against_the_person_abh_plus",
+        WeaponsNonFirearm = "weapons_non_firearm",
+        FirearmsMostSerious = "firearms_most_serious",
+        FirearmsOther = "firearms_other",
+        AcquisitiveViolence = "acquisitive_violence",
+        PublicOrderAndHarassment = "public_order_and_harassment",
+        SexualNotAgainstChild = "sexual_not_against_child",
+        SexualAgainstChild = "sexual_against_child",
+        BurglaryDomestic = "burglary_domestic",
+        BurglaryOther = "burglary_other",
+        TheftNonMotor = "theft_non_motor",
+        HandlingStolenGoods = "handling_stolen_goods",
+        VehicleRelatedTheft = "vehicle_related_theft",
+        FraudAndForgery = "fraud_and_forgery",
+        WelfareFraud = "welfare_fraud",
+        AbscondingOrBail = "absconding_or_bail",
+        MotoringOffences = "motoring_offences",
+        DrinkDriving = "drink_driving",
+        Drunkenness = "drunkenness",
+        CriminalDamage = "criminal_damage",
+        DrugImportExportOrProduction = "drug_import_export_or_production",
+        DrugPossessionOrSupply = "drug_possession_or_supply",
+        OtherOffences = "other_offences",
+    }
+}
+
+impl Ogrs3Category {
+    /// The OGRS3 offence parameter (table 3.1).
+    pub fn parameter(self) -> f64 {
+        use Ogrs3Category::*;
+        match self {
+            Violence => 0.0,
+            Robbery => -0.6348,
+            PublicOrder => 0.1819,
+            SexualNotAgainstChild => 0.0328,
+            SexualAgainstChild => -0.6534,
+            SolicitingOrProstitution => 0.7606,
+            BurglaryDomestic => -0.1239,
+            BurglaryOther => 0.2406,
+            TheftNonMotor => 0.6612,
+            HandlingStolenGoods => 0.3519,
+            FraudAndForgery => 0.1599,
+            AbscondingOrBail => 0.7334,
+            TakingAndDrivingAway => 0.3801,
+            TheftFromVehicles => 0.4272,
+            OtherMotoring => 0.2622,
+            DrinkDriving => -0.1214,
+            CriminalDamage => 0.2050,
+            DrugImportExportOrProduction => -0.7956,
+            DrugPossessionOrSupply => 0.0772,
+            OtherOffences => -0.0607,
+        }
+    }
+}
+
+impl OffenceCategory {
+    /// Position in the spec's numbered list (0-based), used to index coefficient tables.
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How the catalogue maps a code for OGRS3 (column `ogrs3_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ogrs3Mapping {
+    /// The code has this OGRS3 category.
+    Mapped(Ogrs3Category),
+    /// A group code whose OGRS3 category depends on the exact offence (`08800`, `11100`, `14100`).
+    NeedExactOffence,
+    /// No OGRS3 category (for example court-martial codes).
+    NotMapped,
+}
+
+/// One offence code's categories in the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogueEntry {
+    /// OGRS3 mapping.
+    pub ogrs3: Ogrs3Mapping,
+    /// Category used by SNSV (the v1 "RSR offence category"); `None` when the v1 map lacks it.
+    pub snsv_category: Option<OffenceCategory>,
+    /// Category used by ARP, VRP and SVRP (the 2025 "actuarial category").
+    pub actuarial_category: Option<OffenceCategory>,
+}
+
+/// Home Office offence codes mapped to predictor categories: reference data the caller loads
+/// (for example from `offence_categories.csv`) and passes in; this crate never reads files.
+///
+/// ```
+/// use oasys_scoring::{CatalogueEntry, OffenceCatalogue, OffenceCategory, Ogrs3Category, Ogrs3Mapping};
+///
+/// let mut catalogue = OffenceCatalogue::default();
+/// catalogue.insert("02700", CatalogueEntry {
+///     ogrs3: Ogrs3Mapping::Mapped(Ogrs3Category::SolicitingOrProstitution),
+///     snsv_category: Some(OffenceCategory::PublicOrderAndHarassment),
+///     actuarial_category: Some(OffenceCategory::PublicOrderAndHarassment),
+/// });
+/// assert_eq!(catalogue.len(), 1);
+/// assert!(catalogue.get("02700").is_some());
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct OffenceCatalogue {
+    entries: HashMap<String, CatalogueEntry>,
+}
+
+impl OffenceCatalogue {
+    /// Adds or replaces the entry for `code`.
+    pub fn insert(&mut self, code: impl Into<String>, entry: CatalogueEntry) {
+        self.entries.insert(code.into(), entry);
+    }
+
+    /// The entry for a five-digit code.
+    pub fn get(&self, code: &str) -> Option<&CatalogueEntry> {
+        self.entries.get(code)
+    }
+
+    /// Number of codes.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no code has been loaded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Which catalogue column a v1/v4.11 predictor reads for its offence category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CategoryColumn {
+    Snsv,
+    Actuarial,
+}
+
+/// The outcome of §3.2 for one predictor.
+pub(crate) enum Resolved<T> {
+    Category(T),
+    /// Neither code nor category given: `offence_code` joins the missing inputs.
+    Missing,
+    Problem(Reason),
+}
+
+fn code_is_valid(code: &str) -> bool {
+    code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn invalid_code(code: &str) -> Reason {
+    Reason::new(
+        ReasonCode::InvalidOffenceCode,
+        &["offence_code"],
+        format!("offence code {code:?} is not exactly five digits"),
+    )
+}
+
+fn not_found(code: &str, what: &str) -> Reason {
+    Reason::new(
+        ReasonCode::OffenceCodeNotFound,
+        &["offence_code"],
+        format!("offence code {code} has no {what} in the offence catalogue"),
+    )
+}
+
+/// §3.2 for OGRS3.
+pub(crate) fn resolve_ogrs3(
+    input: &PredictorInput,
+    catalogue: Option<&OffenceCatalogue>,
+) -> Resolved<Ogrs3Category> {
+    if let Some(code) = input.offence_code.as_deref().filter(|c| !code_is_valid(c)) {
+        return Resolved::Problem(invalid_code(code));
+    }
+    if let Some(key) = input.ogrs3_offence_category.as_deref() {
+        return match Ogrs3Category::parse(key) {
+            Some(category) => Resolved::Category(category),
+            None => Resolved::Problem(Reason::new(
+                ReasonCode::InvalidValue,
+                &["ogrs3_offence_category"],
+                format!("{key:?} is not an OGRS3 offence category"),
+            )),
+        };
+    }
+    let Some(code) = input.offence_code.as_deref() else {
+        return Resolved::Missing;
+    };
+    match catalogue.and_then(|c| c.get(code)).map(|e| e.ogrs3) {
+        Some(Ogrs3Mapping::Mapped(category)) => Resolved::Category(category),
+        Some(Ogrs3Mapping::NeedExactOffence) => Resolved::Problem(Reason::new(
+            ReasonCode::OffenceNeedsExactCode,
+            &["offence_code"],
+            format!("offence code {code} is a group code: give the exact offence or the OGRS3 category"),
+        )),
+        Some(Ogrs3Mapping::NotMapped) | None => Resolved::Problem(not_found(code, "OGRS3 category")),
+    }
+}
+
+/// §3.2 for SNSV (v1 column) and ARP, VRP, SVRP (2025 column).
+pub(crate) fn resolve_category(
+    input: &PredictorInput,
+    catalogue: Option<&OffenceCatalogue>,
+    column: CategoryColumn,
+) -> Resolved<OffenceCategory> {
+    if let Some(code) = input.offence_code.as_deref().filter(|c| !code_is_valid(c)) {
+        return Resolved::Problem(invalid_code(code));
+    }
+    if let Some(key) = input.offence_category.as_deref() {
+        return match OffenceCategory::parse(key) {
+            Some(category) => Resolved::Category(category),
+            None => Resolved::Problem(Reason::new(
+                ReasonCode::InvalidValue,
+                &["offence_category"],
+                format!("{key:?} is not an offence category"),
+            )),
+        };
+    }
+    let Some(code) = input.offence_code.as_deref() else {
+        return Resolved::Missing;
+    };
+    let entry = catalogue.and_then(|c| c.get(code));
+    let category = match column {
+        CategoryColumn::Snsv => entry.and_then(|e| e.snsv_category),
+        CategoryColumn::Actuarial => entry.and_then(|e| e.actuarial_category),
+    };
+    match category {
+        Some(category) => Resolved::Category(category),
+        None => Resolved::Problem(not_found(code, "offence category for this predictor")),
+    }
+}

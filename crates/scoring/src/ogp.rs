@@ -1,0 +1,85 @@
+//! OGP v1 (spec §6): the OASys General reoffending Predictor, a 100-point scale combining the
+//! OGRS3 two-year percentage with need items, turned into one- and two-year probabilities.
+
+use crate::check::Problems;
+use crate::numeric::{logistic, percent_whole};
+use crate::result::{Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status};
+use crate::PredictorInput;
+
+pub(crate) const MODEL: &str = "ogp/v1";
+
+/// 0/1/2 rating → 0/3/5 points (lifestyle, attitudes).
+fn three_five(rating: i64) -> i64 {
+    match rating {
+        1 => 3,
+        2 => 5,
+        _ => 0,
+    }
+}
+
+pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> PredictorResult {
+    let mut p = Problems::default();
+    let ogrs3_pct = match (ogrs3.status, ogrs3.percentage_2y) {
+        (Status::Calculated, Some(pct)) => Some(pct.hundredths() / 100),
+        _ => {
+            p.push(Reason::new(
+                ReasonCode::ComponentNotCalculable,
+                &["ogrs3"],
+                "OGP needs the OGRS3 two-year percentage, and OGRS3 is not calculable",
+            ));
+            None
+        }
+    };
+    let nfa = p.yes_no_item("no_fixed_abode", input.no_fixed_abode, false);
+    let unemployed = p.yes_no_item("unemployed", input.unemployed, false);
+    let lifestyle = p.rating("activities_encourage_offending", input.activities_encourage_offending);
+    let drug_use = p.rating("current_drug_misuse", input.current_drug_misuse);
+    let drug_motivation = p.rating("drug_misuse_motivation", input.drug_misuse_motivation);
+    let solving = p.rating("problem_solving", input.problem_solving);
+    let consequences = p.rating("awareness_of_consequences", input.awareness_of_consequences);
+    let views = p.rating("understands_others_views", input.understands_others_views);
+    let attitudes = p.rating("pro_criminal_attitudes", input.pro_criminal_attitudes);
+
+    let values = (|| {
+        Some((
+            ogrs3_pct?,
+            nfa?,
+            unemployed?,
+            lifestyle?,
+            drug_use? + drug_motivation?,
+            solving? + consequences? + views?,
+            attitudes?,
+        ))
+    })();
+    let (Some((g, nfa, unemployed, lifestyle, d, t, attitudes)), true) = (values, p.is_empty()) else {
+        return PredictorResult::not_calculable(MODEL, p.into_reasons());
+    };
+
+    // round_half_up(0.6·g), round_half_up(3.75·d) and round_half_up(5·t/6), in integers.
+    let factors = [
+        ("ogrs3_two_year", FactorValue::Integer(g), (6 * g + 5) / 10),
+        ("accommodation", FactorValue::Flag(nfa), if nfa { 5 } else { 0 }),
+        ("employment", FactorValue::Flag(unemployed), if unemployed { 5 } else { 0 }),
+        ("lifestyle", FactorValue::Integer(lifestyle), three_five(lifestyle)),
+        ("drug_misuse", FactorValue::Integer(d), (375 * d + 50) / 100),
+        ("thinking_and_behaviour", FactorValue::Integer(t), (10 * t + 6) / 12),
+        ("attitudes", FactorValue::Integer(attitudes), three_five(attitudes)),
+    ];
+    let points: i64 = factors.iter().map(|f| f.2).sum();
+    let z1 = 0.0616 * points as f64 - 3.6832;
+    let z2 = 0.0616 * points as f64 - 3.0795;
+    let (p1, p2) = (logistic(z1), logistic(z2));
+    let pct2 = percent_whole(p2);
+    PredictorResult {
+        probability_1y: Some(p1),
+        probability_2y: Some(p2),
+        percentage_1y: Some(Percentage::Whole(percent_whole(p1))),
+        percentage_2y: Some(Percentage::Whole(pct2)),
+        band: Some(Band::from_bounds(pct2, [34, 67, 85])),
+        points: Some(points),
+        linear_predictor_1y: Some(z1),
+        linear_predictor_2y: Some(z2),
+        explanation: factors.into_iter().map(|(f, v, c)| Factor::new(f, v, c as f64)).collect(),
+        ..PredictorResult::empty(Status::Calculated, MODEL)
+    }
+}

@@ -1,0 +1,263 @@
+//! What a predictor returns (spec §13): status, probabilities, displayed percentage, band,
+//! the explanation factor by factor, and the reasons when it could not be calculated.
+
+use serde::{Serialize, Serializer};
+
+/// Whether a predictor produced a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Probability, percentage, band and explanation are present.
+    Calculated,
+    /// The predictor does not apply to this person (probability and percentage 0, no band).
+    NotApplicable,
+    /// Some input was missing or invalid: see `reasons`.
+    NotCalculable,
+}
+
+/// Why a predictor could not be calculated (spec §4.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)] // the variants are the spec's reason codes, documented there
+pub enum ReasonCode {
+    MissingInput,
+    MissingDynamicInput,
+    InvalidValue,
+    UnsupportedGender,
+    InvalidOffenceCode,
+    OffenceCodeNotFound,
+    OffenceNeedsExactCode,
+    SanctionsOutOfRange,
+    ViolentSanctionsOutOfRange,
+    DateNotAfterBirth,
+    AgeOutOfRange,
+    AgeAtConvictionUnder10,
+    AgeUnder18,
+    FirstSanctionAfterConviction,
+    FollowUpBeforeConviction,
+    ConvictionAfterAssessment,
+    SexualCountsInconsistent,
+    SexualHistoryWithoutSanctions,
+    SexualCountsExceedTotal,
+    DrugMotivationInconsistent,
+    ComponentNotCalculable,
+}
+
+/// One failed rule: its code, every input involved and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The rule that failed.
+    pub code: ReasonCode,
+    /// The canonical names of the inputs involved (or component keys for `component_not_calculable`).
+    pub fields: Vec<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl Reason {
+    pub(crate) fn new(code: ReasonCode, fields: &[&str], message: impl Into<String>) -> Self {
+        Self { code, fields: fields.iter().map(|f| (*f).to_owned()).collect(), message: message.into() }
+    }
+}
+
+/// A risk band, chosen from the displayed value (spec §2.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Very high.
+    VeryHigh,
+}
+
+impl Band {
+    /// The band whose lower bound is the highest one not above `value`; `bounds` are the lower
+    /// bounds of medium, high and very high (use `i64::MAX` for a band a predictor lacks).
+    pub(crate) fn from_bounds(value: i64, [medium, high, very_high]: [i64; 3]) -> Self {
+        if value >= very_high {
+            Band::VeryHigh
+        } else if value >= high {
+            Band::High
+        } else if value >= medium {
+            Band::Medium
+        } else {
+            Band::Low
+        }
+    }
+}
+
+/// A displayed percentage: whole (OGRS3, OGP, OVP) or with two decimals (all others).
+///
+/// Two-decimal values are held exactly as hundredths of a percent and written as JSON numbers
+/// (`10.36`); whole percentages as integers (`16`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Percentage {
+    /// A whole percentage (1–99 after clamping).
+    Whole(i64),
+    /// Hundredths of a percent: `Hundredths(1036)` is 10.36 %.
+    Hundredths(i64),
+}
+
+impl Percentage {
+    /// The value as a number of percent.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Percentage::Whole(v) => v as f64,
+            Percentage::Hundredths(v) => v as f64 / 100.0,
+        }
+    }
+
+    /// The value in hundredths of a percent, whichever form it has.
+    pub fn hundredths(self) -> i64 {
+        match self {
+            Percentage::Whole(v) => v * 100,
+            Percentage::Hundredths(v) => v,
+        }
+    }
+}
+
+impl Serialize for Percentage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Percentage::Whole(v) => serializer.serialize_i64(v),
+            Percentage::Hundredths(v) => serializer.serialize_f64(v as f64 / 100.0),
+        }
+    }
+}
+
+/// The input value behind an explanation factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FactorValue {
+    /// A count, rating, age or points.
+    Integer(i64),
+    /// A rate or probability.
+    Number(f64),
+    /// A Yes/No answer.
+    Flag(bool),
+    /// A category or variant name.
+    Text(&'static str),
+    /// No input behind the factor (a constant), or an input that was missing.
+    None,
+}
+
+/// One line of an explanation: which factor, the input it came from and what it added.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Factor {
+    /// Stable factor name (spec §5–§11).
+    pub factor: &'static str,
+    /// The input value the contribution was computed from.
+    pub value: FactorValue,
+    /// What the factor added to the linear predictor, the points, or the percentage.
+    pub contribution: f64,
+}
+
+impl Factor {
+    pub(crate) fn new(factor: &'static str, value: FactorValue, contribution: f64) -> Self {
+        Self { factor, value, contribution }
+    }
+}
+
+/// Which violence predictor a combined score (RSR, CSRP) used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// The static model (criminal history only).
+    Static,
+    /// The dynamic model (history and need answers).
+    Dynamic,
+}
+
+/// One predictor's result, serialised exactly as the output contract of spec §13.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PredictorResult {
+    /// Calculated, not applicable or not calculable.
+    pub status: Status,
+    /// Predictor and coefficient-set version, e.g. `ogrs3/v1`, `arp-dynamic/v4.11`.
+    pub model_version: &'static str,
+    /// Unrounded one-year probability (OGRS3, OGP, OVP, SNSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability_1y: Option<f64>,
+    /// Unrounded two-year probability (0 when not applicable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability_2y: Option<f64>,
+    /// Displayed one-year percentage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage_1y: Option<Percentage>,
+    /// Displayed two-year percentage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percentage_2y: Option<Percentage>,
+    /// Band of the displayed value; null for SNSV and when nothing was calculated.
+    pub band: Option<Band>,
+    /// Points on the predictor's scale (OGP, OVP, OSP/DC, DC-SRP).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+    /// Whether the OSP/DC band was reduced by one step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band_reduced: Option<bool>,
+    /// The one-year argument of the logistic link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linear_predictor_1y: Option<f64>,
+    /// The two-year argument of the logistic link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linear_predictor_2y: Option<f64>,
+    /// Which violence variant a combined predictor used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violent_variant: Option<Variant>,
+    /// Factor-by-factor explanation (when calculated).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explanation: Vec<Factor>,
+    /// Every failed rule (when not calculable).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<Reason>,
+}
+
+impl PredictorResult {
+    /// A result with nothing calculated yet.
+    pub(crate) fn empty(status: Status, model_version: &'static str) -> Self {
+        Self {
+            status,
+            model_version,
+            probability_1y: None,
+            probability_2y: None,
+            percentage_1y: None,
+            percentage_2y: None,
+            band: None,
+            points: None,
+            band_reduced: None,
+            linear_predictor_1y: None,
+            linear_predictor_2y: None,
+            violent_variant: None,
+            explanation: Vec::new(),
+            reasons: Vec::new(),
+        }
+    }
+
+    /// `not_calculable` with the given reasons.
+    pub(crate) fn not_calculable(model_version: &'static str, reasons: Vec<Reason>) -> Self {
+        Self { reasons, ..Self::empty(Status::NotCalculable, model_version) }
+    }
+
+    /// `not_applicable`: probability 0 and percentage 0.00, no band.
+    pub(crate) fn not_applicable(model_version: &'static str) -> Self {
+        Self {
+            probability_2y: Some(0.0),
+            percentage_2y: Some(Percentage::Hundredths(0)),
+            ..Self::empty(Status::NotApplicable, model_version)
+        }
+    }
+
+    /// True when the status is `calculated`.
+    pub fn is_calculated(&self) -> bool {
+        self.status == Status::Calculated
+    }
+
+    /// The reason codes, in order, for quick inspection.
+    pub fn reason_codes(&self) -> Vec<ReasonCode> {
+        self.reasons.iter().map(|r| r.code).collect()
+    }
+}
