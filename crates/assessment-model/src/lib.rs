@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod assessment;
+pub mod compare;
 pub mod completeness;
 pub mod countersign;
 pub mod identifiers;
@@ -10,11 +11,13 @@ pub mod person;
 pub mod purpose;
 mod question_data;
 pub mod question_set;
+pub mod review;
 pub mod rosh;
 pub mod sections;
 pub mod vocabulary;
 
 pub use assessment::{Assessment, CreateError, Deletion, DocumentError, Header, LockedVersion, NewAssessment, PersonSnapshot};
+pub use compare::{AnswerChange, CellChange, Comparison, CompareError, ConcernChange, Direction, FlagChange, HeaderChange, LevelChange, NeedChange, NeedStatus, RmpComparison, RoshComparison, compare};
 pub use completeness::{Missing, MissingReason, completeness};
 pub use countersign::{CountersignRequirement, Rank, SigningLevel, countersign_required, eligible_countersigner};
 pub use identifiers::{Crn, IdentifierError, NomisId, Pnc};
@@ -25,6 +28,7 @@ pub use purpose::{CourtReportTemplate, Layer, Purpose, PurposeGroup};
 pub use question_data::rosh::{FULL_ANALYSIS_RATIONALE, MAPPA_CATEGORY, MAPPA_LEVEL};
 pub use question_data::{CURRENT_VERSION, PREVIOUS_VERSION};
 pub use question_set::{AnswerError, Condition, NeedSectionRule, Question, QuestionSet, Requirement, Section};
+pub use review::{ReviewDue, ReviewEvent, ReviewReason, next_review, next_review_for};
 pub use rosh::{Answers, Concern, FullAnalysisDecision, RiskCell, RiskGroup, RiskMatrix, RiskSetting, RoshScreening};
 pub use sections::{SectionScore, Severity};
 pub use vocabulary::{AnswerValue, CategorySystem, Frequency, Injecting, RelationshipStatus, RiskLevel, Vocabulary};
