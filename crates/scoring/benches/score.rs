@@ -31,8 +31,13 @@ pub const COMPLETE: &str = r#"{
 fn bench(c: &mut Criterion) {
     let input: PredictorInput = serde_json::from_str(COMPLETE).expect("benchmark input parses");
     let report = score(&input, None);
-    assert!(report.predictors().iter().all(|(_, r)| r.is_calculated()), "benchmark input must be complete");
-    c.bench_function("score_full_assessment", |b| b.iter(|| score(black_box(&input), None)));
+    assert!(
+        report.predictors().iter().all(|(_, r)| r.is_calculated()),
+        "benchmark input must be complete"
+    );
+    c.bench_function("score_full_assessment", |b| {
+        b.iter(|| score(black_box(&input), None))
+    });
 }
 
 criterion_group!(benches, bench);

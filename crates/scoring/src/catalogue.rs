@@ -27,14 +27,20 @@ pub enum CatalogueError {
     },
 }
 
-fn optional_category(column: &'static str, value: &str) -> Result<Option<OffenceCategory>, CatalogueError> {
+fn optional_category(
+    column: &'static str,
+    value: &str,
+) -> Result<Option<OffenceCategory>, CatalogueError> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
     OffenceCategory::parse(value)
         .map(Some)
-        .ok_or_else(|| CatalogueError::UnknownOffenceCategory { column, value: value.to_owned() })
+        .ok_or_else(|| CatalogueError::UnknownOffenceCategory {
+            column,
+            value: value.to_owned(),
+        })
 }
 
 /// Builds one catalogue entry from the columns `code`, `ogrs3_status`, `ogrs3_category`,

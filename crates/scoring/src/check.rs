@@ -41,7 +41,11 @@ impl Problems {
     }
 
     /// A required input: records it as missing when absent.
-    pub(crate) fn require<T: Clone>(&mut self, field: &'static str, value: &Option<T>) -> Option<T> {
+    pub(crate) fn require<T: Clone>(
+        &mut self,
+        field: &'static str,
+        value: &Option<T>,
+    ) -> Option<T> {
         if value.is_none() {
             self.missing(field);
         }
@@ -49,7 +53,11 @@ impl Problems {
     }
 
     /// A required input of a dynamic variant.
-    pub(crate) fn require_dynamic<T: Clone>(&mut self, field: &'static str, value: &Option<T>) -> Option<T> {
+    pub(crate) fn require_dynamic<T: Clone>(
+        &mut self,
+        field: &'static str,
+        value: &Option<T>,
+    ) -> Option<T> {
         if value.is_none() {
             self.missing_dynamic(field);
         }
@@ -57,7 +65,13 @@ impl Problems {
     }
 
     /// Checks a value against an inclusive range; `None` when absent or invalid.
-    pub(crate) fn in_range(&mut self, field: &'static str, value: Option<i64>, low: i64, high: i64) -> Option<i64> {
+    pub(crate) fn in_range(
+        &mut self,
+        field: &'static str,
+        value: Option<i64>,
+        low: i64,
+        high: i64,
+    ) -> Option<i64> {
         let v = value?;
         if (low..=high).contains(&v) {
             Some(v)
@@ -78,14 +92,27 @@ impl Problems {
     }
 
     /// A required 0–2 rating of a dynamic variant.
-    pub(crate) fn dynamic_rating(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
+    pub(crate) fn dynamic_rating(
+        &mut self,
+        field: &'static str,
+        value: Option<i64>,
+    ) -> Option<i64> {
         let v = self.require_dynamic(field, &value);
         self.in_range(field, v, 0, 2)
     }
 
     /// A required Yes/No item given as a boolean or the item score 0/2 (3.3, 4.2).
-    pub(crate) fn yes_no_item(&mut self, field: &'static str, value: Option<i64>, dynamic: bool) -> Option<bool> {
-        let v = if dynamic { self.require_dynamic(field, &value) } else { self.require(field, &value) }?;
+    pub(crate) fn yes_no_item(
+        &mut self,
+        field: &'static str,
+        value: Option<i64>,
+        dynamic: bool,
+    ) -> Option<bool> {
+        let v = if dynamic {
+            self.require_dynamic(field, &value)
+        } else {
+            self.require(field, &value)
+        }?;
         match v {
             0 => Some(false),
             2 => Some(true),
@@ -137,7 +164,9 @@ impl Problems {
             self.reasons.push(Reason::new(
                 ReasonCode::SanctionsOutOfRange,
                 &["total_sanctions"],
-                format!("total_sanctions is {n}; it counts the current sanction, so it must be 1–999"),
+                format!(
+                    "total_sanctions is {n}; it counts the current sanction, so it must be 1–999"
+                ),
             ));
             None
         }
@@ -157,7 +186,10 @@ impl Problems {
             out.push(Reason::new(
                 ReasonCode::MissingDynamicInput,
                 &self.missing_dynamic,
-                format!("input for the dynamic variant missing: {}", self.missing_dynamic.join(", ")),
+                format!(
+                    "input for the dynamic variant missing: {}",
+                    self.missing_dynamic.join(", ")
+                ),
             ));
         }
         out.extend(self.reasons);
@@ -195,19 +227,35 @@ pub(crate) fn follow_up(input: &PredictorInput) -> Option<NaiveDate> {
 
 /// Offence-free months (§2.3).
 pub(crate) fn offence_free_months(follow_up: NaiveDate, assessment: NaiveDate) -> i64 {
-    if follow_up >= assessment { 0 } else { whole_months(follow_up, assessment).min(36) }
+    if follow_up >= assessment {
+        0
+    } else {
+        whole_months(follow_up, assessment).min(36)
+    }
 }
 
 /// Applies H1–H8 for OGRS3, SNSV, ARP, VRP and SVRP. Returns the history when every input it
 /// needs is present; the caller must still check `problems.is_empty()` before scoring.
-pub(crate) fn history(input: &PredictorInput, needs: HistoryNeeds, p: &mut Problems) -> Option<History> {
+pub(crate) fn history(
+    input: &PredictorInput,
+    needs: HistoryNeeds,
+    p: &mut Problems,
+) -> Option<History> {
     let gender = p.gender(input);
     let dob = p.require("date_of_birth", &input.date_of_birth);
     let conv = p.require("conviction_date", &input.conviction_date);
     let first = p.count("age_at_first_sanction", input.age_at_first_sanction);
     let n = p.total_sanctions(input);
-    let nv = if needs.violent { p.count("violent_sanctions", input.violent_sanctions) } else { Some(0) };
-    let assessment = if needs.assessment { p.require("assessment_date", &input.assessment_date) } else { None };
+    let nv = if needs.violent {
+        p.count("violent_sanctions", input.violent_sanctions)
+    } else {
+        Some(0)
+    };
+    let assessment = if needs.assessment {
+        p.require("assessment_date", &input.assessment_date)
+    } else {
+        None
+    };
     let given_fu = input.follow_up_start_date;
 
     if let (Some(total), Some(violent)) = (input.total_sanctions, input.violent_sanctions)
@@ -224,10 +272,20 @@ pub(crate) fn history(input: &PredictorInput, needs: HistoryNeeds, p: &mut Probl
 
     let mut ages = Ages::default();
     if let Some(dob) = dob {
-        ages = dates_after_birth(p, dob, &[("conviction_date", conv), ("follow_up_start_date", given_fu)]);
+        ages = dates_after_birth(
+            p,
+            dob,
+            &[
+                ("conviction_date", conv),
+                ("follow_up_start_date", given_fu),
+            ],
+        );
     }
     let age_conv = ages.get("conviction_date");
-    let age_fu = dob.zip(follow_up(input)).filter(|(d, f)| f > d).map(|(d, f)| whole_years(d, f));
+    let age_fu = dob
+        .zip(follow_up(input))
+        .filter(|(d, f)| f > d)
+        .map(|(d, f)| whole_years(d, f));
 
     let mut too_old: Vec<&str> = Vec::new();
     if age_conv.is_some_and(|a| a >= 110) {
@@ -241,7 +299,11 @@ pub(crate) fn history(input: &PredictorInput, needs: HistoryNeeds, p: &mut Probl
     }
     if !too_old.is_empty() {
         too_old.insert(0, "date_of_birth");
-        p.push(Reason::new(ReasonCode::AgeOutOfRange, &too_old, "an age at conviction, at the start of follow-up or at first sanction is 110 or more"));
+        p.push(Reason::new(
+            ReasonCode::AgeOutOfRange,
+            &too_old,
+            "an age at conviction, at the start of follow-up or at first sanction is 110 or more",
+        ));
     }
     if let Some(age) = age_conv.filter(|a| *a < 10) {
         p.push(Reason::new(
@@ -256,7 +318,9 @@ pub(crate) fn history(input: &PredictorInput, needs: HistoryNeeds, p: &mut Probl
         p.push(Reason::new(
             ReasonCode::FirstSanctionAfterConviction,
             &["age_at_first_sanction", "date_of_birth", "conviction_date"],
-            format!("age at first sanction ({first}) is after the age at current conviction ({age})"),
+            format!(
+                "age at first sanction ({first}) is after the age at current conviction ({age})"
+            ),
         ));
     }
     if let (Some(fu), Some(conv)) = (given_fu, conv)

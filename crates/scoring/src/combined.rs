@@ -60,9 +60,24 @@ pub(crate) fn score(input: &PredictorInput, c: &Components<'_>) -> PredictorResu
     let female_sexual = gender == Gender::Female && history;
     let constant = if female_sexual { FEMALE_CONSTANT } else { 0.0 };
     let parts = [
-        (c.violence_key, violence, violence.percentage_2y, violence.probability_2y),
-        (c.direct_key, c.direct, c.direct.percentage_2y, c.direct.probability_2y),
-        (c.indirect_key, c.indirect, c.indirect.percentage_2y, c.indirect.probability_2y),
+        (
+            c.violence_key,
+            violence,
+            violence.percentage_2y,
+            violence.probability_2y,
+        ),
+        (
+            c.direct_key,
+            c.direct,
+            c.direct.percentage_2y,
+            c.direct.probability_2y,
+        ),
+        (
+            c.indirect_key,
+            c.indirect,
+            c.indirect.percentage_2y,
+            c.indirect.probability_2y,
+        ),
     ];
     let mut explanation = Vec::with_capacity(4);
     let mut hundredths = 0;
@@ -71,7 +86,11 @@ pub(crate) fn score(input: &PredictorInput, c: &Components<'_>) -> PredictorResu
         let h = pct.map_or(0, Percentage::hundredths);
         hundredths += h;
         probability += prob.unwrap_or(0.0);
-        explanation.push(Factor::new(key, prob.map_or(FactorValue::None, FactorValue::Number), h as f64 / 100.0));
+        explanation.push(Factor::new(
+            key,
+            prob.map_or(FactorValue::None, FactorValue::Number),
+            h as f64 / 100.0,
+        ));
     }
     let constant_hundredths = percent_hundredths(constant);
     hundredths += constant_hundredths;
@@ -88,5 +107,109 @@ pub(crate) fn score(input: &PredictorInput, c: &Components<'_>) -> PredictorResu
         violent_variant: Some(variant),
         explanation,
         ..PredictorResult::empty(Status::Calculated, c.model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calculated(model: &'static str, probability: f64) -> PredictorResult {
+        PredictorResult {
+            probability_2y: Some(probability),
+            percentage_2y: Some(Percentage::Hundredths(percent_hundredths(probability))),
+            ..PredictorResult::empty(Status::Calculated, model)
+        }
+    }
+
+    fn rsr(
+        input: &PredictorInput,
+        snsv: &PredictorResult,
+        dc: &PredictorResult,
+        iic: &PredictorResult,
+    ) -> PredictorResult {
+        let not_calculated = PredictorResult::not_calculable("snsv-dynamic/v1", vec![]);
+        score(
+            input,
+            &Components {
+                model: "rsr/v1",
+                violence_key: "snsv",
+                violence_static: snsv,
+                violence_dynamic: &not_calculated,
+                direct_key: "osp_dc",
+                direct: dc,
+                indirect_key: "osp_iic",
+                indirect: iic,
+                bands: [300, 690, i64::MAX],
+            },
+        )
+    }
+
+    fn input(gender: &str, history: bool) -> PredictorInput {
+        PredictorInput {
+            gender: Some(gender.into()),
+            sexual_offence_history: Some(history),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rsr_example_1_adds_the_displayed_components() {
+        let r = rsr(
+            &input("male", true),
+            &calculated("snsv", 0.0312312312),
+            &calculated("osp-dc", 0.0512312312),
+            &calculated("osp-iic", 0.0212312312),
+        );
+        assert_eq!(r.percentage_2y, Some(Percentage::Hundredths(1036)));
+        assert_eq!(r.band, Some(Band::High));
+        assert_eq!(r.violent_variant, Some(Variant::Static));
+        let sum: f64 = r.explanation.iter().map(|f| f.contribution).sum();
+        assert!((sum - 10.36).abs() < 1e-9);
+    }
+
+    #[test]
+    fn rsr_example_2_adds_the_female_constant() {
+        let na = PredictorResult::not_applicable("osp");
+        let r = rsr(&input("female", true), &calculated("snsv", 0.1), &na, &na);
+        assert_eq!(r.percentage_2y, Some(Percentage::Hundredths(1038)));
+        assert_eq!(r.band, Some(Band::High));
+        assert!((r.probability_2y.unwrap() - (0.1 + 1.0 / 261.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn csrp_example_3() {
+        let na = PredictorResult::not_applicable("srp");
+        let not_calculated = PredictorResult::not_calculable("svrp-dynamic/v4.11", vec![]);
+        let r = score(
+            &input("female", true),
+            &Components {
+                model: "csrp/v4.11",
+                violence_key: "svrp",
+                violence_static: &calculated("svrp", 0.001),
+                violence_dynamic: &not_calculated,
+                direct_key: "dc_srp",
+                direct: &na,
+                indirect_key: "iic_srp",
+                indirect: &na,
+                bands: [100, 300, 690],
+            },
+        );
+        assert_eq!(r.percentage_2y, Some(Percentage::Hundredths(48)));
+        assert_eq!(r.band, Some(Band::Low));
+    }
+
+    #[test]
+    fn a_failed_component_is_named() {
+        let failed = PredictorResult::not_calculable("osp-dc/v1", vec![]);
+        let r = rsr(
+            &input("male", true),
+            &calculated("snsv", 0.01),
+            &failed,
+            &calculated("osp-iic", 0.0),
+        );
+        assert_eq!(r.status, Status::NotCalculable);
+        assert_eq!(r.reasons[0].code, ReasonCode::ComponentNotCalculable);
+        assert_eq!(r.reasons[0].fields, vec!["osp_dc"]);
     }
 }

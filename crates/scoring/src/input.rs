@@ -142,11 +142,13 @@ fn yes_no_item<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>
         Flag(bool),
         Score(i64),
     }
-    Ok(Option::<Item>::deserialize(deserializer)?.map(|item| match item {
-        Item::Flag(true) => 2,
-        Item::Flag(false) => 0,
-        Item::Score(score) => score,
-    }))
+    Ok(
+        Option::<Item>::deserialize(deserializer)?.map(|item| match item {
+            Item::Flag(true) => 2,
+            Item::Flag(false) => 0,
+            Item::Score(score) => score,
+        }),
+    )
 }
 
 /// `male` or `female`, the only genders the models were fitted on.

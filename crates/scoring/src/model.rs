@@ -12,9 +12,18 @@ use crate::result::{Factor, FactorValue, Reason, ReasonCode};
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Copas {
     /// ARP: `r·g + r²·g2` with `r = ln(n / (gap + 26))`; coefficients (male, female, male², female²).
-    General { male: f64, female: f64, male_squared: f64, female_squared: f64 },
+    General {
+        male: f64,
+        female: f64,
+        male_squared: f64,
+        female_squared: f64,
+    },
     /// SNSV, VRP, SVRP: `ln(n / (gap + 12)) × v`, plus the violent-history terms.
-    Violent { male: f64, female: f64, violence: ViolentHistory },
+    Violent {
+        male: f64,
+        female: f64,
+        violence: ViolentHistory,
+    },
 }
 
 /// The violent-history terms of SNSV, VRP and SVRP.
@@ -50,47 +59,138 @@ fn polynomial(x: f64, c: [f64; 4]) -> f64 {
 
 impl HistoryModel {
     /// The explanation of the static part; its contributions sum to the static linear predictor.
-    pub(crate) fn factors(&self, h: &History, category: OffenceCategory, offence_term: f64) -> Vec<Factor> {
+    pub(crate) fn factors(
+        &self,
+        h: &History,
+        category: OffenceCategory,
+        offence_term: f64,
+    ) -> Vec<Factor> {
         let female = h.gender == Gender::Female;
         let pick = |male: f64, fem: f64| if female { fem } else { male };
         let n = h.n;
         let gap = h.gap as f64;
         let mut out = Vec::with_capacity(32);
         out.push(Factor::new("intercept", FactorValue::None, self.intercept));
-        let ages = if female { self.age_female } else { self.age_male };
-        out.push(Factor::new("age_polynomial", FactorValue::Integer(h.age_fu), polynomial(h.age_fu as f64, ages)));
-        out.push(Factor::new("female", FactorValue::Flag(female), if female { self.female } else { 0.0 }));
-        out.push(Factor::new("offence_category", FactorValue::Text(category.key()), offence_term));
-        out.push(Factor::new("first_sanction", FactorValue::Integer(n), if n == 1 { self.first_sanction } else { 0.0 }));
-        out.push(Factor::new("second_sanction", FactorValue::Integer(n), if n == 2 { self.second_sanction } else { 0.0 }));
-        let gap_term = if n == 2 { gap * pick(self.gap_male, self.gap_female) } else { 0.0 };
-        out.push(Factor::new("second_sanction_gap", FactorValue::Integer(h.gap), gap_term));
-        out.push(Factor::new("sanction_count", FactorValue::Integer(n), n as f64 * self.sanction_count));
-        out.push(Factor::new("offence_free_months", FactorValue::Integer(h.ofm), polynomial(h.ofm as f64, self.ofm)));
+        let ages = if female {
+            self.age_female
+        } else {
+            self.age_male
+        };
+        out.push(Factor::new(
+            "age_polynomial",
+            FactorValue::Integer(h.age_fu),
+            polynomial(h.age_fu as f64, ages),
+        ));
+        out.push(Factor::new(
+            "female",
+            FactorValue::Flag(female),
+            if female { self.female } else { 0.0 },
+        ));
+        out.push(Factor::new(
+            "offence_category",
+            FactorValue::Text(category.key()),
+            offence_term,
+        ));
+        out.push(Factor::new(
+            "first_sanction",
+            FactorValue::Integer(n),
+            if n == 1 { self.first_sanction } else { 0.0 },
+        ));
+        out.push(Factor::new(
+            "second_sanction",
+            FactorValue::Integer(n),
+            if n == 2 { self.second_sanction } else { 0.0 },
+        ));
+        let gap_term = if n == 2 {
+            gap * pick(self.gap_male, self.gap_female)
+        } else {
+            0.0
+        };
+        out.push(Factor::new(
+            "second_sanction_gap",
+            FactorValue::Integer(h.gap),
+            gap_term,
+        ));
+        out.push(Factor::new(
+            "sanction_count",
+            FactorValue::Integer(n),
+            n as f64 * self.sanction_count,
+        ));
+        out.push(Factor::new(
+            "offence_free_months",
+            FactorValue::Integer(h.ofm),
+            polynomial(h.ofm as f64, self.ofm),
+        ));
         match self.copas {
-            Copas::General { male, female: fem, male_squared, female_squared } => {
+            Copas::General {
+                male,
+                female: fem,
+                male_squared,
+                female_squared,
+            } => {
                 let r = (n as f64 / (gap + 26.0)).ln();
-                let (linear, squared) =
-                    if n >= 3 { (r * pick(male, fem), r * r * pick(male_squared, female_squared)) } else { (0.0, 0.0) };
-                out.push(Factor::new("copas_general", FactorValue::Number(r), linear));
-                out.push(Factor::new("copas_general_squared", FactorValue::Number(r * r), squared));
-            }
-            Copas::Violent { male, female: fem, violence: v } => {
-                let rate = (n as f64 / (gap + 12.0)).ln();
-                let copas = if n >= 3 { rate * pick(male, fem) } else { 0.0 };
-                out.push(Factor::new("copas_violent_general", FactorValue::Number(rate), copas));
-                let nv = h.nv;
-                let never = if nv == 0 { pick(v.never_male, v.never_female) } else { 0.0 };
-                out.push(Factor::new("never_violent", FactorValue::Integer(nv), never));
-                out.push(Factor::new("once_violent", FactorValue::Integer(nv), if nv == 1 { v.once } else { 0.0 }));
-                // Both violent terms are 0 when nv = 0 (decision D6).
-                let (count, violent_rate) = if nv >= 1 {
-                    (nv as f64 * v.count, (nv as f64 / (gap + 30.0)).ln() * v.rate)
+                let (linear, squared) = if n >= 3 {
+                    (
+                        r * pick(male, fem),
+                        r * r * pick(male_squared, female_squared),
+                    )
                 } else {
                     (0.0, 0.0)
                 };
-                out.push(Factor::new("violent_count", FactorValue::Integer(nv), count));
-                out.push(Factor::new("violence_rate", FactorValue::Integer(nv), violent_rate));
+                out.push(Factor::new("copas_general", FactorValue::Number(r), linear));
+                out.push(Factor::new(
+                    "copas_general_squared",
+                    FactorValue::Number(r * r),
+                    squared,
+                ));
+            }
+            Copas::Violent {
+                male,
+                female: fem,
+                violence: v,
+            } => {
+                let rate = (n as f64 / (gap + 12.0)).ln();
+                let copas = if n >= 3 { rate * pick(male, fem) } else { 0.0 };
+                out.push(Factor::new(
+                    "copas_violent_general",
+                    FactorValue::Number(rate),
+                    copas,
+                ));
+                let nv = h.nv;
+                let never = if nv == 0 {
+                    pick(v.never_male, v.never_female)
+                } else {
+                    0.0
+                };
+                out.push(Factor::new(
+                    "never_violent",
+                    FactorValue::Integer(nv),
+                    never,
+                ));
+                out.push(Factor::new(
+                    "once_violent",
+                    FactorValue::Integer(nv),
+                    if nv == 1 { v.once } else { 0.0 },
+                ));
+                // Both violent terms are 0 when nv = 0 (decision D6).
+                let (count, violent_rate) = if nv >= 1 {
+                    (
+                        nv as f64 * v.count,
+                        (nv as f64 / (gap + 30.0)).ln() * v.rate,
+                    )
+                } else {
+                    (0.0, 0.0)
+                };
+                out.push(Factor::new(
+                    "violent_count",
+                    FactorValue::Integer(nv),
+                    count,
+                ));
+                out.push(Factor::new(
+                    "violence_rate",
+                    FactorValue::Integer(nv),
+                    violent_rate,
+                ));
             }
         }
         out
@@ -155,25 +255,35 @@ fn relationship(input: &PredictorInput, p: &mut Problems) -> Option<Relationship
 }
 
 /// Reads and codes every dynamic item; returns the explanation factors when all are valid.
-pub(crate) fn dynamic_factors(items: &[Item], input: &PredictorInput, p: &mut Problems) -> Option<Vec<Factor>> {
+pub(crate) fn dynamic_factors(
+    items: &[Item],
+    input: &PredictorInput,
+    p: &mut Problems,
+) -> Option<Vec<Factor>> {
     let mut out = Vec::with_capacity(items.len());
     let mut complete = true;
     let mut uses_drugs = false;
     for item in items {
         let coded: Option<(FactorValue, f64)> = match item.kind {
-            ItemKind::Rating(field, get) => {
-                p.dynamic_rating(field, get(input)).map(|v| (FactorValue::Integer(v), v as f64))
-            }
-            ItemKind::Flag(field, get) => {
-                p.require_dynamic(field, &get(input)).map(|v| (FactorValue::Flag(v), f64::from(u8::from(v))))
-            }
+            ItemKind::Rating(field, get) => p
+                .dynamic_rating(field, get(input))
+                .map(|v| (FactorValue::Integer(v), v as f64)),
+            ItemKind::Flag(field, get) => p
+                .require_dynamic(field, &get(input))
+                .map(|v| (FactorValue::Flag(v), f64::from(u8::from(v)))),
             ItemKind::Unemployed => p
                 .yes_no_item("unemployed", input.unemployed, true)
                 .map(|v| (FactorValue::Flag(v), if v { 2.0 } else { 0.0 })),
             ItemKind::DomesticAbusePerpetrator => {
-                match p.require_dynamic("evidence_of_domestic_abuse", &input.evidence_of_domestic_abuse) {
+                match p.require_dynamic(
+                    "evidence_of_domestic_abuse",
+                    &input.evidence_of_domestic_abuse,
+                ) {
                     Some(true) => p
-                        .require_dynamic("domestic_abuse_partner_perpetrator", &input.domestic_abuse_partner_perpetrator)
+                        .require_dynamic(
+                            "domestic_abuse_partner_perpetrator",
+                            &input.domestic_abuse_partner_perpetrator,
+                        )
                         .map(|perp| (FactorValue::Flag(perp), f64::from(u8::from(perp)))),
                     Some(false) => Some((FactorValue::Flag(false), 0.0)),
                     None => None,
@@ -187,16 +297,21 @@ pub(crate) fn dynamic_factors(items: &[Item], input: &PredictorInput, p: &mut Pr
                 let status = relationship(input, p);
                 let rating = p.dynamic_rating("partner_relationship", input.partner_relationship);
                 status.zip(rating).map(|(s, r)| {
-                    let v = if s == RelationshipStatus::LivingTogether { r } else { 0 };
+                    let v = if s == RelationshipStatus::LivingTogether {
+                        r
+                    } else {
+                        0
+                    };
                     (FactorValue::Integer(v), v as f64)
                 })
             }
             ItemKind::DrugMotivation => {
-                p.in_range("drug_misuse_motivation", input.drug_misuse_motivation, 0, 2).or_else(|| {
-                    // Invalid values are already reported; a missing answer counts 0.
-                    input.drug_misuse_motivation.is_none().then_some(0)
-                })
-                .map(|v| (FactorValue::Integer(v), v as f64))
+                p.in_range("drug_misuse_motivation", input.drug_misuse_motivation, 0, 2)
+                    .or_else(|| {
+                        // Invalid values are already reported; a missing answer counts 0.
+                        input.drug_misuse_motivation.is_none().then_some(0)
+                    })
+                    .map(|v| (FactorValue::Integer(v), v as f64))
             }
             ItemKind::Drug(_, get) => {
                 let used = get(input).unwrap_or(false);
@@ -204,13 +319,17 @@ pub(crate) fn dynamic_factors(items: &[Item], input: &PredictorInput, p: &mut Pr
                 Some((FactorValue::Flag(used), f64::from(u8::from(used))))
             }
             ItemKind::AnyOtherDrug => {
-                let used = OTHER_DRUGS.iter().any(|(_, get)| get(input).unwrap_or(false));
+                let used = OTHER_DRUGS
+                    .iter()
+                    .any(|(_, get)| get(input).unwrap_or(false));
                 uses_drugs |= used;
                 Some((FactorValue::Flag(used), f64::from(u8::from(used))))
             }
         };
         match coded {
-            Some((value, coding)) => out.push(Factor::new(item.factor, value, coding * item.coefficient)),
+            Some((value, coding)) => {
+                out.push(Factor::new(item.factor, value, coding * item.coefficient))
+            }
             None => complete = false,
         }
     }
@@ -220,7 +339,12 @@ pub(crate) fn dynamic_factors(items: &[Item], input: &PredictorInput, p: &mut Pr
             match item.kind {
                 ItemKind::Drug(field, get) if get(input) == Some(true) => fields.push(field),
                 ItemKind::AnyOtherDrug => {
-                    fields.extend(OTHER_DRUGS.iter().filter(|(_, get)| get(input) == Some(true)).map(|(f, _)| *f));
+                    fields.extend(
+                        OTHER_DRUGS
+                            .iter()
+                            .filter(|(_, get)| get(input) == Some(true))
+                            .map(|(f, _)| *f),
+                    );
                 }
                 _ => {}
             }
@@ -264,7 +388,10 @@ impl Predictor {
         use crate::offence::{Resolved, resolve_category};
 
         let mut p = Problems::default();
-        let needs = HistoryNeeds { violent: self.uses_violent_sanctions, assessment: true };
+        let needs = HistoryNeeds {
+            violent: self.uses_violent_sanctions,
+            assessment: true,
+        };
         let h = history(input, needs, &mut p);
         let category = match resolve_category(input, catalogue, self.column) {
             Resolved::Category(c) => Some(c),
@@ -282,16 +409,30 @@ impl Predictor {
 
         let static_result = match (h, category, p.is_empty()) {
             (Some(h), Some(c), true) => {
-                let factors = self.static_model.factors(&h, c, (self.offence_term)(c, false));
-                self.result(self.static_version, factors, self.intercepts_1y.map(|i| (self.static_model.intercept, i.0)))
+                let factors = self
+                    .static_model
+                    .factors(&h, c, (self.offence_term)(c, false));
+                self.result(
+                    self.static_version,
+                    factors,
+                    self.intercepts_1y
+                        .map(|i| (self.static_model.intercept, i.0)),
+                )
             }
             _ => crate::PredictorResult::not_calculable(self.static_version, p.into_reasons()),
         };
         let dynamic_result = match (h, category, dynamic_items, pd.is_empty()) {
             (Some(h), Some(c), Some(items), true) => {
-                let mut factors = self.dynamic_model.factors(&h, c, (self.offence_term)(c, true));
+                let mut factors = self
+                    .dynamic_model
+                    .factors(&h, c, (self.offence_term)(c, true));
                 factors.extend(items);
-                self.result(self.dynamic_version, factors, self.intercepts_1y.map(|i| (self.dynamic_model.intercept, i.1)))
+                self.result(
+                    self.dynamic_version,
+                    factors,
+                    self.intercepts_1y
+                        .map(|i| (self.dynamic_model.intercept, i.1)),
+                )
             }
             _ => crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons()),
         };
@@ -329,7 +470,11 @@ impl Predictor {
 /// A 0–2 rating item read from the input field of the same name.
 macro_rules! rating {
     ($field:ident, $coefficient:expr) => {
-        Item { factor: stringify!($field), kind: ItemKind::Rating(stringify!($field), |i| i.$field), coefficient: $coefficient }
+        Item {
+            factor: stringify!($field),
+            kind: ItemKind::Rating(stringify!($field), |i| i.$field),
+            coefficient: $coefficient,
+        }
     };
 }
 pub(crate) use rating;
@@ -337,7 +482,11 @@ pub(crate) use rating;
 /// A Yes/No item (Yes = 1) read from the input field of the same name.
 macro_rules! flag {
     ($field:ident, $coefficient:expr) => {
-        Item { factor: stringify!($field), kind: ItemKind::Flag(stringify!($field), |i| i.$field), coefficient: $coefficient }
+        Item {
+            factor: stringify!($field),
+            kind: ItemKind::Flag(stringify!($field), |i| i.$field),
+            coefficient: $coefficient,
+        }
     };
 }
 pub(crate) use flag;
@@ -345,7 +494,11 @@ pub(crate) use flag;
 /// An optional drug flag read from the input field of the same name.
 macro_rules! drug {
     ($field:ident, $coefficient:expr) => {
-        Item { factor: stringify!($field), kind: ItemKind::Drug(stringify!($field), |i| i.$field), coefficient: $coefficient }
+        Item {
+            factor: stringify!($field),
+            kind: ItemKind::Drug(stringify!($field), |i| i.$field),
+            coefficient: $coefficient,
+        }
     };
 }
 pub(crate) use drug;

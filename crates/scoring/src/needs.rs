@@ -71,7 +71,12 @@ const SECTIONS: [Section; 10] = [
     Section {
         number: 3,
         key: "accommodation",
-        items: &[("3.3", YesNo), ("3.4", Rating), ("3.5", Rating), ("3.6", Rating)],
+        items: &[
+            ("3.3", YesNo),
+            ("3.4", Rating),
+            ("3.5", Rating),
+            ("3.6", Rating),
+        ],
         thresholds: Some((2, 7)),
         harm: "3.98",
         reoffending: "3.99",
@@ -79,7 +84,12 @@ const SECTIONS: [Section; 10] = [
     Section {
         number: 4,
         key: "education_training_employability",
-        items: &[("4.2", YesNo), ("4.3", Rating), ("4.4", Rating), ("4.5", Rating)],
+        items: &[
+            ("4.2", YesNo),
+            ("4.3", Rating),
+            ("4.4", Rating),
+            ("4.5", Rating),
+        ],
         thresholds: Some((3, 7)),
         harm: "4.96",
         reoffending: "4.98",
@@ -111,7 +121,13 @@ const SECTIONS: [Section; 10] = [
     Section {
         number: 8,
         key: "drug_misuse",
-        items: &[("8.4", Rating), ("8.5", Rating), ("8.6", Rating), ("8.8", Rating), ("8.9", Rating)],
+        items: &[
+            ("8.4", Rating),
+            ("8.5", Rating),
+            ("8.6", Rating),
+            ("8.8", Rating),
+            ("8.9", Rating),
+        ],
         thresholds: Some((2, 8)),
         harm: "8.98",
         reoffending: "8.99",
@@ -119,7 +135,12 @@ const SECTIONS: [Section; 10] = [
     Section {
         number: 9,
         key: "alcohol_misuse",
-        items: &[("9.1", Rating), ("9.2", Rating), ("9.3", Rating), ("9.5", Rating)],
+        items: &[
+            ("9.1", Rating),
+            ("9.2", Rating),
+            ("9.3", Rating),
+            ("9.5", Rating),
+        ],
         thresholds: Some((4, 7)),
         harm: "9.98",
         reoffending: "9.99",
@@ -135,7 +156,12 @@ const SECTIONS: [Section; 10] = [
     Section {
         number: 11,
         key: "thinking_and_behaviour",
-        items: &[("11.5", Rating), ("11.6", Rating), ("11.7", Rating), ("11.9", Rating)],
+        items: &[
+            ("11.5", Rating),
+            ("11.6", Rating),
+            ("11.7", Rating),
+            ("11.9", Rating),
+        ],
         thresholds: Some((4, 7)),
         harm: "11.98",
         reoffending: "11.99",
@@ -143,7 +169,12 @@ const SECTIONS: [Section; 10] = [
     Section {
         number: 12,
         key: "attitudes",
-        items: &[("12.1", Rating), ("12.4", Rating), ("12.5", Rating), ("12.8", Rating)],
+        items: &[
+            ("12.1", Rating),
+            ("12.4", Rating),
+            ("12.5", Rating),
+            ("12.8", Rating),
+        ],
         thresholds: Some((2, 7)),
         harm: "12.98",
         reoffending: "12.99",
@@ -156,7 +187,10 @@ fn predictor_field(input: &PredictorInput, code: &str) -> Option<(&'static str, 
         "3.3" => ("no_fixed_abode", input.no_fixed_abode),
         "3.4" => ("accommodation_suitability", input.accommodation_suitability),
         "4.2" => ("unemployed", input.unemployed),
-        "7.2" => ("activities_encourage_offending", input.activities_encourage_offending),
+        "7.2" => (
+            "activities_encourage_offending",
+            input.activities_encourage_offending,
+        ),
         "8.8" => ("drug_misuse_motivation", input.drug_misuse_motivation),
         "9.1" => ("alcohol_current_use", input.alcohol_current_use),
         "9.2" => ("alcohol_binge", input.alcohol_binge),
@@ -170,7 +204,10 @@ fn predictor_field(input: &PredictorInput, code: &str) -> Option<(&'static str, 
 }
 
 /// An answer's item score, or `Err` with what was expected.
-fn item_score(value: &serde_json::Value, vocabulary: Vocabulary) -> Result<Option<i64>, &'static str> {
+fn item_score(
+    value: &serde_json::Value,
+    vocabulary: Vocabulary,
+) -> Result<Option<i64>, &'static str> {
     use serde_json::Value;
     match (value, vocabulary) {
         (Value::Null, _) => Ok(None),
@@ -201,7 +238,12 @@ fn flag(input: &PredictorInput, code: &str, reasons: &mut Vec<Reason>) -> Option
         serde_json::Value::Null => None,
         serde_json::Value::Bool(b) => Some(*b),
         other => {
-            reasons.push(invalid(code, &format!("need_answers.{code}"), other, "true or false"));
+            reasons.push(invalid(
+                code,
+                &format!("need_answers.{code}"),
+                other,
+                "true or false",
+            ));
             None
         }
     }
@@ -215,7 +257,12 @@ fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
     for (code, vocabulary) in s.items {
         let score = match input.need_answers.get(*code).filter(|v| !v.is_null()) {
             Some(value) => item_score(value, *vocabulary).unwrap_or_else(|expected| {
-                reasons.push(invalid(code, &format!("need_answers.{code}"), value, expected));
+                reasons.push(invalid(
+                    code,
+                    &format!("need_answers.{code}"),
+                    value,
+                    expected,
+                ));
                 None
             }),
             None => match predictor_field(input, code) {

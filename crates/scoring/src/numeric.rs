@@ -45,7 +45,11 @@ fn round_magnitude(x: f64, digits: u32) -> i64 {
     };
     let scaled = u128::from(mantissa) * 10u128.pow(digits); // < 2^73
     if exponent >= 0 {
-        let shifted = if exponent >= 50 { u128::MAX } else { scaled << exponent };
+        let shifted = if exponent >= 50 {
+            u128::MAX
+        } else {
+            scaled << exponent
+        };
         return i64::try_from(shifted).unwrap_or(i64::MAX);
     }
     let shift = exponent.unsigned_abs();
@@ -163,7 +167,11 @@ pub(crate) fn percent_whole(p: f64) -> i64 {
 /// arithmetic, clamped to 1–99.
 pub(crate) fn percent_whole_via_5dp(p: f64) -> i64 {
     let q = round_half_up_scaled(p, 5); // p rounded to 5 decimals, in units of 1e-5
-    let whole = if q >= 0 { (q + 500) / 1000 } else { -((-q + 500) / 1000) };
+    let whole = if q >= 0 {
+        (q + 500) / 1000
+    } else {
+        -((-q + 500) / 1000)
+    };
     clamp_whole(whole)
 }
 

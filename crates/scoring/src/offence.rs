@@ -259,9 +259,13 @@ pub(crate) fn resolve_ogrs3(
         Some(Ogrs3Mapping::NeedExactOffence) => Resolved::Problem(Reason::new(
             ReasonCode::OffenceNeedsExactCode,
             &["offence_code"],
-            format!("offence code {code} is a group code: give the exact offence or the OGRS3 category"),
+            format!(
+                "offence code {code} is a group code: give the exact offence or the OGRS3 category"
+            ),
         )),
-        Some(Ogrs3Mapping::NotMapped) | None => Resolved::Problem(not_found(code, "OGRS3 category")),
+        Some(Ogrs3Mapping::NotMapped) | None => {
+            Resolved::Problem(not_found(code, "OGRS3 category"))
+        }
     }
 }
 

@@ -1,10 +1,12 @@
 //! OGP v1 (spec §6): the OASys General reoffending Predictor, a 100-point scale combining the
 //! OGRS3 two-year percentage with need items, turned into one- and two-year probabilities.
 
+use crate::PredictorInput;
 use crate::check::Problems;
 use crate::numeric::{logistic, percent_whole};
-use crate::result::{Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status};
-use crate::PredictorInput;
+use crate::result::{
+    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
+};
 
 pub(crate) const MODEL: &str = "ogp/v1";
 
@@ -32,7 +34,10 @@ pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> Predicto
     };
     let nfa = p.yes_no_item("no_fixed_abode", input.no_fixed_abode, false);
     let unemployed = p.yes_no_item("unemployed", input.unemployed, false);
-    let lifestyle = p.rating("activities_encourage_offending", input.activities_encourage_offending);
+    let lifestyle = p.rating(
+        "activities_encourage_offending",
+        input.activities_encourage_offending,
+    );
     let drug_use = p.rating("current_drug_misuse", input.current_drug_misuse);
     let drug_motivation = p.rating("drug_misuse_motivation", input.drug_misuse_motivation);
     let solving = p.rating("problem_solving", input.problem_solving);
@@ -51,19 +56,40 @@ pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> Predicto
             attitudes?,
         ))
     })();
-    let (Some((g, nfa, unemployed, lifestyle, d, t, attitudes)), true) = (values, p.is_empty()) else {
+    let (Some((g, nfa, unemployed, lifestyle, d, t, attitudes)), true) = (values, p.is_empty())
+    else {
         return PredictorResult::not_calculable(MODEL, p.into_reasons());
     };
 
     // round_half_up(0.6·g), round_half_up(3.75·d) and round_half_up(5·t/6), in integers.
     let factors = [
         ("ogrs3_two_year", FactorValue::Integer(g), (6 * g + 5) / 10),
-        ("accommodation", FactorValue::Flag(nfa), if nfa { 5 } else { 0 }),
-        ("employment", FactorValue::Flag(unemployed), if unemployed { 5 } else { 0 }),
-        ("lifestyle", FactorValue::Integer(lifestyle), three_five(lifestyle)),
+        (
+            "accommodation",
+            FactorValue::Flag(nfa),
+            if nfa { 5 } else { 0 },
+        ),
+        (
+            "employment",
+            FactorValue::Flag(unemployed),
+            if unemployed { 5 } else { 0 },
+        ),
+        (
+            "lifestyle",
+            FactorValue::Integer(lifestyle),
+            three_five(lifestyle),
+        ),
         ("drug_misuse", FactorValue::Integer(d), (375 * d + 50) / 100),
-        ("thinking_and_behaviour", FactorValue::Integer(t), (10 * t + 6) / 12),
-        ("attitudes", FactorValue::Integer(attitudes), three_five(attitudes)),
+        (
+            "thinking_and_behaviour",
+            FactorValue::Integer(t),
+            (10 * t + 6) / 12,
+        ),
+        (
+            "attitudes",
+            FactorValue::Integer(attitudes),
+            three_five(attitudes),
+        ),
     ];
     let points: i64 = factors.iter().map(|f| f.2).sum();
     let z1 = 0.0616 * points as f64 - 3.6832;
@@ -79,7 +105,10 @@ pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> Predicto
         points: Some(points),
         linear_predictor_1y: Some(z1),
         linear_predictor_2y: Some(z2),
-        explanation: factors.into_iter().map(|(f, v, c)| Factor::new(f, v, c as f64)).collect(),
+        explanation: factors
+            .into_iter()
+            .map(|(f, v, c)| Factor::new(f, v, c as f64))
+            .collect(),
         ..PredictorResult::empty(Status::Calculated, MODEL)
     }
 }

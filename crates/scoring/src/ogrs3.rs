@@ -49,9 +49,19 @@ fn band(percentage_2y: i64) -> Band {
     Band::from_bounds(percentage_2y, [50, 75, 90])
 }
 
-pub(crate) fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>) -> PredictorResult {
+pub(crate) fn score(
+    input: &PredictorInput,
+    catalogue: Option<&OffenceCatalogue>,
+) -> PredictorResult {
     let mut problems = Problems::default();
-    let history = history(input, HistoryNeeds { violent: false, assessment: false }, &mut problems);
+    let history = history(
+        input,
+        HistoryNeeds {
+            violent: false,
+            assessment: false,
+        },
+        &mut problems,
+    );
     let category = match resolve_ogrs3(input, catalogue) {
         Resolved::Category(c) => Some(c),
         Resolved::Missing => {
@@ -68,7 +78,11 @@ pub(crate) fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>
     };
 
     let a = age_gender(h.gender, h.age_fu);
-    let s = if h.n == 1 { FIRST_SANCTION } else { REPEAT_SANCTION };
+    let s = if h.n == 1 {
+        FIRST_SANCTION
+    } else {
+        REPEAT_SANCTION
+    };
     let rate = h.n as f64 / (10 + h.gap) as f64;
     let c = COPAS * rate.ln();
     let o = category.parameter();

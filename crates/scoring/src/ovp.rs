@@ -1,19 +1,26 @@
 //! OVP v1 (spec §7): the OASys Violence Predictor, points from static and dynamic items turned
 //! into one- and two-year probabilities of proven violent reoffending.
 
+use crate::PredictorInput;
 use crate::check::{Problems, dates_after_birth, follow_up};
 use crate::input::Gender;
 use crate::numeric::{logistic, percent_whole};
-use crate::result::{Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status};
-use crate::PredictorInput;
+use crate::result::{
+    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
+};
 
 pub(crate) const MODEL: &str = "ovp/v1";
 
 /// Points for 0..=17 violent sanctions; 18 or more score 25.
-const VIOLENT_POINTS: [i64; 18] = [0, 4, 7, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24];
+const VIOLENT_POINTS: [i64; 18] = [
+    0, 4, 7, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+];
 
 fn violent_points(nv: i64) -> i64 {
-    usize::try_from(nv).ok().and_then(|i| VIOLENT_POINTS.get(i).copied()).unwrap_or(25)
+    usize::try_from(nv)
+        .ok()
+        .and_then(|i| VIOLENT_POINTS.get(i).copied())
+        .unwrap_or(25)
 }
 
 fn non_violent_points(count: i64) -> i64 {
@@ -61,11 +68,20 @@ pub(crate) fn score(input: &PredictorInput) -> PredictorResult {
             format!("violent_sanctions ({nv}) is greater than total_sanctions ({n})"),
         ));
     }
-    let fu_field = if input.follow_up_start_date.is_some() { "follow_up_start_date" } else { "conviction_date" };
-    let age_fu = dob.and_then(|dob| dates_after_birth(&mut p, dob, &[(fu_field, fu)]).get(fu_field));
+    let fu_field = if input.follow_up_start_date.is_some() {
+        "follow_up_start_date"
+    } else {
+        "conviction_date"
+    };
+    let age_fu =
+        dob.and_then(|dob| dates_after_birth(&mut p, dob, &[(fu_field, fu)]).get(fu_field));
     if let Some(age) = age_fu {
         if age >= 110 {
-            p.push(Reason::new(ReasonCode::AgeOutOfRange, &["date_of_birth", fu_field], format!("age at the start of follow-up is {age}")));
+            p.push(Reason::new(
+                ReasonCode::AgeOutOfRange,
+                &["date_of_birth", fu_field],
+                format!("age at the start of follow-up is {age}"),
+            ));
         } else if age < 18 {
             p.push(Reason::new(
                 ReasonCode::AgeUnder18,
@@ -94,33 +110,76 @@ pub(crate) fn score(input: &PredictorInput) -> PredictorResult {
 
     let values = (|| {
         Some((
-            gender?, n?, nv?, age_fu?, impact?, nfa?, unemployed?, alcohol_use? + binge?, psychiatric?, temper?,
+            gender?,
+            n?,
+            nv?,
+            age_fu?,
+            impact?,
+            nfa?,
+            unemployed?,
+            alcohol_use? + binge?,
+            psychiatric?,
+            temper?,
             attitudes?,
         ))
     })();
-    let (Some((gender, n, nv, age_fu, impact, nfa, unemployed, a, psychiatric, temper, attitudes)), true) =
-        (values, p.is_empty())
+    let (
+        Some((gender, n, nv, age_fu, impact, nfa, unemployed, a, psychiatric, temper, attitudes)),
+        true,
+    ) = (values, p.is_empty())
     else {
         return PredictorResult::not_calculable(MODEL, p.into_reasons());
     };
     let yes = |flag: bool, points: i64| if flag { points } else { 0 };
     let factors = [
         ("any_sanction", FactorValue::Integer(n), 5),
-        ("violent_sanctions", FactorValue::Integer(nv), violent_points(nv)),
-        ("non_violent_sanctions", FactorValue::Integer(n - nv), non_violent_points(n - nv)),
-        ("age_at_follow_up", FactorValue::Integer(age_fu), age_points(age_fu)),
+        (
+            "violent_sanctions",
+            FactorValue::Integer(nv),
+            violent_points(nv),
+        ),
+        (
+            "non_violent_sanctions",
+            FactorValue::Integer(n - nv),
+            non_violent_points(n - nv),
+        ),
+        (
+            "age_at_follow_up",
+            FactorValue::Integer(age_fu),
+            age_points(age_fu),
+        ),
         (
             "gender",
-            FactorValue::Text(if gender == Gender::Male { "male" } else { "female" }),
+            FactorValue::Text(if gender == Gender::Male {
+                "male"
+            } else {
+                "female"
+            }),
             yes(gender == Gender::Male, 5),
         ),
-        ("recognises_impact", FactorValue::Flag(impact), yes(!impact, 4)),
+        (
+            "recognises_impact",
+            FactorValue::Flag(impact),
+            yes(!impact, 4),
+        ),
         ("no_fixed_abode", FactorValue::Flag(nfa), yes(nfa, 4)),
-        ("unemployed", FactorValue::Flag(unemployed), yes(unemployed, 4)),
+        (
+            "unemployed",
+            FactorValue::Flag(unemployed),
+            yes(unemployed, 4),
+        ),
         ("alcohol", FactorValue::Integer(a), (5 * a + 1) / 2),
-        ("psychiatric_treatment", FactorValue::Flag(psychiatric), yes(psychiatric, 4)),
+        (
+            "psychiatric_treatment",
+            FactorValue::Flag(psychiatric),
+            yes(psychiatric, 4),
+        ),
         ("temper_control", FactorValue::Integer(temper), 3 * temper),
-        ("pro_criminal_attitudes", FactorValue::Integer(attitudes), 3 * attitudes),
+        (
+            "pro_criminal_attitudes",
+            FactorValue::Integer(attitudes),
+            3 * attitudes,
+        ),
     ];
     let points: i64 = factors.iter().map(|f| f.2).sum();
     let z1 = 0.0722 * points as f64 - 4.5215;
@@ -136,7 +195,10 @@ pub(crate) fn score(input: &PredictorInput) -> PredictorResult {
         points: Some(points),
         linear_predictor_1y: Some(z1),
         linear_predictor_2y: Some(z2),
-        explanation: factors.into_iter().map(|(f, v, c)| Factor::new(f, v, c as f64)).collect(),
+        explanation: factors
+            .into_iter()
+            .map(|(f, v, c)| Factor::new(f, v, c as f64))
+            .collect(),
         ..PredictorResult::empty(Status::Calculated, MODEL)
     }
 }

@@ -56,7 +56,11 @@ pub struct Reason {
 
 impl Reason {
     pub(crate) fn new(code: ReasonCode, fields: &[&str], message: impl Into<String>) -> Self {
-        Self { code, fields: fields.iter().map(|f| (*f).to_owned()).collect(), message: message.into() }
+        Self {
+            code,
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            message: message.into(),
+        }
     }
 }
 
@@ -158,7 +162,11 @@ pub struct Factor {
 
 impl Factor {
     pub(crate) fn new(factor: &'static str, value: FactorValue, contribution: f64) -> Self {
-        Self { factor, value, contribution }
+        Self {
+            factor,
+            value,
+            contribution,
+        }
     }
 }
 
@@ -239,7 +247,10 @@ impl PredictorResult {
 
     /// `not_calculable` with the given reasons.
     pub(crate) fn not_calculable(model_version: &'static str, reasons: Vec<Reason>) -> Self {
-        Self { reasons, ..Self::empty(Status::NotCalculable, model_version) }
+        Self {
+            reasons,
+            ..Self::empty(Status::NotCalculable, model_version)
+        }
     }
 
     /// `not_applicable`: probability 0 and percentage 0.00, no band.

@@ -2,11 +2,13 @@
 //! formula, OSP/IIC and IIC-SRP the images-and-indirect-contact hierarchy; generations differ
 //! only in validation (decisions D12, D13).
 
+use crate::PredictorInput;
 use crate::check::{Problems, dates_after_birth, follow_up};
 use crate::input::{Gender, SupervisionStatus};
 use crate::numeric::{logistic, percent_hundredths, whole_years};
-use crate::result::{Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status};
-use crate::PredictorInput;
+use crate::result::{
+    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
+};
 
 /// The two coefficient-set generations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +45,13 @@ struct Counts {
     non_contact: i64,
 }
 
-/// Steps 1–4 of §8.1. `Err` carries the finished result (not applicable, or not calculable from
-/// the applicability checks alone); `Ok` means the person may be applicable and step 5 follows.
-fn applicability(input: &PredictorInput, model: &'static str, p: &mut Problems) -> Result<(), PredictorResult> {
+/// Steps 1–4 of §8.1. `Some` is the finished result (not applicable, or not calculable from the
+/// applicability checks alone); `None` means the person may be applicable and step 5 follows.
+fn applicability(
+    input: &PredictorInput,
+    model: &'static str,
+    p: &mut Problems,
+) -> Option<PredictorResult> {
     let gender = p.gender(input);
     let history = input.sexual_offence_history;
     if history.is_none() && gender != Some(Gender::Female) {
@@ -68,30 +74,42 @@ fn applicability(input: &PredictorInput, model: &'static str, p: &mut Problems) 
         ));
     }
     if gender == Some(Gender::Female) && !inconsistent {
-        return Err(PredictorResult::not_applicable(model));
+        return Some(PredictorResult::not_applicable(model));
     }
     if history == Some(false) {
-        return Err(if p.is_empty() {
+        return Some(if p.is_empty() {
             PredictorResult::not_applicable(model)
         } else {
             PredictorResult::not_calculable(model, std::mem::take(p).into_reasons())
         });
     }
-    Ok(())
+    None
 }
 
 /// Steps 5–6 shared by all four predictors: the counts and their consistency checks.
 fn counts(input: &PredictorInput, generation: Generation, p: &mut Problems) -> Option<Counts> {
-    let values: Vec<Option<i64>> =
-        COUNT_FIELDS.iter().zip(raw_counts(input)).map(|(field, value)| p.count(field, value)).collect();
+    let values: Vec<Option<i64>> = COUNT_FIELDS
+        .iter()
+        .zip(raw_counts(input))
+        .map(|(field, value)| p.count(field, value))
+        .collect();
     let [Some(adult), Some(child), Some(images), Some(non_contact)] = values[..] else {
         return None;
     };
-    let sum = adult + child + images + non_contact;
+    let sum = adult
+        .saturating_add(child)
+        .saturating_add(images)
+        .saturating_add(non_contact);
     if sum == 0 {
         p.push(Reason::new(
             ReasonCode::SexualHistoryWithoutSanctions,
-            &["sexual_offence_history", COUNT_FIELDS[0], COUNT_FIELDS[1], COUNT_FIELDS[2], COUNT_FIELDS[3]],
+            &[
+                "sexual_offence_history",
+                COUNT_FIELDS[0],
+                COUNT_FIELDS[1],
+                COUNT_FIELDS[2],
+                COUNT_FIELDS[3],
+            ],
             "sexual_offence_history is Yes but all four sexual sanction counts are 0",
         ));
     }
@@ -104,10 +122,17 @@ fn counts(input: &PredictorInput, generation: Generation, p: &mut Problems) -> O
         p.push(Reason::new(
             ReasonCode::SexualCountsExceedTotal,
             &fields,
-            format!("the sexual sanction counts add up to {sum}, more than total_sanctions ({total})"),
+            format!(
+                "the sexual sanction counts add up to {sum}, more than total_sanctions ({total})"
+            ),
         ));
     }
-    Some(Counts { adult, child, images, non_contact })
+    Some(Counts {
+        adult,
+        child,
+        images,
+        non_contact,
+    })
 }
 
 fn stepped(count: i64, step: i64) -> i64 {
@@ -137,7 +162,7 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
         Generation::V411 => "dc-srp/v4.11",
     };
     let mut p = Problems::default();
-    if let Err(result) = applicability(input, model, &mut p) {
+    if let Some(result) = applicability(input, model, &mut p) {
         return result;
     }
     let counts = counts(input, generation, &mut p);
@@ -147,28 +172,46 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
         p.missing("follow_up_start_date");
     }
     let n = p.total_sanctions(input);
-    let supervision = p.require("supervision_status", &input.supervision_status).and_then(|s| {
-        let parsed = SupervisionStatus::parse(&s);
-        if parsed.is_none() {
-            p.push(Reason::new(
-                ReasonCode::InvalidValue,
-                &["supervision_status"],
-                format!("{s:?} is not community, custody or remand"),
-            ));
-        }
-        parsed
-    });
+    let supervision = p
+        .require("supervision_status", &input.supervision_status)
+        .and_then(|s| {
+            let parsed = SupervisionStatus::parse(&s);
+            if parsed.is_none() {
+                p.push(Reason::new(
+                    ReasonCode::InvalidValue,
+                    &["supervision_status"],
+                    format!("{s:?} is not community, custody or remand"),
+                ));
+            }
+            parsed
+        });
     let assessed = p.require("assessment_date", &input.assessment_date);
     let sexual_date = match generation {
         Generation::V1 => input.most_recent_sexual_sanction_date,
-        Generation::V411 => p.require("most_recent_sexual_sanction_date", &input.most_recent_sexual_sanction_date),
+        Generation::V411 => p.require(
+            "most_recent_sexual_sanction_date",
+            &input.most_recent_sexual_sanction_date,
+        ),
     };
-    let fu_field = if input.follow_up_start_date.is_some() { "follow_up_start_date" } else { "conviction_date" };
+    let fu_field = if input.follow_up_start_date.is_some() {
+        "follow_up_start_date"
+    } else {
+        "conviction_date"
+    };
     let ages = dob.map(|dob| {
-        dates_after_birth(&mut p, dob, &[(fu_field, fu), ("most_recent_sexual_sanction_date", sexual_date)])
+        dates_after_birth(
+            &mut p,
+            dob,
+            &[
+                (fu_field, fu),
+                ("most_recent_sexual_sanction_date", sexual_date),
+            ],
+        )
     });
     let age_fu = ages.as_ref().and_then(|a| a.get(fu_field));
-    let age_sex = ages.as_ref().and_then(|a| a.get("most_recent_sexual_sanction_date"));
+    let age_sex = ages
+        .as_ref()
+        .and_then(|a| a.get("most_recent_sexual_sanction_date"));
     let mut too_old = vec![];
     if age_fu.is_some_and(|a| a >= 110) {
         too_old.push(fu_field);
@@ -178,7 +221,11 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
     }
     if !too_old.is_empty() {
         too_old.insert(0, "date_of_birth");
-        p.push(Reason::new(ReasonCode::AgeOutOfRange, &too_old, "an age at the start of follow-up or at the most recent sexual sanction is 110 or more"));
+        p.push(Reason::new(
+            ReasonCode::AgeOutOfRange,
+            &too_old,
+            "an age at the start of follow-up or at the most recent sexual sanction is 110 or more",
+        ));
     }
     if let (Some(f), Some(c)) = (input.follow_up_start_date, input.conviction_date)
         && f < c
@@ -197,17 +244,41 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
 
     let stranger = input.stranger_victim.unwrap_or(false);
     let factors = [
-        ("contact_adult_sexual_sanctions", FactorValue::Integer(c.adult), stepped(c.adult, 5)),
-        ("contact_child_sexual_sanctions", FactorValue::Integer(c.child), stepped(c.child, 3)),
-        ("non_contact_sexual_sanctions", FactorValue::Integer(c.non_contact), stepped(c.non_contact, 2)),
-        ("age_at_follow_up", FactorValue::Integer(age_fu), age_at_follow_up_points(age_fu)),
+        (
+            "contact_adult_sexual_sanctions",
+            FactorValue::Integer(c.adult),
+            stepped(c.adult, 5),
+        ),
+        (
+            "contact_child_sexual_sanctions",
+            FactorValue::Integer(c.child),
+            stepped(c.child, 3),
+        ),
+        (
+            "non_contact_sexual_sanctions",
+            FactorValue::Integer(c.non_contact),
+            stepped(c.non_contact, 2),
+        ),
+        (
+            "age_at_follow_up",
+            FactorValue::Integer(age_fu),
+            age_at_follow_up_points(age_fu),
+        ),
         (
             "age_at_most_recent_sexual_sanction",
             age_sex.map_or(FactorValue::None, FactorValue::Integer),
             age_at_sexual_sanction_points(age_sex),
         ),
-        ("previous_sanctions", FactorValue::Integer(n), if n >= 2 { 6 } else { 0 }),
-        ("stranger_victim", FactorValue::Flag(stranger), if stranger { 4 } else { 0 }),
+        (
+            "previous_sanctions",
+            FactorValue::Integer(n),
+            if n >= 2 { 6 } else { 0 },
+        ),
+        (
+            "stranger_victim",
+            FactorValue::Flag(stranger),
+            if stranger { 4 } else { 0 },
+        ),
     ];
     let points: i64 = factors.iter().map(|f| f.2).sum();
     let z = -8.633 + 0.1598 * points as f64;
@@ -218,7 +289,9 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
     let reduced = band != Band::Low
         && supervision != SupervisionStatus::Custody
         && at_least_five_years(fu)
-        && input.most_recent_offence_date.is_none_or(at_least_five_years)
+        && input
+            .most_recent_offence_date
+            .is_none_or(at_least_five_years)
         && sexual_date.is_none_or(at_least_five_years);
     let band = if reduced {
         match band {
@@ -236,19 +309,25 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
         points: Some(points),
         band_reduced: Some(reduced),
         linear_predictor_2y: (points != 0).then_some(z),
-        explanation: factors.into_iter().map(|(f, v, c)| Factor::new(f, v, c as f64)).collect(),
+        explanation: factors
+            .into_iter()
+            .map(|(f, v, c)| Factor::new(f, v, c as f64))
+            .collect(),
         ..PredictorResult::empty(Status::Calculated, model)
     }
 }
 
 /// OSP/IIC (v1) or IIC-SRP (v4.11): the first matching rung of the hierarchy (§8.4).
-pub(crate) fn images_and_indirect(input: &PredictorInput, generation: Generation) -> PredictorResult {
+pub(crate) fn images_and_indirect(
+    input: &PredictorInput,
+    generation: Generation,
+) -> PredictorResult {
     let model = match generation {
         Generation::V1 => "osp-iic/v1",
         Generation::V411 => "iic-srp/v4.11",
     };
     let mut p = Problems::default();
-    if let Err(result) = applicability(input, model, &mut p) {
+    if let Some(result) = applicability(input, model, &mut p) {
         return result;
     }
     let counts = counts(input, generation, &mut p);
@@ -256,16 +335,36 @@ pub(crate) fn images_and_indirect(input: &PredictorInput, generation: Generation
         return PredictorResult::not_calculable(model, p.into_reasons());
     };
     let (rung, value, probability, band) = if c.images >= 2 {
-        ("two_or_more_indecent_image_sanctions", c.images, 0.10310, Band::High)
+        (
+            "two_or_more_indecent_image_sanctions",
+            c.images,
+            0.10310,
+            Band::High,
+        )
     } else if c.images == 1 {
-        ("one_indecent_image_sanction", c.images, 0.03328, Band::Medium)
+        (
+            "one_indecent_image_sanction",
+            c.images,
+            0.03328,
+            Band::Medium,
+        )
     } else if c.child >= 2 {
-        ("two_or_more_contact_child_sanctions", c.child, 0.00926, Band::Low)
+        (
+            "two_or_more_contact_child_sanctions",
+            c.child,
+            0.00926,
+            Band::Low,
+        )
     } else if c.child == 1 {
         ("one_contact_child_sanction", c.child, 0.00634, Band::Low)
     } else {
         // Validation guarantees an adult-contact or non-contact sanction here (D4).
-        ("other_sexual_sanctions", c.adult + c.non_contact, 0.00281, Band::Low)
+        (
+            "other_sexual_sanctions",
+            c.adult + c.non_contact,
+            0.00281,
+            Band::Low,
+        )
     };
     PredictorResult {
         probability_2y: Some(probability),

@@ -94,7 +94,10 @@ fn ogp_examples() {
         (17, 2, 31, 15, 24, Band::Low),
     ] {
         let base = ogrs3_input_with(ogrs3);
-        let input = merged(&merged_json(&base, needs), &format!(r#"{{"current_drug_misuse":{drug}}}"#));
+        let input = merged(
+            &merged_json(&base, needs),
+            &format!(r#"{{"current_drug_misuse":{drug}}}"#),
+        );
         let r = score(&input, None).ogp;
         assert_eq!(r.status, Status::Calculated, "{r:#?}");
         assert_eq!(r.points, Some(points));
@@ -117,7 +120,10 @@ fn merged_json(base: &str, extra: &str) -> String {
 fn ogp_needs_ogrs3() {
     let r = scored(r#"{"no_fixed_abode":false}"#).ogp;
     let codes = r.reason_codes();
-    assert!(codes.contains(&ReasonCode::ComponentNotCalculable), "{codes:?}");
+    assert!(
+        codes.contains(&ReasonCode::ComponentNotCalculable),
+        "{codes:?}"
+    );
     assert!(codes.contains(&ReasonCode::MissingInput));
 }
 
@@ -176,7 +182,10 @@ fn osp_dc_examples() {
     assert_eq!(r.osp_dc.points, Some(25));
     assert_eq!(r.osp_dc.band, Some(Band::Medium));
     assert_eq!(r.osp_dc.band_reduced, Some(false));
-    assert_eq!(r.dc_srp.reason_codes(), vec![ReasonCode::SexualCountsExceedTotal]);
+    assert_eq!(
+        r.dc_srp.reason_codes(),
+        vec![ReasonCode::SexualCountsExceedTotal]
+    );
 
     let ex2 = merged(
         OSP_COMMON,
@@ -186,7 +195,10 @@ fn osp_dc_examples() {
     assert_calculated(&r.osp_dc, 0.1109375549, 11.09);
     assert_eq!(r.osp_dc.points, Some(41));
     assert_eq!(r.osp_dc.band, Some(Band::VeryHigh));
-    assert_eq!(r.dc_srp.reason_codes(), vec![ReasonCode::SexualCountsExceedTotal]);
+    assert_eq!(
+        r.dc_srp.reason_codes(),
+        vec![ReasonCode::SexualCountsExceedTotal]
+    );
 
     let ex3 = merged(
         OSP_COMMON,
@@ -268,7 +280,10 @@ fn with_injected_offence(result: &oasys_scoring::PredictorResult) -> f64 {
 
 #[test]
 fn snsv_example_1_dynamic() {
-    let input = merged(&merged_json(SNSV_COMMON, SNSV_DYNAMIC_ANSWERS), r#"{"follow_up_start_date":"2027-01-01"}"#);
+    let input = merged(
+        &merged_json(SNSV_COMMON, SNSV_DYNAMIC_ANSWERS),
+        r#"{"follow_up_start_date":"2027-01-01"}"#,
+    );
     let r = score(&input, None).snsv_dynamic;
     assert_eq!(r.status, Status::Calculated, "{r:#?}");
     close(contribution(&r, "intercept"), 2.39022796091603);
@@ -295,13 +310,19 @@ fn snsv_example_2_static() {
     let r = report.snsv_static;
     assert_eq!(r.status, Status::Calculated, "{r:#?}");
     close(contribution(&r, "age_polynomial"), -6.8261371781062525);
-    close(contribution(&r, "offence_free_months"), -0.30021861263590777);
+    close(
+        contribution(&r, "offence_free_months"),
+        -0.30021861263590777,
+    );
     close(contribution(&r, "violence_rate"), -0.7055526418214411);
     let z = with_injected_offence(&r);
     close(z, -6.135547618217556);
     close(1.0 / (1.0 + (-z).exp()), 0.0021598644399697);
     // Without the dynamic answers only the dynamic variant fails, and it says which inputs.
-    assert_eq!(report.snsv_dynamic.reason_codes(), vec![ReasonCode::MissingDynamicInput]);
+    assert_eq!(
+        report.snsv_dynamic.reason_codes(),
+        vec![ReasonCode::MissingDynamicInput]
+    );
 }
 
 #[test]
@@ -312,7 +333,10 @@ fn snsv_example_3_helper_values() {
             "follow_up_start_date":"2023-01-01","age_at_first_sanction":17,"total_sanctions":2,"violent_sanctions":0,
             "offence_category":"other_offences"}"#,
     );
-    let input = merged(&serde_json::to_string(&input).unwrap(), SNSV_DYNAMIC_ANSWERS);
+    let input = merged(
+        &serde_json::to_string(&input).unwrap(),
+        SNSV_DYNAMIC_ANSWERS,
+    );
     let r = score(&input, None).snsv_dynamic;
     close(contribution(&r, "age_polynomial"), -6.368740156140515);
     close(contribution(&r, "sanction_count"), -0.036518584350449);
@@ -336,14 +360,37 @@ fn arp_examples() {
             "drug_cannabis":true,"drug_steroids":true}"#,
     );
     let r = score(&dynamic, None);
-    close(r.arp_static.linear_predictor_2y.unwrap(), -1.8434139989353924);
-    assert_calculated(&r.arp_static, 1.0 / (1.0 + 1.8434139989353924f64.exp()), 13.66);
+    close(
+        r.arp_static.linear_predictor_2y.unwrap(),
+        -1.8434139989353924,
+    );
+    assert_calculated(
+        &r.arp_static,
+        1.0 / (1.0 + 1.8434139989353924f64.exp()),
+        13.66,
+    );
     assert_eq!(r.arp_static.band, Some(Band::Low));
-    close(contribution(&r.arp_static, "age_polynomial"), -3.2203863995484894);
-    close(contribution(&r.arp_static, "second_sanction_gap"), -0.6912829426589344);
-    close(r.arp_dynamic.linear_predictor_2y.unwrap(), -1.1349442032394996);
-    assert_calculated(&r.arp_dynamic, 1.0 / (1.0 + 1.1349442032394996f64.exp()), 24.32);
-    close(contribution(&r.arp_dynamic, "unemployed"), 0.0635567467618754);
+    close(
+        contribution(&r.arp_static, "age_polynomial"),
+        -3.2203863995484894,
+    );
+    close(
+        contribution(&r.arp_static, "second_sanction_gap"),
+        -0.6912829426589344,
+    );
+    close(
+        r.arp_dynamic.linear_predictor_2y.unwrap(),
+        -1.1349442032394996,
+    );
+    assert_calculated(
+        &r.arp_dynamic,
+        1.0 / (1.0 + 1.1349442032394996f64.exp()),
+        24.32,
+    );
+    close(
+        contribution(&r.arp_dynamic, "unemployed"),
+        0.0635567467618754,
+    );
 
     // Example 3: no 1.38, so follow-up falls back to the conviction date.
     let fallback = merged(
@@ -360,7 +407,10 @@ fn arp_examples() {
 
 #[test]
 fn vrp_examples() {
-    let person = merged_json(V411_PERSON, r#"{"offence_category":"acquisitive_violence","violent_sanctions":2}"#);
+    let person = merged_json(
+        V411_PERSON,
+        r#"{"offence_category":"acquisitive_violence","violent_sanctions":2}"#,
+    );
     let dynamic = merged(
         &person,
         r#"{"accommodation_suitability":1,"unemployed":true,"partner_relationship":1,"relationship_status":"not_living_together",
@@ -369,18 +419,37 @@ fn vrp_examples() {
             "drug_methadone":true,"drug_cannabis":true,"drug_steroids":true}"#,
     );
     let r = score(&dynamic, None);
-    close(r.vrp_static.linear_predictor_2y.unwrap(), -2.7632343969923348);
-    assert_calculated(&r.vrp_static, 1.0 / (1.0 + 2.7632343969923348f64.exp()), 5.93);
-    close(contribution(&r.vrp_static, "violence_rate"), -1.637582985441997);
-    close(r.vrp_dynamic.linear_predictor_2y.unwrap(), -1.8839167084980222);
-    assert_calculated(&r.vrp_dynamic, 1.0 / (1.0 + 1.8839167084980222f64.exp()), 13.19);
+    close(
+        r.vrp_static.linear_predictor_2y.unwrap(),
+        -2.7632343969923348,
+    );
+    assert_calculated(
+        &r.vrp_static,
+        1.0 / (1.0 + 2.7632343969923348f64.exp()),
+        5.93,
+    );
+    close(
+        contribution(&r.vrp_static, "violence_rate"),
+        -1.637582985441997,
+    );
+    close(
+        r.vrp_dynamic.linear_predictor_2y.unwrap(),
+        -1.8839167084980222,
+    );
+    assert_calculated(
+        &r.vrp_dynamic,
+        1.0 / (1.0 + 1.8839167084980222f64.exp()),
+        13.19,
+    );
     assert_eq!(r.vrp_dynamic.band, Some(Band::Low));
 }
 
 #[test]
 fn svrp_examples() {
-    let person =
-        merged_json(V411_PERSON, r#"{"offence_category":"violence_against_the_person_abh_plus","violent_sanctions":2}"#);
+    let person = merged_json(
+        V411_PERSON,
+        r#"{"offence_category":"violence_against_the_person_abh_plus","violent_sanctions":2}"#,
+    );
     let dynamic = merged(
         &person,
         r#"{"weapon_in_offence":true,"accommodation_suitability":1,"unemployed":true,"alcohol_current_use":1,
@@ -389,20 +458,46 @@ fn svrp_examples() {
             "previous_kidnapping":false,"previous_firearm":true,"previous_robbery":false,"previous_weapon":false}"#,
     );
     let r = score(&dynamic, None);
-    close(contribution(&r.svrp_static, "offence_category"), 0.0914232846880801);
-    close(r.svrp_static.linear_predictor_2y.unwrap(), -6.475261599437734);
-    assert_calculated(&r.svrp_static, 1.0 / (1.0 + 6.475261599437734f64.exp()), 0.15);
-    close(contribution(&r.svrp_dynamic, "offence_category"), -0.048353695619906);
-    close(r.svrp_dynamic.linear_predictor_2y.unwrap(), -4.887840179932496);
-    assert_calculated(&r.svrp_dynamic, 1.0 / (1.0 + 4.887840179932496f64.exp()), 0.75);
+    close(
+        contribution(&r.svrp_static, "offence_category"),
+        0.0914232846880801,
+    );
+    close(
+        r.svrp_static.linear_predictor_2y.unwrap(),
+        -6.475261599437734,
+    );
+    assert_calculated(
+        &r.svrp_static,
+        1.0 / (1.0 + 6.475261599437734f64.exp()),
+        0.15,
+    );
+    close(
+        contribution(&r.svrp_dynamic, "offence_category"),
+        -0.048353695619906,
+    );
+    close(
+        r.svrp_dynamic.linear_predictor_2y.unwrap(),
+        -4.887840179932496,
+    );
+    assert_calculated(
+        &r.svrp_dynamic,
+        1.0 / (1.0 + 4.887840179932496f64.exp()),
+        0.75,
+    );
     assert_eq!(r.svrp_dynamic.band, Some(Band::Low));
     // CSRP uses the dynamic SVRP; the person has no sexual offending.
-    let no_sexual = merged(&serde_json::to_string(&dynamic).unwrap(), r#"{"sexual_offence_history":false}"#);
+    let no_sexual = merged(
+        &serde_json::to_string(&dynamic).unwrap(),
+        r#"{"sexual_offence_history":false}"#,
+    );
     let csrp = score(&no_sexual, None).csrp;
     assert_eq!(csrp.violent_variant, Some(Variant::Dynamic));
     assert_eq!(csrp.percentage_2y, Some(Percentage::Hundredths(75)));
     assert_eq!(csrp.band, Some(Band::Low));
-    let forced = merged(&serde_json::to_string(&no_sexual).unwrap(), r#"{"force_static":true}"#);
+    let forced = merged(
+        &serde_json::to_string(&no_sexual).unwrap(),
+        r#"{"force_static":true}"#,
+    );
     let csrp = score(&forced, None).csrp;
     assert_eq!(csrp.violent_variant, Some(Variant::Static));
     assert_eq!(csrp.percentage_2y, Some(Percentage::Hundredths(15)));
@@ -415,7 +510,10 @@ fn need_section_illustration() {
     let r = scored(r#"{"need_answers":{"3.3":true,"3.4":1,"9.1":2,"9.2":2,"3.99":true}}"#).needs;
     assert_eq!(r.accommodation.score, Some(3));
     assert_eq!(r.accommodation.identified_need, Some(true));
-    assert_eq!(r.accommodation.severity, Some(oasys_scoring::Severity::Standard));
+    assert_eq!(
+        r.accommodation.severity,
+        Some(oasys_scoring::Severity::Standard)
+    );
     assert_eq!(r.accommodation.linked_to_reoffending, Some(true));
     assert_eq!(r.alcohol_misuse.score, Some(4));
     assert_eq!(r.alcohol_misuse.identified_need, Some(true));

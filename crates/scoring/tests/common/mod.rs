@@ -4,8 +4,8 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use oasys_scoring::{
-    OffenceCatalogue, Percentage, PredictorInput, PredictorResult, ScoreReport, Status, catalogue_entry_from_columns,
-    score,
+    OffenceCatalogue, Percentage, PredictorInput, PredictorResult, ScoreReport, Status,
+    catalogue_entry_from_columns, score,
 };
 
 pub fn input(json: &str) -> PredictorInput {
@@ -26,19 +26,33 @@ pub fn merged(base: &str, extra: &str) -> PredictorInput {
 
 /// The reference offence catalogue in `testdata/` (a copy of shared/data).
 pub fn catalogue() -> OffenceCatalogue {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/offence_categories.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../testdata/offence_categories.csv"
+    );
     let text = std::fs::read_to_string(path).expect("testdata/offence_categories.csv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).expect("column");
-    let (code, status, ogrs3, snsv, actuarial) =
-        (col("code"), col("ogrs3_status"), col("ogrs3_category"), col("snsv_category"), col("actuarial_category"));
+    let (code, status, ogrs3, snsv, actuarial) = (
+        col("code"),
+        col("ogrs3_status"),
+        col("ogrs3_category"),
+        col("snsv_category"),
+        col("actuarial_category"),
+    );
     let mut catalogue = OffenceCatalogue::default();
     for line in lines {
         // The category columns come before any quoted description, so a plain split is enough here.
         let cells: Vec<&str> = line.split(',').collect();
-        let entry = catalogue_entry_from_columns(cells[code], cells[status], cells[ogrs3], cells[snsv], cells[actuarial])
-            .unwrap_or_else(|e| panic!("{e}: {line}"));
+        let entry = catalogue_entry_from_columns(
+            cells[code],
+            cells[status],
+            cells[ogrs3],
+            cells[snsv],
+            cells[actuarial],
+        )
+        .unwrap_or_else(|e| panic!("{e}: {line}"));
         catalogue.insert(cells[code], entry);
     }
     catalogue
@@ -52,7 +66,10 @@ pub fn scored(json: &str) -> ScoreReport {
 pub fn assert_calculated(result: &PredictorResult, probability_2y: f64, percentage_2y: f64) {
     assert_eq!(result.status, Status::Calculated, "{result:#?}");
     let p = result.probability_2y.expect("probability");
-    assert!((p - probability_2y).abs() < 1e-9, "probability {p} != {probability_2y}");
+    assert!(
+        (p - probability_2y).abs() < 1e-9,
+        "probability {p} != {probability_2y}"
+    );
     let shown = result.percentage_2y.expect("percentage");
     let expected = match shown {
         Percentage::Whole(_) => Percentage::Whole(percentage_2y as i64),
