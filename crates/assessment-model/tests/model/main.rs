@@ -1,0 +1,9 @@
+//! Integration tests of the assessment model: lifecycle, completeness, section 1, compare and reviews.
+//! Shared fixtures live in `common.rs`.
+
+mod common;
+mod compare;
+mod completeness;
+mod lifecycle;
+mod offending;
+mod review;
