@@ -211,8 +211,10 @@ impl TryFrom<RawAssessment> for Assessment {
     type Error = DocumentError;
     fn try_from(raw: RawAssessment) -> Result<Self, Self::Error> {
         let version = &raw.header.question_set_version;
-        let qs = QuestionSet::builtin(version)
-            .ok_or_else(|| DocumentError::UnknownQuestionSet { version: version.clone() })?;
+        let qs =
+            QuestionSet::builtin(version).ok_or_else(|| DocumentError::UnknownQuestionSet {
+                version: version.clone(),
+            })?;
         let errors = qs.check_all(&raw.answers);
         if !errors.is_empty() {
             return Err(DocumentError::InvalidAnswers { errors });
@@ -249,9 +251,15 @@ impl From<Assessment> for RawAssessment {
 
 impl Assessment {
     /// Creates an Open assessment at version 1 with a creation event.
-    pub fn create(new: NewAssessment, person: &Person, now: DateTime<Utc>) -> Result<Self, CreateError> {
+    pub fn create(
+        new: NewAssessment,
+        person: &Person,
+        now: DateTime<Utc>,
+    ) -> Result<Self, CreateError> {
         if QuestionSet::builtin(&new.question_set_version).is_none() {
-            return Err(CreateError::UnknownQuestionSet { version: new.question_set_version });
+            return Err(CreateError::UnknownQuestionSet {
+                version: new.question_set_version,
+            });
         }
         if new.assessor.trim().is_empty() {
             return Err(CreateError::NoAssessor);
@@ -274,7 +282,10 @@ impl Assessment {
             voided_at: None,
             cloned_from: None,
         };
-        let status = Status { state: State::Open, deleted: false };
+        let status = Status {
+            state: State::Open,
+            deleted: false,
+        };
         let event = Event {
             version: 1,
             code: EventCode::Create,
@@ -306,9 +317,14 @@ impl Assessment {
         person: &Person,
         now: DateTime<Utc>,
     ) -> Result<Self, CreateError> {
-        let locked = matches!(source.state, State::Complete { .. } | State::LockedIncomplete);
+        let locked = matches!(
+            source.state,
+            State::Complete { .. } | State::LockedIncomplete
+        );
         if !locked || source.deleted.is_some() {
-            return Err(CreateError::NotCloneable { state: source.status().to_string() });
+            return Err(CreateError::NotCloneable {
+                state: source.status().to_string(),
+            });
         }
         if source.header.person.id != person.id {
             return Err(CreateError::DifferentPerson);
@@ -316,11 +332,11 @@ impl Assessment {
         let mut next = Self::create(new, person, now)?;
         let qs = next.question_set();
         for (code, value) in &source.answers {
-            if let Ok(q) = qs.check(code, value) {
-                if q.copy_forward {
-                    next.unconfirmed.insert(q.section);
-                    next.answers.insert(code.clone(), value.clone());
-                }
+            if let Ok(q) = qs.check(code, value)
+                && q.copy_forward
+            {
+                next.unconfirmed.insert(q.section);
+                next.answers.insert(code.clone(), value.clone());
             }
         }
         next.header.cloned_from = Some(source.header.id);
@@ -348,7 +364,10 @@ impl Assessment {
     /// State plus deletion overlay.
     #[must_use]
     pub fn status(&self) -> Status {
-        Status { state: self.state.clone(), deleted: self.deleted.is_some() }
+        Status {
+            state: self.state.clone(),
+            deleted: self.deleted.is_some(),
+        }
     }
 
     /// The deletion overlay, when deleted.

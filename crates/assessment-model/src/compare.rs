@@ -218,7 +218,11 @@ impl LevelChange {
             (Some(_), None) => Direction::NoLongerRated,
             _ => Direction::Same,
         };
-        Self { earlier, later, direction }
+        Self {
+            earlier,
+            later,
+            direction,
+        }
     }
 }
 
@@ -300,7 +304,9 @@ impl Comparison {
         !self.header.is_empty()
             || !self.answers.is_empty()
             || self.needs.iter().any(NeedChange::changed)
-            || r.cells.iter().any(|c| c.change.direction != Direction::Same)
+            || r.cells
+                .iter()
+                .any(|c| c.change.direction != Direction::Same)
             || r.overall.direction != Direction::Same
             || !r.concerns.is_empty()
             || !(r.behaviours_added.is_empty() && r.behaviours_cleared.is_empty())
@@ -314,17 +320,41 @@ impl Comparison {
 fn header_changes(e: &Assessment, l: &Assessment) -> Vec<HeaderChange> {
     let (eh, lh) = (&e.header, &l.header);
     let fields = [
-        ("effective_date", e.effective_at().date_naive().to_string(), l.effective_at().date_naive().to_string()),
-        ("purpose", format!("{:?}", eh.purpose), format!("{:?}", lh.purpose)),
-        ("layer", format!("{:?}", eh.layer), format!("{:?}", lh.layer)),
-        ("question_set_version", eh.question_set_version.clone(), lh.question_set_version.clone()),
-        ("predictor_set_version", eh.predictor_set_version.clone(), lh.predictor_set_version.clone()),
+        (
+            "effective_date",
+            e.effective_at().date_naive().to_string(),
+            l.effective_at().date_naive().to_string(),
+        ),
+        (
+            "purpose",
+            format!("{:?}", eh.purpose),
+            format!("{:?}", lh.purpose),
+        ),
+        (
+            "layer",
+            format!("{:?}", eh.layer),
+            format!("{:?}", lh.layer),
+        ),
+        (
+            "question_set_version",
+            eh.question_set_version.clone(),
+            lh.question_set_version.clone(),
+        ),
+        (
+            "predictor_set_version",
+            eh.predictor_set_version.clone(),
+            lh.predictor_set_version.clone(),
+        ),
         ("assessor", eh.assessor.clone(), lh.assessor.clone()),
     ];
     fields
         .into_iter()
         .filter(|(_, a, b)| a != b)
-        .map(|(field, earlier, later)| HeaderChange { field: field.to_owned(), earlier, later })
+        .map(|(field, earlier, later)| HeaderChange {
+            field: field.to_owned(),
+            earlier,
+            later,
+        })
         .collect()
 }
 
@@ -341,12 +371,18 @@ fn answer_changes(e: &Assessment, l: &Assessment) -> Vec<AnswerChange> {
             };
             let code = code.clone();
             match (ev.cloned(), lv.cloned()) {
-                (earlier, later) if !comparable => Some(AnswerChange::NotComparable { code, earlier, later }),
+                (earlier, later) if !comparable => Some(AnswerChange::NotComparable {
+                    code,
+                    earlier,
+                    later,
+                }),
                 (None, Some(later)) => Some(AnswerChange::Added { code, later }),
                 (Some(earlier), None) => Some(AnswerChange::Removed { code, earlier }),
-                (Some(earlier), Some(later)) if earlier != later => {
-                    Some(AnswerChange::Changed { code, earlier, later })
-                }
+                (Some(earlier), Some(later)) if earlier != later => Some(AnswerChange::Changed {
+                    code,
+                    earlier,
+                    later,
+                }),
                 _ => None,
             }
         })
@@ -374,7 +410,10 @@ fn rosh_changes(e: &Assessment, l: &Assessment) -> RoshComparison {
             .iter()
             .zip(&ls.concerns)
             .filter(|(a, b)| a != b)
-            .map(|(a, b)| ConcernChange { earlier: a.clone(), later: b.clone() })
+            .map(|(a, b)| ConcernChange {
+                earlier: a.clone(),
+                later: b.clone(),
+            })
             .collect(),
         behaviours_added: added(&es.behaviours, &ls.behaviours),
         behaviours_cleared: added(&ls.behaviours, &es.behaviours),
@@ -394,14 +433,20 @@ pub fn compare(earlier: &Assessment, later: &Assessment) -> Result<Comparison, C
         }
     }
     if earlier.effective_at() > later.effective_at() {
-        return Err(CompareError::OutOfOrder { earlier: earlier.effective_at(), later: later.effective_at() });
+        return Err(CompareError::OutOfOrder {
+            earlier: earlier.effective_at(),
+            later: later.effective_at(),
+        });
     }
     let answers = answer_changes(earlier, later);
     let pick = |code: &str| answers.iter().find(|c| c.code() == code).cloned();
     let rmp = RmpComparison {
         mappa_category: pick(MAPPA_CATEGORY),
         mappa_level: pick(MAPPA_LEVEL),
-        registration_flags: REGISTRATION_FLAGS.iter().filter_map(|(code, _)| pick(code)).collect(),
+        registration_flags: REGISTRATION_FLAGS
+            .iter()
+            .filter_map(|(code, _)| pick(code))
+            .collect(),
     };
     let needs = Section::NEEDS
         .iter()
@@ -411,7 +456,10 @@ pub fn compare(earlier: &Assessment, later: &Assessment) -> Result<Comparison, C
                 section: *s,
                 status: need_status(&e, &l),
                 linked_to_harm: flag_change(e.linked_to_harm, l.linked_to_harm),
-                linked_to_reoffending: flag_change(e.linked_to_reoffending, l.linked_to_reoffending),
+                linked_to_reoffending: flag_change(
+                    e.linked_to_reoffending,
+                    l.linked_to_reoffending,
+                ),
                 earlier: e,
                 later: l,
             }

@@ -74,10 +74,13 @@ pub fn completeness(assessment: &Assessment, plan_agreed: Option<bool>) -> Vec<M
                 _ => None,
             }
         };
-        if let Some(why) = why {
-            if !given(a, &q.code) {
-                grouped.entry((q.section, why)).or_default().push(q.code.clone());
-            }
+        if let Some(why) = why
+            && !given(a, &q.code)
+        {
+            grouped
+                .entry((q.section, why))
+                .or_default()
+                .push(q.code.clone());
         }
     }
     let summary_required = layer == Layer::Layer3Full || fa_required;
@@ -89,7 +92,10 @@ pub fn completeness(assessment: &Assessment, plan_agreed: Option<bool>) -> Vec<M
                 .map(|(g, s)| matrix_code(g, s))
                 .collect()
         };
-        let (community, custody) = (missing_in(RiskSetting::Community), missing_in(RiskSetting::Custody));
+        let (community, custody) = (
+            missing_in(RiskSetting::Community),
+            missing_in(RiskSetting::Custody),
+        );
         let cells = if layer == Layer::Layer3Full {
             [community, custody].concat()
         } else if community.is_empty() || custody.is_empty() {
@@ -100,7 +106,10 @@ pub fn completeness(assessment: &Assessment, plan_agreed: Option<bool>) -> Vec<M
             custody
         };
         if !cells.is_empty() {
-            grouped.entry((Section::RoshSummary, 3)).or_default().extend(cells);
+            grouped
+                .entry((Section::RoshSummary, 3))
+                .or_default()
+                .extend(cells);
         }
     }
     let reasons = [
@@ -115,7 +124,10 @@ pub fn completeness(assessment: &Assessment, plan_agreed: Option<bool>) -> Vec<M
         .map(|((section, why), codes)| Missing {
             section,
             codes,
-            why: reasons.get(usize::from(why)).cloned().unwrap_or(MissingReason::Mandatory),
+            why: reasons
+                .get(usize::from(why))
+                .cloned()
+                .unwrap_or(MissingReason::Mandatory),
         })
         .collect();
     missing.extend(a.unconfirmed.iter().map(|s| Missing {
@@ -128,10 +140,16 @@ pub fn completeness(assessment: &Assessment, plan_agreed: Option<bool>) -> Vec<M
         codes: problem.codes(),
         why: MissingReason::CrossField { problem },
     }));
-    let plan_exempt = matches!(a.header.purpose.group(), PurposeGroup::RiskOnly | PurposeGroup::Court)
-        || layer == Layer::Standalone;
+    let plan_exempt = matches!(
+        a.header.purpose.group(),
+        PurposeGroup::RiskOnly | PurposeGroup::Court
+    ) || layer == Layer::Standalone;
     if plan_agreed == Some(false) && !plan_exempt {
-        missing.push(Missing { section: Section::SentencePlan, codes: Vec::new(), why: MissingReason::PlanNotAgreed });
+        missing.push(Missing {
+            section: Section::SentencePlan,
+            codes: Vec::new(),
+            why: MissingReason::PlanNotAgreed,
+        });
     }
     missing
 }

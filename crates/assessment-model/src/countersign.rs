@@ -19,7 +19,11 @@ pub struct InvalidRank(pub u8);
 impl Rank {
     /// Checks a rank.
     pub fn new(rank: u8) -> Result<Self, InvalidRank> {
-        if (1..=5).contains(&rank) { Ok(Self(rank)) } else { Err(InvalidRank(rank)) }
+        if (1..=5).contains(&rank) {
+            Ok(Self(rank))
+        } else {
+            Err(InvalidRank(rank))
+        }
     }
 
     /// The rank number.
@@ -109,8 +113,16 @@ pub fn countersign_required(
 /// Whether a rank may countersign for a signer: rank ≥ 3 and above the signer; rank ≥ 4 at Very High.
 /// That the countersigner is not the signer is checked by the lifecycle, which knows both ids.
 #[must_use]
-pub fn eligible_countersigner(signer: Rank, countersigner: Rank, overall_rosh: Option<RiskLevel>) -> bool {
-    let minimum = if overall_rosh == Some(RiskLevel::VeryHigh) { 4 } else { 3 };
+pub fn eligible_countersigner(
+    signer: Rank,
+    countersigner: Rank,
+    overall_rosh: Option<RiskLevel>,
+) -> bool {
+    let minimum = if overall_rosh == Some(RiskLevel::VeryHigh) {
+        4
+    } else {
+        3
+    };
     countersigner.get() >= minimum && countersigner > signer
 }
 
@@ -136,19 +148,41 @@ mod tests {
         ];
         for (rank, expected) in table {
             for (level, want) in levels.iter().zip(expected) {
-                assert_eq!(countersign_required(r(rank), None, *level), want, "rank {rank} at {level:?}");
+                assert_eq!(
+                    countersign_required(r(rank), None, *level),
+                    want,
+                    "rank {rank} at {level:?}"
+                );
             }
         }
     }
 
     #[test]
     fn signing_level_replaces_default() {
-        assert_eq!(countersign_required(r(4), Some(SigningLevel::CountersignAll), None), Single);
-        assert_eq!(countersign_required(r(2), Some(SigningLevel::VeryHigh), Some(High)), NoCs);
-        assert_eq!(countersign_required(r(3), Some(SigningLevel::Medium), Some(Medium)), Single);
-        assert_eq!(countersign_required(r(3), Some(SigningLevel::RoshScreeningOnly), None), Single);
-        assert_eq!(countersign_required(r(3), Some(SigningLevel::RoshScreeningOnly), Some(Low)), NoCs);
-        assert_eq!(countersign_required(r(1), Some(SigningLevel::VeryHigh), Some(VeryHigh)), Double);
+        assert_eq!(
+            countersign_required(r(4), Some(SigningLevel::CountersignAll), None),
+            Single
+        );
+        assert_eq!(
+            countersign_required(r(2), Some(SigningLevel::VeryHigh), Some(High)),
+            NoCs
+        );
+        assert_eq!(
+            countersign_required(r(3), Some(SigningLevel::Medium), Some(Medium)),
+            Single
+        );
+        assert_eq!(
+            countersign_required(r(3), Some(SigningLevel::RoshScreeningOnly), None),
+            Single
+        );
+        assert_eq!(
+            countersign_required(r(3), Some(SigningLevel::RoshScreeningOnly), Some(Low)),
+            NoCs
+        );
+        assert_eq!(
+            countersign_required(r(1), Some(SigningLevel::VeryHigh), Some(VeryHigh)),
+            Double
+        );
     }
 
     #[test]

@@ -97,7 +97,9 @@ impl NomisId {
             && b[1..5].iter().all(u8::is_ascii_digit)
             && b[5..].iter().all(u8::is_ascii_uppercase);
         if !shape_ok {
-            return Err(err("must be a capital letter, four digits and two capital letters"));
+            return Err(err(
+                "must be a capital letter, four digits and two capital letters",
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -148,7 +150,9 @@ impl Pnc {
         if !given.is_ascii_uppercase() {
             return Err(err("must end with a check letter"));
         }
-        let serial_value: u64 = serial.parse().map_err(|_| err("serial number must be digits"))?;
+        let serial_value: u64 = serial
+            .parse()
+            .map_err(|_| err("serial number must be digits"))?;
         let yy: u64 = year[2..].parse().map_err(|_| err("year must be digits"))?;
         let expected = pnc_check_letter(yy, serial_value);
         if given != expected {
@@ -215,24 +219,50 @@ mod tests {
 
     /// The check letter computed from first principles, independently of `pnc_check_letter`.
     fn letter(yy: u64, serial: u64) -> char {
-        let letters = ['Z', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'Q', 'R', 'T', 'U', 'V', 'W', 'X', 'Y'];
+        let letters = [
+            'Z', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M', 'N', 'P', 'Q', 'R',
+            'T', 'U', 'V', 'W', 'X', 'Y',
+        ];
         let n = yy * 10_000_000 + serial;
         letters[usize::try_from(n % 23).unwrap_or(0)]
     }
 
     #[test]
     fn crn_good_and_bad() {
-        assert_eq!(Crn::parse("X123456").map(|c| c.to_string()), Ok("X123456".to_owned()));
-        for bad in ["", "x123456", "X12345", "X1234567", "1234567", "XX23456", "X12345A", "X12３456"] {
-            assert!(matches!(Crn::parse(bad), Err(IdentifierError::InvalidCrn { .. })), "{bad}");
+        assert_eq!(
+            Crn::parse("X123456").map(|c| c.to_string()),
+            Ok("X123456".to_owned())
+        );
+        for bad in [
+            "",
+            "x123456",
+            "X12345",
+            "X1234567",
+            "1234567",
+            "XX23456",
+            "X12345A",
+            "X12３456",
+        ] {
+            assert!(
+                matches!(Crn::parse(bad), Err(IdentifierError::InvalidCrn { .. })),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn nomis_good_and_bad() {
         assert!(NomisId::parse("A1234BC").is_ok());
-        for bad in ["a1234BC", "A1234B", "A12345C", "AB234BC", "A1234bC", "A1234BCD", ""] {
-            assert!(matches!(NomisId::parse(bad), Err(IdentifierError::InvalidNomisId { .. })), "{bad}");
+        for bad in [
+            "a1234BC", "A1234B", "A12345C", "AB234BC", "A1234bC", "A1234BCD", "",
+        ] {
+            assert!(
+                matches!(
+                    NomisId::parse(bad),
+                    Err(IdentifierError::InvalidNomisId { .. })
+                ),
+                "{bad}"
+            );
         }
     }
 
@@ -247,7 +277,11 @@ mod tests {
             format!("201212345{c}"),
             format!("2012/0012345{}", c.to_ascii_lowercase()),
         ] {
-            assert_eq!(Pnc::parse(&input).map(|p| p.as_str().to_owned()), Ok(canonical.clone()), "{input}");
+            assert_eq!(
+                Pnc::parse(&input).map(|p| p.as_str().to_owned()),
+                Ok(canonical.clone()),
+                "{input}"
+            );
         }
     }
 
@@ -269,7 +303,11 @@ mod tests {
         let err = Pnc::parse(&format!("2012/0012345{wrong}"));
         assert_eq!(
             err,
-            Err(IdentifierError::PncCheckLetter { value: format!("2012/0012345{wrong}"), given: wrong, expected: c })
+            Err(IdentifierError::PncCheckLetter {
+                value: format!("2012/0012345{wrong}"),
+                given: wrong,
+                expected: c
+            })
         );
         let message = err.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(message.contains(&format!("expected {c}")), "{message}");
@@ -277,8 +315,20 @@ mod tests {
 
     #[test]
     fn pnc_malformed() {
-        for bad in ["", "2012", "2012/", "2012/A", "20x2/0012345A", "2012/00123456789A", "2012/0012345", "2012/é12345A"] {
-            assert!(matches!(Pnc::parse(bad), Err(IdentifierError::InvalidPnc { .. })), "{bad}");
+        for bad in [
+            "",
+            "2012",
+            "2012/",
+            "2012/A",
+            "20x2/0012345A",
+            "2012/00123456789A",
+            "2012/0012345",
+            "2012/é12345A",
+        ] {
+            assert!(
+                matches!(Pnc::parse(bad), Err(IdentifierError::InvalidPnc { .. })),
+                "{bad}"
+            );
         }
     }
 
@@ -288,6 +338,9 @@ mod tests {
         assert!(serde_json::from_str::<NomisId>("\"A1234BC\"").is_ok());
         let c = letter(12, 12_345);
         let pnc: Result<Pnc, _> = serde_json::from_str(&format!("\"2012/12345{c}\""));
-        assert_eq!(pnc.map(|p| p.to_string()).ok(), Some(format!("2012/0012345{c}")));
+        assert_eq!(
+            pnc.map(|p| p.to_string()).ok(),
+            Some(format!("2012/0012345{c}"))
+        );
     }
 }

@@ -9,7 +9,9 @@ use thiserror::Error;
 
 use crate::assessment::{Assessment, Deletion, LockedVersion};
 use crate::completeness::{Missing, completeness};
-use crate::countersign::{CountersignRequirement, Rank, SigningLevel, countersign_required, eligible_countersigner};
+use crate::countersign::{
+    CountersignRequirement, Rank, SigningLevel, countersign_required, eligible_countersigner,
+};
 use crate::question_set::{AnswerError, Section};
 use crate::vocabulary::{AnswerValue, RiskLevel};
 
@@ -66,7 +68,9 @@ impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.state {
             State::Open => f.write_str("open")?,
-            State::AwaitingCountersign { incomplete } => write!(f, "awaiting countersign (incomplete: {incomplete})")?,
+            State::AwaitingCountersign { incomplete } => {
+                write!(f, "awaiting countersign (incomplete: {incomplete})")?
+            }
             State::AwaitingDoubleCountersign { incomplete } => {
                 write!(f, "awaiting second countersign (incomplete: {incomplete})")?;
             }
@@ -74,7 +78,11 @@ impl fmt::Display for Status {
             State::LockedIncomplete => f.write_str("locked incomplete")?,
             State::Voided => f.write_str("voided")?,
         }
-        if self.deleted { f.write_str(", deleted") } else { Ok(()) }
+        if self.deleted {
+            f.write_str(", deleted")
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -289,7 +297,9 @@ pub enum LifecycleError {
 
 fn reason(command: &Command, text: &str) -> Result<String, LifecycleError> {
     if text.trim().is_empty() {
-        Err(LifecycleError::ReasonRequired { command: command.name() })
+        Err(LifecycleError::ReasonRequired {
+            command: command.name(),
+        })
     } else {
         Ok(text.to_owned())
     }
@@ -297,9 +307,17 @@ fn reason(command: &Command, text: &str) -> Result<String, LifecycleError> {
 
 impl Assessment {
     /// Applies a command: on success the version is bumped and the event recorded; on error nothing changes.
-    pub fn apply(&mut self, actor: &Actor, at: DateTime<Utc>, command: Command) -> Result<Event, LifecycleError> {
+    pub fn apply(
+        &mut self,
+        actor: &Actor,
+        at: DateTime<Utc>,
+        command: Command,
+    ) -> Result<Event, LifecycleError> {
         let from = self.status();
-        let illegal = || LifecycleError::IllegalTransition { state: from.clone(), command: command.name() };
+        let illegal = || LifecycleError::IllegalTransition {
+            state: from.clone(),
+            command: command.name(),
+        };
         let deleted = self.deleted.is_some();
         let open = self.state == State::Open && !deleted;
         let mut comment = None;
@@ -326,7 +344,11 @@ impl Assessment {
             _ if deleted => return Err(illegal()),
             Command::Delete { reason: r } => {
                 comment = Some(reason(&command, r)?);
-                self.deleted = Some(Deletion { by: actor.id.clone(), at, reason: r.clone() });
+                self.deleted = Some(Deletion {
+                    by: actor.id.clone(),
+                    at,
+                    reason: r.clone(),
+                });
                 match self.state {
                     State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. } => {
                         EventCode::AssmtDelCountersigning
@@ -367,7 +389,9 @@ impl Assessment {
                 self.sign(actor, at, true);
                 EventCode::LockedIncomplete
             }
-            Command::Countersign { send_for_second } => self.countersign(actor, at, *send_for_second, illegal)?,
+            Command::Countersign { send_for_second } => {
+                self.countersign(actor, at, *send_for_second, illegal)?
+            }
             Command::SecondCountersign => self.second_countersign(actor, at, illegal)?,
             Command::Reject { comment: c } => {
                 if !matches!(
@@ -377,7 +401,11 @@ impl Assessment {
                     return Err(illegal());
                 }
                 comment = Some(reason(&command, c)?);
-                if self.signing.as_ref().is_some_and(|s| s.signer.id == actor.id) {
+                if self
+                    .signing
+                    .as_ref()
+                    .is_some_and(|s| s.signer.id == actor.id)
+                {
                     return Err(LifecycleError::CountersignerIsSigner);
                 }
                 self.reopen();
@@ -402,7 +430,15 @@ impl Assessment {
             _ => return Err(illegal()),
         };
         self.version += 1;
-        let event = Event { version: self.version, code, actor: actor.id.clone(), at, from, to: self.status(), comment };
+        let event = Event {
+            version: self.version,
+            code,
+            actor: actor.id.clone(),
+            at,
+            from,
+            to: self.status(),
+            comment,
+        };
         self.events.push(event.clone());
         Ok(event)
     }
@@ -419,7 +455,9 @@ impl Assessment {
         let requirement = countersign_required(actor.rank, actor.signing_level, overall_rosh);
         self.header.signed_at = Some(at);
         self.state = match (requirement, incomplete) {
-            (CountersignRequirement::None, false) => State::Complete { outcome: Outcome::SelfSigned },
+            (CountersignRequirement::None, false) => State::Complete {
+                outcome: Outcome::SelfSigned,
+            },
             (CountersignRequirement::None, true) => State::LockedIncomplete,
             (_, incomplete) => State::AwaitingCountersign { incomplete },
         };
@@ -442,8 +480,12 @@ impl Assessment {
         send_for_second: bool,
         illegal: impl Fn() -> LifecycleError,
     ) -> Result<EventCode, LifecycleError> {
-        let State::AwaitingCountersign { incomplete } = self.state else { return Err(illegal()) };
-        let Some(signing) = self.signing.as_mut() else { return Err(illegal()) };
+        let State::AwaitingCountersign { incomplete } = self.state else {
+            return Err(illegal());
+        };
+        let Some(signing) = self.signing.as_mut() else {
+            return Err(illegal());
+        };
         if signing.signer.id == actor.id {
             return Err(LifecycleError::CountersignerIsSigner);
         }
@@ -471,8 +513,12 @@ impl Assessment {
         at: DateTime<Utc>,
         illegal: impl Fn() -> LifecycleError,
     ) -> Result<EventCode, LifecycleError> {
-        let State::AwaitingDoubleCountersign { incomplete } = self.state else { return Err(illegal()) };
-        let Some(signing) = self.signing.as_mut() else { return Err(illegal()) };
+        let State::AwaitingDoubleCountersign { incomplete } = self.state else {
+            return Err(illegal());
+        };
+        let Some(signing) = self.signing.as_mut() else {
+            return Err(illegal());
+        };
         if signing.signer.id == actor.id {
             return Err(LifecycleError::CountersignerIsSigner);
         }
@@ -491,7 +537,11 @@ impl Assessment {
     }
 
     fn complete(&mut self, at: DateTime<Utc>, incomplete: bool, outcome: Outcome) {
-        self.state = if incomplete { State::LockedIncomplete } else { State::Complete { outcome } };
+        self.state = if incomplete {
+            State::LockedIncomplete
+        } else {
+            State::Complete { outcome }
+        };
         self.header.completed_at = Some(at);
     }
 }

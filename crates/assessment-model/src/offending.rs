@@ -78,7 +78,9 @@ pub enum Section1Problem {
         date: NaiveDate,
     },
     /// Age at first sanction (1.8) is above the age at current conviction (1.29).
-    #[error("age at first sanction {age_at_first_sanction} is above age at conviction {age_at_conviction}")]
+    #[error(
+        "age at first sanction {age_at_first_sanction} is above age at conviction {age_at_conviction}"
+    )]
     FirstSanctionAfterConviction {
         /// 1.8.
         age_at_first_sanction: u32,
@@ -118,7 +120,9 @@ pub enum Section1Problem {
         latest_allowed: NaiveDate,
     },
     /// 1.38 before 1.29.
-    #[error("start of follow-up {follow_up_start_date} is before conviction date {conviction_date}")]
+    #[error(
+        "start of follow-up {follow_up_start_date} is before conviction date {conviction_date}"
+    )]
     FollowUpBeforeConviction {
         /// 1.38.
         follow_up_start_date: NaiveDate,
@@ -136,14 +140,18 @@ impl Section1Problem {
     pub fn codes(&self) -> Vec<String> {
         let v = |codes: &[&str]| codes.iter().map(|c| (*c).to_owned()).collect();
         match self {
-            Self::AgeOutOfRange { code, .. } | Self::DateNotAfterBirth { code, .. } => vec![code.clone()],
+            Self::AgeOutOfRange { code, .. } | Self::DateNotAfterBirth { code, .. } => {
+                vec![code.clone()]
+            }
             Self::FirstSanctionAfterConviction { .. } => v(&["1.8", "1.29"]),
             Self::SanctionsOutOfRange { .. } => v(&["1.32"]),
             Self::ViolentSanctionsExceedTotal { .. } => v(&["1.40", "1.32"]),
             Self::SexualCountExceedsTotal { code, .. } => vec![code.clone(), "1.32".to_owned()],
             Self::ConvictionAfterAssessment { .. } => v(&["1.29"]),
             Self::FollowUpBeforeConviction { .. } => v(&["1.38", "1.29"]),
-            Self::NoCurrentOffence => v(&["OFFENCE.CODE", "OFFENCE.OGRS3_CATEGORY", "OFFENCE.CATEGORY"]),
+            Self::NoCurrentOffence => {
+                v(&["OFFENCE.CODE", "OFFENCE.OGRS3_CATEGORY", "OFFENCE.CATEGORY"])
+            }
         }
     }
 }
@@ -215,15 +223,24 @@ impl Assessment {
         for code in ["1.29", "1.38", "1.33", "1.43", "OFFENCE.DATE"] {
             if let Some(date) = self.date_of(code) {
                 if date <= dob {
-                    problems.push(Section1Problem::DateNotAfterBirth { code: code.to_owned(), date });
+                    problems.push(Section1Problem::DateNotAfterBirth {
+                        code: code.to_owned(),
+                        date,
+                    });
                 } else if age(date) >= 110 {
-                    problems.push(Section1Problem::AgeOutOfRange { code: code.to_owned(), age: age(date) });
+                    problems.push(Section1Problem::AgeOutOfRange {
+                        code: code.to_owned(),
+                        age: age(date),
+                    });
                 }
             }
         }
         for code in ["1.7", "1.8"] {
             if let Some(a) = self.count_of(code).filter(|a| *a >= 110) {
-                problems.push(Section1Problem::AgeOutOfRange { code: code.to_owned(), age: i64::from(a) });
+                problems.push(Section1Problem::AgeOutOfRange {
+                    code: code.to_owned(),
+                    age: i64::from(a),
+                });
             }
         }
         let conviction = self.date_of("1.29");
@@ -242,18 +259,32 @@ impl Assessment {
         }
         if let Some(t) = total {
             if let Some(v) = self.count_of("1.40").filter(|v| *v > t) {
-                problems.push(Section1Problem::ViolentSanctionsExceedTotal { violent: v, total: t });
+                problems.push(Section1Problem::ViolentSanctionsExceedTotal {
+                    violent: v,
+                    total: t,
+                });
             }
             for code in ["1.34", "1.35", "1.36", "1.37", "1.45", "1.46"] {
                 if let Some(c) = self.count_of(code).filter(|c| *c > t) {
-                    problems.push(Section1Problem::SexualCountExceedsTotal { code: code.to_owned(), count: c, total: t });
+                    problems.push(Section1Problem::SexualCountExceedsTotal {
+                        code: code.to_owned(),
+                        count: c,
+                        total: t,
+                    });
                 }
             }
         }
         if let Some(conv) = conviction {
-            let latest = self.header.assessment_date.checked_add_months(Months::new(3)).unwrap_or(NaiveDate::MAX);
+            let latest = self
+                .header
+                .assessment_date
+                .checked_add_months(Months::new(3))
+                .unwrap_or(NaiveDate::MAX);
             if conv > latest {
-                problems.push(Section1Problem::ConvictionAfterAssessment { conviction_date: conv, latest_allowed: latest });
+                problems.push(Section1Problem::ConvictionAfterAssessment {
+                    conviction_date: conv,
+                    latest_allowed: latest,
+                });
             }
             if let Some(fu) = self.date_of("1.38").filter(|fu| *fu < conv) {
                 problems.push(Section1Problem::FollowUpBeforeConviction {

@@ -55,10 +55,16 @@ impl Name {
 
     fn parse_field(value: &str, field: &'static str) -> Result<Self, PersonError> {
         if value.trim().is_empty() {
-            return Err(PersonError::InvalidName { field, reason: "must not be empty" });
+            return Err(PersonError::InvalidName {
+                field,
+                reason: "must not be empty",
+            });
         }
         if value.chars().count() > 100 {
-            return Err(PersonError::InvalidName { field, reason: "must be at most 100 characters" });
+            return Err(PersonError::InvalidName {
+                field,
+                reason: "must be at most 100 characters",
+            });
         }
         Ok(Self(value.to_owned()))
     }
@@ -93,11 +99,16 @@ impl OrgCode {
     pub fn parse(value: &str) -> Result<Self, PersonError> {
         let ok = !value.is_empty()
             && value.len() <= 10
-            && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if ok {
             Ok(Self(value.to_owned()))
         } else {
-            Err(PersonError::InvalidOrgCode { field: "organisation", value: value.to_owned() })
+            Err(PersonError::InvalidOrgCode {
+                field: "organisation",
+                value: value.to_owned(),
+            })
         }
     }
 
@@ -140,7 +151,11 @@ struct RawCaseIds {
 
 impl CaseIds {
     /// Combines identifiers; refuses when neither CRN nor NOMIS id is given.
-    pub fn new(crn: Option<Crn>, nomis_id: Option<NomisId>, pnc: Option<Pnc>) -> Result<Self, PersonError> {
+    pub fn new(
+        crn: Option<Crn>,
+        nomis_id: Option<NomisId>,
+        pnc: Option<Pnc>,
+    ) -> Result<Self, PersonError> {
         if crn.is_none() && nomis_id.is_none() {
             return Err(PersonError::NoCaseIdentifier);
         }
@@ -175,7 +190,11 @@ impl TryFrom<RawCaseIds> for CaseIds {
 
 impl From<CaseIds> for RawCaseIds {
     fn from(ids: CaseIds) -> Self {
-        Self { crn: ids.crn, nomis_id: ids.nomis_id, pnc: ids.pnc }
+        Self {
+            crn: ids.crn,
+            nomis_id: ids.nomis_id,
+            pnc: ids.pnc,
+        }
     }
 }
 
@@ -297,13 +316,20 @@ impl Person {
         if (10..=110).contains(&age) {
             Ok(())
         } else {
-            Err(PersonError::AgeOutOfRange { age, date, date_of_birth: self.date_of_birth })
+            Err(PersonError::AgeOutOfRange {
+                age,
+                date,
+                date_of_birth: self.date_of_birth,
+            })
         }
     }
 
     /// Checks raw name fields, reporting both when both are wrong.
     pub fn names(family: &str, given: &str) -> Result<(Name, Name), Vec<PersonError>> {
-        match (Name::parse_field(family, "family_name"), Name::parse_field(given, "given_name")) {
+        match (
+            Name::parse_field(family, "family_name"),
+            Name::parse_field(given, "given_name"),
+        ) {
             (Ok(f), Ok(g)) => Ok((f, g)),
             (f, g) => Err([f.err(), g.err()].into_iter().flatten().collect()),
         }
@@ -334,12 +360,21 @@ mod tests {
 
     #[test]
     fn case_ids_need_crn_or_nomis() {
-        assert_eq!(CaseIds::new(None, None, None), Err(PersonError::NoCaseIdentifier));
+        assert_eq!(
+            CaseIds::new(None, None, None),
+            Err(PersonError::NoCaseIdentifier)
+        );
         assert!(CaseIds::new(None, NomisId::parse("A1234BC").ok(), None).is_ok());
         let json = r#"{"crn":null,"nomis_id":null,"pnc":null}"#;
         assert!(serde_json::from_str::<CaseIds>(json).is_err());
-        assert!(serde_json::from_str::<CaseIds>(r#"{"crn":"X123456","nomis_id":null,"pnc":null}"#).is_ok());
-        assert!(serde_json::from_str::<CaseIds>(r#"{"crn":"X12345","nomis_id":null,"pnc":null}"#).is_err());
+        assert!(
+            serde_json::from_str::<CaseIds>(r#"{"crn":"X123456","nomis_id":null,"pnc":null}"#)
+                .is_ok()
+        );
+        assert!(
+            serde_json::from_str::<CaseIds>(r#"{"crn":"X12345","nomis_id":null,"pnc":null}"#)
+                .is_err()
+        );
     }
 
     #[test]

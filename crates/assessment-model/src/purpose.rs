@@ -136,16 +136,23 @@ impl Purpose {
     /// Looks a purpose up by its stable code; `other` gets the given text.
     #[must_use]
     pub fn from_code(code: &str, other_text: &str) -> Option<Self> {
-        Self::all().into_iter().find(|p| p.code() == code).map(|p| match p {
-            Self::Other(_) => Self::Other(other_text.to_owned()),
-            p => p,
-        })
+        Self::all()
+            .into_iter()
+            .find(|p| p.code() == code)
+            .map(|p| match p {
+                Self::Other(_) => Self::Other(other_text.to_owned()),
+                p => p,
+            })
     }
 
     /// Risk-only purposes default to a standalone assessment and need no plan.
     #[must_use]
     pub fn default_layer(&self) -> Layer {
-        if self.group() == PurposeGroup::RiskOnly { Layer::Standalone } else { Layer::Layer3Full }
+        if self.group() == PurposeGroup::RiskOnly {
+            Layer::Standalone
+        } else {
+            Layer::Layer3Full
+        }
     }
 }
 
@@ -181,10 +188,16 @@ mod tests {
     #[test]
     fn labels_codes_and_other_text() {
         assert_eq!(Purpose::PsrSdr.label(), "PSR - SDR");
-        assert_eq!(Purpose::from_code("other", "MAPPA meeting"), Some(Purpose::Other("MAPPA meeting".into())));
+        assert_eq!(
+            Purpose::from_code("other", "MAPPA meeting"),
+            Some(Purpose::Other("MAPPA meeting".into()))
+        );
         assert_eq!(Purpose::from_code("recall", ""), Some(Purpose::Recall));
         assert_eq!(Purpose::from_code("nope", ""), None);
-        assert_eq!(Purpose::RiskOfHarmAssessment.default_layer(), Layer::Standalone);
+        assert_eq!(
+            Purpose::RiskOfHarmAssessment.default_layer(),
+            Layer::Standalone
+        );
         let json = serde_json::to_string(&Purpose::Other("x".into())).unwrap_or_default();
         assert_eq!(json, r#"{"other":"x"}"#);
     }

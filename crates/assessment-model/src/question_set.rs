@@ -75,7 +75,10 @@ impl Section {
         match self {
             Self::OffendingInformation => Some(1),
             Self::OffenceAnalysis => Some(2),
-            other => Self::NEEDS.iter().position(|s| *s == other).and_then(|i| u8::try_from(i + 3).ok()),
+            other => Self::NEEDS
+                .iter()
+                .position(|s| *s == other)
+                .and_then(|i| u8::try_from(i + 3).ok()),
         }
     }
 
@@ -228,12 +231,21 @@ static PREVIOUS: LazyLock<QuestionSet> = LazyLock::new(crate::question_data::pre
 impl QuestionSet {
     /// Builds a set and its code index; later duplicates of a code are ignored by lookups.
     #[must_use]
-    pub fn new(version: &str, questions: Vec<Question>, need_sections: Vec<NeedSectionRule>) -> Self {
+    pub fn new(
+        version: &str,
+        questions: Vec<Question>,
+        need_sections: Vec<NeedSectionRule>,
+    ) -> Self {
         let mut index = BTreeMap::new();
         for (i, q) in questions.iter().enumerate() {
             index.entry(q.code.clone()).or_insert(i);
         }
-        Self { version: version.to_owned(), questions, need_sections, index }
+        Self {
+            version: version.to_owned(),
+            questions,
+            need_sections,
+            index,
+        }
     }
 
     /// The current built-in question set.
@@ -245,7 +257,9 @@ impl QuestionSet {
     /// A built-in question set by version.
     #[must_use]
     pub fn builtin(version: &str) -> Option<&'static QuestionSet> {
-        [&*CURRENT, &*PREVIOUS].into_iter().find(|qs| qs.version == version)
+        [&*CURRENT, &*PREVIOUS]
+            .into_iter()
+            .find(|qs| qs.version == version)
     }
 
     /// The versions of the built-in question sets, newest first.
@@ -268,19 +282,29 @@ impl QuestionSet {
     pub fn check(&self, code: &str, value: &AnswerValue) -> Result<&Question, AnswerError> {
         let question = self
             .question(code)
-            .ok_or_else(|| AnswerError::UnknownQuestion { code: code.to_owned() })?;
-        value.check(&question.vocabulary).map_err(|expected| AnswerError::AnswerOutOfVocabulary {
-            code: code.to_owned(),
-            answer: value.to_string(),
-            expected,
+            .ok_or_else(|| AnswerError::UnknownQuestion {
+                code: code.to_owned(),
+            })?;
+        value.check(&question.vocabulary).map_err(|expected| {
+            AnswerError::AnswerOutOfVocabulary {
+                code: code.to_owned(),
+                answer: value.to_string(),
+                expected,
+            }
         })?;
         Ok(question)
     }
 
     /// Checks every answer and returns every problem.
     #[must_use]
-    pub fn check_all<'a>(&self, answers: impl IntoIterator<Item = (&'a String, &'a AnswerValue)>) -> Vec<AnswerError> {
-        answers.into_iter().filter_map(|(c, v)| self.check(c, v).err()).collect()
+    pub fn check_all<'a>(
+        &self,
+        answers: impl IntoIterator<Item = (&'a String, &'a AnswerValue)>,
+    ) -> Vec<AnswerError> {
+        answers
+            .into_iter()
+            .filter_map(|(c, v)| self.check(c, v).err())
+            .collect()
     }
 
     /// Questions of one section.
@@ -303,9 +327,16 @@ mod tests {
     fn unknown_code_and_out_of_vocabulary_name_the_code() {
         let qs = QuestionSet::current();
         let err = qs.check("1.99x", &AnswerValue::Yes).err();
-        assert_eq!(err, Some(AnswerError::UnknownQuestion { code: "1.99x".into() }));
+        assert_eq!(
+            err,
+            Some(AnswerError::UnknownQuestion {
+                code: "1.99x".into()
+            })
+        );
         let err = qs.check("3.4", &AnswerValue::Problems(5)).err();
-        assert!(matches!(&err, Some(AnswerError::AnswerOutOfVocabulary { code, .. }) if code == "3.4"));
+        assert!(
+            matches!(&err, Some(AnswerError::AnswerOutOfVocabulary { code, .. }) if code == "3.4")
+        );
         let text = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(text.contains("3.4") && text.contains("0, 1 or 2"), "{text}");
         assert!(qs.check("1.32", &AnswerValue::Count(0)).is_err());
@@ -332,7 +363,10 @@ mod tests {
         let qs = QuestionSet::current();
         let json = serde_json::to_string(qs).unwrap_or_default();
         let back: Option<QuestionSet> = serde_json::from_str(&json).ok();
-        let found = back.as_ref().and_then(|b| b.question("SUM6.5.2")).map(|q| q.code.clone());
+        let found = back
+            .as_ref()
+            .and_then(|b| b.question("SUM6.5.2"))
+            .map(|q| q.code.clone());
         assert_eq!(found.as_deref(), Some("SUM6.5.2"));
     }
 }

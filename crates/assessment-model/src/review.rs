@@ -64,17 +64,24 @@ pub struct ReviewDue {
 }
 
 fn plus(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
+    date.checked_add_days(Days::new(days))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 fn minus(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
+    date.checked_sub_days(Days::new(days))
+        .unwrap_or(NaiveDate::MIN)
 }
 
 /// The next review of one assessment; `None` unless it is Complete or LockedIncomplete and not deleted.
 /// Events before the completion date are ignored; later event-driven events replace a later date.
 #[must_use]
-pub fn next_review(assessment: &Assessment, person: &Person, events: &[ReviewEvent], today: NaiveDate) -> Option<ReviewDue> {
+pub fn next_review(
+    assessment: &Assessment,
+    person: &Person,
+    events: &[ReviewEvent],
+    today: NaiveDate,
+) -> Option<ReviewDue> {
     let locked_incomplete = match assessment.state() {
         State::Complete { .. } => false,
         State::LockedIncomplete => true,
@@ -93,23 +100,39 @@ pub fn next_review(assessment: &Assessment, person: &Person, events: &[ReviewEve
             _ => annual,
         }
     } else {
-        (plus(completed, COMMUNITY_REVIEW_DAYS), ReviewReason::Community)
+        (
+            plus(completed, COMMUNITY_REVIEW_DAYS),
+            ReviewReason::Community,
+        )
     };
     if locked_incomplete && plus(completed, LOCKED_INCOMPLETE_DAYS) < due.0 {
-        due = (plus(completed, LOCKED_INCOMPLETE_DAYS), ReviewReason::LockedIncomplete);
+        due = (
+            plus(completed, LOCKED_INCOMPLETE_DAYS),
+            ReviewReason::LockedIncomplete,
+        );
     }
     for event in events.iter().filter(|e| e.date >= completed) {
         if let Some(offset) = event.purpose.review_event_offset_days() {
             let date = plus(event.date, u64::try_from(offset).unwrap_or(0));
             if date < due.0 {
-                due = (date, ReviewReason::Event { purpose: event.purpose.clone() });
+                due = (
+                    date,
+                    ReviewReason::Event {
+                        purpose: event.purpose.clone(),
+                    },
+                );
             }
         }
     }
     let (date, reason) = due;
     let overdue = today > date;
     let due_soon = !overdue && (date - today).num_days() <= DUE_SOON_DAYS;
-    Some(ReviewDue { date, reason, overdue, due_soon })
+    Some(ReviewDue {
+        date,
+        reason,
+        overdue,
+        due_soon,
+    })
 }
 
 /// The next review for a person from the latest completed assessment among `assessments`

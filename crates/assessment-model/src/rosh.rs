@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::question_data::rosh::{BEHAVIOURS, CONCERNS, FULL_ANALYSIS_RATIONALE, ORDERS, SERIOUS_OFFENCES};
+use crate::question_data::rosh::{
+    BEHAVIOURS, CONCERNS, FULL_ANALYSIS_RATIONALE, ORDERS, SERIOUS_OFFENCES,
+};
 use crate::vocabulary::{AnswerValue, RiskLevel};
 
 /// Answers keyed by question code.
@@ -29,7 +31,13 @@ pub enum RiskGroup {
 
 impl RiskGroup {
     /// All groups in matrix order.
-    pub const ALL: [RiskGroup; 5] = [Self::Children, Self::Public, Self::KnownAdult, Self::Staff, Self::Prisoners];
+    pub const ALL: [RiskGroup; 5] = [
+        Self::Children,
+        Self::Public,
+        Self::KnownAdult,
+        Self::Staff,
+        Self::Prisoners,
+    ];
 
     fn number(self) -> u8 {
         match self {
@@ -106,10 +114,16 @@ impl RiskMatrix {
     #[must_use]
     pub fn from_answers(answers: &Answers) -> Self {
         let cells = matrix_cells()
-            .filter_map(|(group, setting)| match answers.get(&matrix_code(group, setting)) {
-                Some(AnswerValue::RiskLevel(level)) => Some(RiskCell { group, setting, level: *level }),
-                _ => None,
-            })
+            .filter_map(
+                |(group, setting)| match answers.get(&matrix_code(group, setting)) {
+                    Some(AnswerValue::RiskLevel(level)) => Some(RiskCell {
+                        group,
+                        setting,
+                        level: *level,
+                    }),
+                    _ => None,
+                },
+            )
             .collect();
         Self { cells }
     }
@@ -117,7 +131,10 @@ impl RiskMatrix {
     /// The level of one cell.
     #[must_use]
     pub fn level(&self, group: RiskGroup, setting: RiskSetting) -> Option<RiskLevel> {
-        self.cells.iter().find(|c| c.group == group && c.setting == setting).map(|c| c.level)
+        self.cells
+            .iter()
+            .find(|c| c.group == group && c.setting == setting)
+            .map(|c| c.level)
     }
 
     /// Overall ROSH: the highest cell in either setting.
@@ -129,19 +146,29 @@ impl RiskMatrix {
     /// The highest cell in one setting.
     #[must_use]
     pub fn highest_in(&self, setting: RiskSetting) -> Option<RiskLevel> {
-        self.cells.iter().filter(|c| c.setting == setting).map(|c| c.level).max()
+        self.cells
+            .iter()
+            .filter(|c| c.setting == setting)
+            .map(|c| c.level)
+            .max()
     }
 
     /// The highest cell for one group.
     #[must_use]
     pub fn highest_for(&self, group: RiskGroup) -> Option<RiskLevel> {
-        self.cells.iter().filter(|c| c.group == group).map(|c| c.level).max()
+        self.cells
+            .iter()
+            .filter(|c| c.group == group)
+            .map(|c| c.level)
+            .max()
     }
 
     /// Whether every cell of the setting's column is rated.
     #[must_use]
     pub fn column_complete(&self, setting: RiskSetting) -> bool {
-        matrix_cells().filter(|(_, s)| *s == setting).all(|(g, s)| self.level(g, s).is_some())
+        matrix_cells()
+            .filter(|(_, s)| *s == setting)
+            .all(|(g, s)| self.level(g, s).is_some())
     }
 }
 
@@ -201,7 +228,11 @@ impl RoshScreening {
         Self {
             current_serious_offences: serious(1),
             previous_serious_offences: serious(2),
-            behaviours: BEHAVIOURS.iter().map(|(n, _)| *n).filter(|n| yes(answers, &format!("R1.3.{n}"))).collect(),
+            behaviours: BEHAVIOURS
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| yes(answers, &format!("R1.3.{n}")))
+                .collect(),
             orders: ORDERS
                 .iter()
                 .enumerate()
@@ -225,12 +256,21 @@ impl RoshScreening {
     /// Applies the full-analysis trigger rule (spec §7.1).
     #[must_use]
     pub fn full_analysis(&self) -> FullAnalysisDecision {
-        if self.current_serious_offences.contains(&1) || self.previous_serious_offences.contains(&1) {
+        if self.current_serious_offences.contains(&1) || self.previous_serious_offences.contains(&1)
+        {
             return FullAnalysisDecision::Forced;
         }
         let mut reasons: Vec<String> = Vec::new();
-        reasons.extend(self.current_serious_offences.iter().map(|n| format!("R1.2.{n}.1")));
-        reasons.extend(self.previous_serious_offences.iter().map(|n| format!("R1.2.{n}.2")));
+        reasons.extend(
+            self.current_serious_offences
+                .iter()
+                .map(|n| format!("R1.2.{n}.1")),
+        );
+        reasons.extend(
+            self.previous_serious_offences
+                .iter()
+                .map(|n| format!("R1.2.{n}.2")),
+        );
         reasons.extend(self.behaviours.iter().map(|n| format!("R1.3.{n}")));
         reasons.extend(
             self.concerns
@@ -279,7 +319,10 @@ mod tests {
     use super::*;
 
     fn answers(pairs: &[(&str, AnswerValue)]) -> Answers {
-        pairs.iter().map(|(c, v)| ((*c).to_owned(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(c, v)| ((*c).to_owned(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -307,21 +350,39 @@ mod tests {
 
     #[test]
     fn full_analysis_trigger_rule() {
-        let decide = |pairs: &[(&str, AnswerValue)]| RoshScreening::from_answers(&answers(pairs)).full_analysis();
+        let decide = |pairs: &[(&str, AnswerValue)]| {
+            RoshScreening::from_answers(&answers(pairs)).full_analysis()
+        };
         let rationale = ("R6.1", AnswerValue::Text("no current indicators".into()));
-        assert_eq!(decide(&[("R1.2.2.1", AnswerValue::No)]), FullAnalysisDecision::NotTriggered);
-        assert_eq!(decide(&[("R1.2.1.2", AnswerValue::Yes), rationale.clone()]), FullAnalysisDecision::Forced);
+        assert_eq!(
+            decide(&[("R1.2.2.1", AnswerValue::No)]),
+            FullAnalysisDecision::NotTriggered
+        );
+        assert_eq!(
+            decide(&[("R1.2.1.2", AnswerValue::Yes), rationale.clone()]),
+            FullAnalysisDecision::Forced
+        );
         assert_eq!(
             decide(&[("R1.3.20", AnswerValue::Yes)]),
-            FullAnalysisDecision::Triggered { reasons: vec!["R1.3.20".into()] }
+            FullAnalysisDecision::Triggered {
+                reasons: vec!["R1.3.20".into()]
+            }
         );
         assert_eq!(
             decide(&[("R3.2.1", AnswerValue::Yes), rationale.clone()]),
-            FullAnalysisDecision::WaivedByRationale { reasons: vec!["R3.2.1".into()] }
+            FullAnalysisDecision::WaivedByRationale {
+                reasons: vec!["R3.2.1".into()]
+            }
         );
         // A previous concern alone does not trigger; a blank rationale does not waive.
         assert!(!decide(&[("R4.1.2", AnswerValue::Yes)]).required());
-        assert!(decide(&[("R1.2.12.2", AnswerValue::Yes), ("R6.1", AnswerValue::Text("  ".into()))]).required());
+        assert!(
+            decide(&[
+                ("R1.2.12.2", AnswerValue::Yes),
+                ("R6.1", AnswerValue::Text("  ".into()))
+            ])
+            .required()
+        );
     }
 
     #[test]
@@ -334,6 +395,9 @@ mod tests {
         ]));
         assert_eq!(s.orders, vec!["restraining order".to_owned()]);
         assert_eq!(s.behaviours, vec![12]);
-        assert_eq!(s.concerns.first().and_then(|c| c.current.clone()), Some(AnswerValue::DontKnow));
+        assert_eq!(
+            s.concerns.first().and_then(|c| c.current.clone()),
+            Some(AnswerValue::DontKnow)
+        );
     }
 }

@@ -96,7 +96,10 @@ impl Assessment {
     /// The need view of sections 3–13.
     #[must_use]
     pub fn section_scores(&self) -> Vec<SectionScore> {
-        Section::NEEDS.iter().map(|s| self.section_score(*s)).collect()
+        Section::NEEDS
+            .iter()
+            .map(|s| self.section_score(*s))
+            .collect()
     }
 }
 
@@ -106,23 +109,47 @@ mod tests {
     use crate::vocabulary::Injecting;
 
     fn score(section: Section, pairs: &[(&str, AnswerValue)]) -> SectionScore {
-        let answers: Answers = pairs.iter().map(|(c, v)| ((*c).to_owned(), v.clone())).collect();
+        let answers: Answers = pairs
+            .iter()
+            .map(|(c, v)| ((*c).to_owned(), v.clone()))
+            .collect();
         score_section(QuestionSet::current(), &answers, section)
     }
 
     #[test]
     fn accommodation_example_from_the_spec() {
-        let s = score(Section::Accommodation, &[("3.3", AnswerValue::Yes), ("3.4", AnswerValue::Problems(1))]);
-        assert_eq!((s.score, s.threshold, s.identified_need), (Some(3), Some(2), Some(true)));
+        let s = score(
+            Section::Accommodation,
+            &[("3.3", AnswerValue::Yes), ("3.4", AnswerValue::Problems(1))],
+        );
+        assert_eq!(
+            (s.score, s.threshold, s.identified_need),
+            (Some(3), Some(2), Some(true))
+        );
         assert_eq!(s.severity, Some(Severity::Standard));
     }
 
     #[test]
     fn thresholds_and_severity_per_section() {
-        let s = score(Section::AlcoholMisuse, &[("9.1", AnswerValue::Problems(2)), ("9.2", AnswerValue::Problems(2))]);
+        let s = score(
+            Section::AlcoholMisuse,
+            &[
+                ("9.1", AnswerValue::Problems(2)),
+                ("9.2", AnswerValue::Problems(2)),
+            ],
+        );
         assert_eq!((s.score, s.identified_need), (Some(4), Some(true)));
-        let s = score(Section::AlcoholMisuse, &[("9.1", AnswerValue::Problems(2)), ("9.4", AnswerValue::Problems(2))]);
-        assert_eq!((s.score, s.identified_need, s.severity), (Some(2), Some(false), Some(Severity::NoNeed)));
+        let s = score(
+            Section::AlcoholMisuse,
+            &[
+                ("9.1", AnswerValue::Problems(2)),
+                ("9.4", AnswerValue::Problems(2)),
+            ],
+        );
+        assert_eq!(
+            (s.score, s.identified_need, s.severity),
+            (Some(2), Some(false), Some(Severity::NoNeed))
+        );
         let s = score(
             Section::DrugMisuse,
             &[
@@ -133,30 +160,64 @@ mod tests {
             ],
         );
         assert_eq!((s.score, s.severity), (Some(8), Some(Severity::Severe)));
-        let s = score(Section::EducationTrainingEmployability, &[("4.2", AnswerValue::No), ("4.3", AnswerValue::Problems(2))]);
-        assert_eq!((s.score, s.identified_need, s.threshold), (Some(2), Some(false), Some(3)));
+        let s = score(
+            Section::EducationTrainingEmployability,
+            &[("4.2", AnswerValue::No), ("4.3", AnswerValue::Problems(2))],
+        );
+        assert_eq!(
+            (s.score, s.identified_need, s.threshold),
+            (Some(2), Some(false), Some(3))
+        );
     }
 
     #[test]
     fn unanswered_missing_and_unscored() {
         let s = score(Section::Relationships, &[("6.4", AnswerValue::Problems(2))]);
         assert_eq!((s.score, s.identified_need, s.severity), (None, None, None));
-        let s = score(Section::Relationships, &[("6.1", AnswerValue::Missing), ("6.3", AnswerValue::Missing)]);
+        let s = score(
+            Section::Relationships,
+            &[("6.1", AnswerValue::Missing), ("6.3", AnswerValue::Missing)],
+        );
         assert_eq!(s.score, None);
-        let s = score(Section::Relationships, &[("6.1", AnswerValue::Missing), ("6.3", AnswerValue::Problems(2))]);
+        let s = score(
+            Section::Relationships,
+            &[
+                ("6.1", AnswerValue::Missing),
+                ("6.3", AnswerValue::Problems(2)),
+            ],
+        );
         assert_eq!(s.score, Some(2));
-        let s = score(Section::FinancialManagement, &[("5.2", AnswerValue::Problems(2)), ("5.98", AnswerValue::Yes)]);
-        assert_eq!((s.scored, s.score, s.linked_to_harm), (false, None, Some(true)));
+        let s = score(
+            Section::FinancialManagement,
+            &[
+                ("5.2", AnswerValue::Problems(2)),
+                ("5.98", AnswerValue::Yes),
+            ],
+        );
+        assert_eq!(
+            (s.scored, s.score, s.linked_to_harm),
+            (false, None, Some(true))
+        );
     }
 
     #[test]
     fn link_flags_use_section_specific_codes() {
         let s = score(
             Section::EducationTrainingEmployability,
-            &[("4.96", AnswerValue::Yes), ("4.98", AnswerValue::No), ("4.99", AnswerValue::Yes)],
+            &[
+                ("4.96", AnswerValue::Yes),
+                ("4.98", AnswerValue::No),
+                ("4.99", AnswerValue::Yes),
+            ],
         );
-        assert_eq!((s.linked_to_harm, s.linked_to_reoffending), (Some(true), Some(false)));
+        assert_eq!(
+            (s.linked_to_harm, s.linked_to_reoffending),
+            (Some(true), Some(false))
+        );
         let s = score(Section::Attitudes, &[("12.99", AnswerValue::Yes)]);
-        assert_eq!((s.linked_to_harm, s.linked_to_reoffending), (None, Some(true)));
+        assert_eq!(
+            (s.linked_to_harm, s.linked_to_reoffending),
+            (None, Some(true))
+        );
     }
 }

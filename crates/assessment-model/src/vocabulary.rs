@@ -84,22 +84,54 @@ pub enum CategorySystem {
 
 /// The OGRS3 offence categories (predictors.md §3.1).
 pub const OGRS3_CATEGORIES: [&str; 20] = [
-    "violence", "robbery", "public_order", "sexual_not_against_child", "sexual_against_child",
-    "soliciting_or_prostitution", "burglary_domestic", "burglary_other", "theft_non_motor",
-    "handling_stolen_goods", "fraud_and_forgery", "absconding_or_bail", "taking_and_driving_away",
-    "theft_from_vehicles", "other_motoring", "drink_driving", "criminal_damage",
-    "drug_import_export_or_production", "drug_possession_or_supply", "other_offences",
+    "violence",
+    "robbery",
+    "public_order",
+    "sexual_not_against_child",
+    "sexual_against_child",
+    "soliciting_or_prostitution",
+    "burglary_domestic",
+    "burglary_other",
+    "theft_non_motor",
+    "handling_stolen_goods",
+    "fraud_and_forgery",
+    "absconding_or_bail",
+    "taking_and_driving_away",
+    "theft_from_vehicles",
+    "other_motoring",
+    "drink_driving",
+    "criminal_damage",
+    "drug_import_export_or_production",
+    "drug_possession_or_supply",
+    "other_offences",
 ];
 
 /// The offence categories used by SNSV, ARP, VRP and SVRP (predictors.md §3.1).
 pub const OFFENCE_CATEGORIES: [&str; 24] = [
-    "violence_against_the_person_sub_abh", "violence_against_the_person_abh_plus",
-    "weapons_non_firearm", "firearms_most_serious", "firearms_other", "acquisitive_violence",
-    "public_order_and_harassment", "sexual_not_against_child", "sexual_against_child",
-    "burglary_domestic", "burglary_other", "theft_non_motor", "handling_stolen_goods",
-    "vehicle_related_theft", "fraud_and_forgery", "welfare_fraud", "absconding_or_bail",
-    "motoring_offences", "drink_driving", "drunkenness", "criminal_damage",
-    "drug_import_export_or_production", "drug_possession_or_supply", "other_offences",
+    "violence_against_the_person_sub_abh",
+    "violence_against_the_person_abh_plus",
+    "weapons_non_firearm",
+    "firearms_most_serious",
+    "firearms_other",
+    "acquisitive_violence",
+    "public_order_and_harassment",
+    "sexual_not_against_child",
+    "sexual_against_child",
+    "burglary_domestic",
+    "burglary_other",
+    "theft_non_motor",
+    "handling_stolen_goods",
+    "vehicle_related_theft",
+    "fraud_and_forgery",
+    "welfare_fraud",
+    "absconding_or_bail",
+    "motoring_offences",
+    "drink_driving",
+    "drunkenness",
+    "criminal_damage",
+    "drug_import_export_or_production",
+    "drug_possession_or_supply",
+    "other_offences",
 ];
 
 /// The set of answers a question accepts.
@@ -201,7 +233,12 @@ impl AnswerValue {
             (V::YesNo, A::Yes | A::No)
             | (V::YesNoDontKnow, A::Yes | A::No | A::DontKnow)
             | (V::YesNoMissing, A::Yes | A::No | A::Missing)
-            | (V::Problems { missing_allowed: true }, A::Missing)
+            | (
+                V::Problems {
+                    missing_allowed: true,
+                },
+                A::Missing,
+            )
             | (V::Frequency, A::Frequency(_))
             | (V::RelationshipStatus, A::RelationshipStatus(_))
             | (V::RiskLevel, A::RiskLevel(_))
@@ -210,21 +247,34 @@ impl AnswerValue {
             (V::Problems { .. }, A::Problems(n)) => *n <= 2,
             (V::Count { min, max }, A::Count(n)) => (min..=max).contains(&n),
             (V::OffenceCode, A::Code(c)) => c.len() == 5 && c.bytes().all(|b| b.is_ascii_digit()),
-            (V::OffenceCategory { system: CategorySystem::Ogrs3 }, A::Code(c)) => {
-                OGRS3_CATEGORIES.contains(&c.as_str())
-            }
-            (V::OffenceCategory { system: CategorySystem::Offence }, A::Code(c)) => {
-                OFFENCE_CATEGORIES.contains(&c.as_str())
-            }
+            (
+                V::OffenceCategory {
+                    system: CategorySystem::Ogrs3,
+                },
+                A::Code(c),
+            ) => OGRS3_CATEGORIES.contains(&c.as_str()),
+            (
+                V::OffenceCategory {
+                    system: CategorySystem::Offence,
+                },
+                A::Code(c),
+            ) => OFFENCE_CATEGORIES.contains(&c.as_str()),
             (V::Choice { options }, A::Code(c)) => options.contains(c),
             (V::MultiSelect { options }, A::Options(chosen)) => {
                 chosen.iter().all(|c| options.contains(c))
-                    && chosen.iter().enumerate().all(|(i, c)| !chosen[..i].contains(c))
+                    && chosen
+                        .iter()
+                        .enumerate()
+                        .all(|(i, c)| !chosen[..i].contains(c))
             }
             (V::Text { max_len }, A::Text(t)) => t.chars().count() <= *max_len,
             _ => false,
         };
-        if ok { Ok(()) } else { Err(vocabulary.to_string()) }
+        if ok {
+            Ok(())
+        } else {
+            Err(vocabulary.to_string())
+        }
     }
 
     /// The need-section score of this value: Problems 0/1/2, Yes 2, No 0, Injecting 0/1/2, Missing 0.
@@ -288,10 +338,12 @@ impl fmt::Display for Vocabulary {
             Self::YesNo => f.write_str("Yes or No"),
             Self::YesNoDontKnow => f.write_str("Yes, No or Don't know"),
             Self::YesNoMissing => f.write_str("Yes, No or Missing"),
-            Self::Problems { missing_allowed: false } => f.write_str("a problems rating 0, 1 or 2"),
-            Self::Problems { missing_allowed: true } => {
-                f.write_str("a problems rating 0, 1 or 2, or Missing")
-            }
+            Self::Problems {
+                missing_allowed: false,
+            } => f.write_str("a problems rating 0, 1 or 2"),
+            Self::Problems {
+                missing_allowed: true,
+            } => f.write_str("a problems rating 0, 1 or 2, or Missing"),
             Self::Frequency => f.write_str("Daily, Weekly, Monthly or Occasional"),
             Self::RelationshipStatus => f.write_str("a relationship status"),
             Self::RiskLevel => f.write_str("Low, Medium, High or Very High"),
@@ -299,12 +351,12 @@ impl fmt::Display for Vocabulary {
             Self::Date => f.write_str("a date"),
             Self::Count { min, max } => write!(f, "a count from {min} to {max}"),
             Self::OffenceCode => f.write_str("a five-digit Home Office offence code"),
-            Self::OffenceCategory { system: CategorySystem::Ogrs3 } => {
-                f.write_str("an OGRS3 offence category")
-            }
-            Self::OffenceCategory { system: CategorySystem::Offence } => {
-                f.write_str("an offence category")
-            }
+            Self::OffenceCategory {
+                system: CategorySystem::Ogrs3,
+            } => f.write_str("an OGRS3 offence category"),
+            Self::OffenceCategory {
+                system: CategorySystem::Offence,
+            } => f.write_str("an offence category"),
             Self::Choice { options } => write!(f, "one of {}", options.join(", ")),
             Self::MultiSelect { options } => {
                 write!(f, "distinct options from {}", options.join(", "))
@@ -322,18 +374,64 @@ mod tests {
     fn vocabulary_membership() {
         assert!(AnswerValue::Yes.check(&Vocabulary::YesNo).is_ok());
         assert!(AnswerValue::DontKnow.check(&Vocabulary::YesNo).is_err());
-        assert!(AnswerValue::Missing.check(&Vocabulary::Problems { missing_allowed: false }).is_err());
-        assert!(AnswerValue::Missing.check(&Vocabulary::Problems { missing_allowed: true }).is_ok());
-        assert!(AnswerValue::Problems(3).check(&Vocabulary::Problems { missing_allowed: true }).is_err());
-        assert!(AnswerValue::Count(0).check(&Vocabulary::Count { min: 1, max: 999 }).is_err());
-        assert!(AnswerValue::Code("0270".into()).check(&Vocabulary::OffenceCode).is_err());
-        assert!(AnswerValue::Code("02700".into()).check(&Vocabulary::OffenceCode).is_ok());
-        let ogrs = Vocabulary::OffenceCategory { system: CategorySystem::Ogrs3 };
+        assert!(
+            AnswerValue::Missing
+                .check(&Vocabulary::Problems {
+                    missing_allowed: false
+                })
+                .is_err()
+        );
+        assert!(
+            AnswerValue::Missing
+                .check(&Vocabulary::Problems {
+                    missing_allowed: true
+                })
+                .is_ok()
+        );
+        assert!(
+            AnswerValue::Problems(3)
+                .check(&Vocabulary::Problems {
+                    missing_allowed: true
+                })
+                .is_err()
+        );
+        assert!(
+            AnswerValue::Count(0)
+                .check(&Vocabulary::Count { min: 1, max: 999 })
+                .is_err()
+        );
+        assert!(
+            AnswerValue::Code("0270".into())
+                .check(&Vocabulary::OffenceCode)
+                .is_err()
+        );
+        assert!(
+            AnswerValue::Code("02700".into())
+                .check(&Vocabulary::OffenceCode)
+                .is_ok()
+        );
+        let ogrs = Vocabulary::OffenceCategory {
+            system: CategorySystem::Ogrs3,
+        };
         assert!(AnswerValue::Code("robbery".into()).check(&ogrs).is_ok());
-        assert!(AnswerValue::Code("acquisitive_violence".into()).check(&ogrs).is_err());
-        let multi = Vocabulary::MultiSelect { options: vec!["a".into(), "b".into()] };
-        assert!(AnswerValue::Options(vec!["a".into(), "a".into()]).check(&multi).is_err());
-        assert!(AnswerValue::Text("é".repeat(5)).check(&Vocabulary::Text { max_len: 5 }).is_ok());
+        assert!(
+            AnswerValue::Code("acquisitive_violence".into())
+                .check(&ogrs)
+                .is_err()
+        );
+        let multi = Vocabulary::MultiSelect {
+            options: vec!["a".into(), "b".into()],
+        };
+        assert!(
+            AnswerValue::Options(vec!["a".into(), "a".into()])
+                .check(&multi)
+                .is_err()
+        );
+        assert!(
+            AnswerValue::Text("é".repeat(5))
+                .check(&Vocabulary::Text { max_len: 5 })
+                .is_ok()
+        );
         assert_eq!(
             AnswerValue::Yes.check(&Vocabulary::Count { min: 1, max: 9 }),
             Err("a count from 1 to 9".to_owned())
@@ -344,7 +442,10 @@ mod tests {
     fn need_scores() {
         assert_eq!(AnswerValue::Yes.need_score(), Some(2));
         assert_eq!(AnswerValue::Missing.need_score(), Some(0));
-        assert_eq!(AnswerValue::Injecting(Injecting::Previously).need_score(), Some(1));
+        assert_eq!(
+            AnswerValue::Injecting(Injecting::Previously).need_score(),
+            Some(1)
+        );
         assert_eq!(AnswerValue::Text(String::new()).need_score(), None);
     }
 }

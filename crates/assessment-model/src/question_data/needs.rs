@@ -7,30 +7,73 @@ use crate::vocabulary::Vocabulary;
 
 /// Drug names of the 8.2 grid, in OASys order (8.2.1 … 8.2.16).
 pub(crate) const DRUGS: [&str; 16] = [
-    "heroin", "methadone (not prescribed)", "other opiates", "crack cocaine", "powder cocaine",
-    "misused prescribed drugs", "benzodiazepines", "amphetamines", "hallucinogens", "ecstasy", "cannabis",
-    "solvents", "steroids", "other drugs", "spice", "ketamine",
+    "heroin",
+    "methadone (not prescribed)",
+    "other opiates",
+    "crack cocaine",
+    "powder cocaine",
+    "misused prescribed drugs",
+    "benzodiazepines",
+    "amphetamines",
+    "hallucinogens",
+    "ecstasy",
+    "cannabis",
+    "solvents",
+    "steroids",
+    "other drugs",
+    "spice",
+    "ketamine",
 ];
 
 const RESPONSIVITY: [&str; 16] = [
-    "health", "disability", "psychiatric", "motivation", "learning difficulties", "literacy", "communication",
-    "interpreter", "alcohol", "drugs", "lifestyle", "religious or cultural", "transport", "employment",
-    "education", "childcare",
+    "health",
+    "disability",
+    "psychiatric",
+    "motivation",
+    "learning difficulties",
+    "literacy",
+    "communication",
+    "interpreter",
+    "alcohol",
+    "drugs",
+    "lifestyle",
+    "religious or cultural",
+    "transport",
+    "employment",
+    "education",
+    "childcare",
 ];
 
 /// Adds N.97 analysis and, unless `links` is false, the N.98/N.99 flags.
 fn closing(t: &mut Table, n: u8, links: bool) {
     let (analysis, harm, reoffending) = if n == 4 { (94, 96, 98) } else { (97, 98, 99) };
-    t.text(&format!("{n}.{analysis}"), "Practitioner analysis", ANALYSIS, L3);
+    t.text(
+        &format!("{n}.{analysis}"),
+        "Practitioner analysis",
+        ANALYSIS,
+        L3,
+    );
     if links {
-        t.yes_no(&format!("{n}.{harm}"), "Issues linked to risk of serious harm", L3);
-        t.yes_no(&format!("{n}.{reoffending}"), "Issues linked to offending behaviour", L3);
+        t.yes_no(
+            &format!("{n}.{harm}"),
+            "Issues linked to risk of serious harm",
+            L3,
+        );
+        t.yes_no(
+            &format!("{n}.{reoffending}"),
+            "Issues linked to offending behaviour",
+            L3,
+        );
     }
 }
 
 pub(crate) fn sections(t: &mut Table) {
     t.section(Section::Accommodation);
-    summed(t.yes_no("3.3", "Currently of no fixed abode or in transient accommodation", L3));
+    summed(t.yes_no(
+        "3.3",
+        "Currently of no fixed abode or in transient accommodation",
+        L3,
+    ));
     summed(t.problems("3.4", "Suitability of accommodation", L3));
     summed(t.problems("3.5", "Permanence of accommodation", L3));
     summed(t.problems("3.6", "Suitability of location of accommodation", L3));
@@ -63,12 +106,29 @@ pub(crate) fn sections(t: &mut Table) {
     summed(t.problems("6.3", "Experience of childhood", L3));
     t.problems("6.4", "Current relationship with partner", L3);
     summed(t.problems("6.6", "Previous experience of close relationships", L3));
-    t.yes_no("6.7da", "Evidence of current or previous domestic abuse", L3);
+    t.yes_no(
+        "6.7da",
+        "Evidence of current or previous domestic abuse",
+        L3,
+    );
     t.yes_no("6.7.1.1da", "Victim of domestic abuse by a partner", OPT);
     t.yes_no("6.7.1.2da", "Victim of domestic abuse by family", OPT);
-    t.yes_no("6.7.2.1da", "Perpetrator of domestic abuse against a partner", OPT);
-    t.yes_no("6.7.2.2da", "Perpetrator of domestic abuse against family", OPT);
-    t.q("6.8", "Current relationship status", Vocabulary::RelationshipStatus, L3);
+    t.yes_no(
+        "6.7.2.1da",
+        "Perpetrator of domestic abuse against a partner",
+        OPT,
+    );
+    t.yes_no(
+        "6.7.2.2da",
+        "Perpetrator of domestic abuse against family",
+        OPT,
+    );
+    t.q(
+        "6.8",
+        "Current relationship status",
+        Vocabulary::RelationshipStatus,
+        L3,
+    );
     t.yes_no("6.9", "Parental responsibilities", L3);
     t.problems("6.10", "Parental problems", OPT);
     t.yes_no("6.11", "Open sexual-offending questions", OPT);
@@ -86,7 +146,12 @@ pub(crate) fn sections(t: &mut Table) {
     t.section(Section::DrugMisuse);
     t.yes_no("8.1", "Drugs ever misused", L3);
     for (i, drug) in DRUGS.iter().enumerate() {
-        t.q(&format!("8.2.{}.1", i + 1), &format!("Current use: {drug}"), Vocabulary::Frequency, OPT);
+        t.q(
+            &format!("8.2.{}.1", i + 1),
+            &format!("Current use: {drug}"),
+            Vocabulary::Frequency,
+            OPT,
+        );
     }
     summed(t.problems("8.4", "Current drug noted", L3));
     summed(t.problems("8.5", "Level of use of main drug", L3));
@@ -98,8 +163,16 @@ pub(crate) fn sections(t: &mut Table) {
     t.section(Section::AlcoholMisuse);
     summed(t.problems("9.1", "Current use of alcohol a problem", L3));
     t.text("9.1.t", "Current use of alcohol: details", COMMENT, OPT);
-    summed(t.problems("9.2", "Binge drinking or excessive use in the last six months", L3));
-    summed(t.problems("9.3", "Frequency and level of alcohol misuse in the past", L3));
+    summed(t.problems(
+        "9.2",
+        "Binge drinking or excessive use in the last six months",
+        L3,
+    ));
+    summed(t.problems(
+        "9.3",
+        "Frequency and level of alcohol misuse in the past",
+        L3,
+    ));
     t.problems("9.4", "Violent behaviour related to alcohol", L3);
     summed(t.problems("9.5", "Motivation to tackle alcohol misuse", L3));
     closing(t, 9, true);
@@ -168,6 +241,10 @@ pub(crate) fn sections(t: &mut Table) {
             t.yes_no(&code, &format!("Responsivity ({setting}): {factor}"), OPT);
         }
     }
-    t.yes_no("13.4", "Understands the importance of completing a programme", L3);
+    t.yes_no(
+        "13.4",
+        "Understands the importance of completing a programme",
+        L3,
+    );
     closing(t, 13, false);
 }

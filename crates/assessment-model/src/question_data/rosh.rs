@@ -8,7 +8,10 @@ use crate::vocabulary::Vocabulary;
 
 /// R1.2 serious offences: number and label.
 pub(crate) const SERIOUS_OFFENCES: [(u8, &str); 15] = [
-    (1, "murder, attempt, threat or conspiracy to murder, manslaughter"),
+    (
+        1,
+        "murder, attempt, threat or conspiracy to murder, manslaughter",
+    ),
     (2, "wounding or GBH (s.18/s.20 OAPA 1861)"),
     (3, "any sexual offence against a child"),
     (4, "rape or serious sexual offence against an adult"),
@@ -37,19 +40,36 @@ pub(crate) const BEHAVIOURS: [(u8, &str); 13] = [
     (12, "stalked"),
     (13, "obsessive behaviour linked to offending"),
     (15, "offence-related behaviour in custody"),
-    (16, "inappropriate behaviour to staff, visitors or prisoners"),
+    (
+        16,
+        "inappropriate behaviour to staff, visitors or prisoners",
+    ),
     (17, "custody links raising ROSH"),
     (21, "perpetrated group-based child sexual exploitation"),
 ];
 
 /// R1.4 civil and ancillary orders, numbered 1 onwards.
 pub(crate) const ORDERS: [&str; 20] = [
-    "banning order", "child arrangement order", "civil injunction", "community protection notice",
-    "criminal behaviour order", "FGM protection order", "forced marriage protection order",
-    "knife crime prevention order", "non-molestation order", "occupation order", "prohibited steps order",
-    "public spaces protection order", "restraining order", "serious crime prevention order",
-    "serious violence reduction order", "sexual harm prevention order", "sexual risk order",
-    "slavery and trafficking prevention or risk order", "stalking protection order", "violent offender order",
+    "banning order",
+    "child arrangement order",
+    "civil injunction",
+    "community protection notice",
+    "criminal behaviour order",
+    "FGM protection order",
+    "forced marriage protection order",
+    "knife crime prevention order",
+    "non-molestation order",
+    "occupation order",
+    "prohibited steps order",
+    "public spaces protection order",
+    "restraining order",
+    "serious crime prevention order",
+    "serious violence reduction order",
+    "sexual harm prevention order",
+    "sexual risk order",
+    "slavery and trafficking prevention or risk order",
+    "stalking protection order",
+    "violent offender order",
 ];
 
 /// R3/R4 risks to the person and other risks: item prefix and label.
@@ -68,43 +88,113 @@ pub const FULL_ANALYSIS_RATIONALE: &str = "R6.1";
 pub(crate) fn screening(t: &mut Table) {
     t.section(Section::RoshScreening);
     for (n, label) in SERIOUS_OFFENCES {
-        fresh(t.yes_no(&format!("R1.2.{n}.1"), &format!("Current offence: {label}"), ALL));
-        t.yes_no(&format!("R1.2.{n}.2"), &format!("Previous offence: {label}"), ALL);
+        fresh(t.yes_no(
+            &format!("R1.2.{n}.1"),
+            &format!("Current offence: {label}"),
+            ALL,
+        ));
+        t.yes_no(
+            &format!("R1.2.{n}.2"),
+            &format!("Previous offence: {label}"),
+            ALL,
+        );
     }
-    t.text("R1.2.14.t", "Other offence of similar seriousness: details", COMMENT, OPT);
+    t.text(
+        "R1.2.14.t",
+        "Other offence of similar seriousness: details",
+        COMMENT,
+        OPT,
+    );
     for (n, label) in BEHAVIOURS {
-        t.yes_no(&format!("R1.3.{n}"), &format!("Has the person ever {label}"), ALL);
+        t.yes_no(
+            &format!("R1.3.{n}"),
+            &format!("Has the person ever {label}"),
+            ALL,
+        );
     }
     t.yes_no("R1.4", "Any civil or ancillary orders", ALL);
     for (i, order) in ORDERS.iter().enumerate() {
         t.yes_no(&format!("R1.4.{}", i + 1), order, OPT);
     }
     for (prefix, label) in CONCERNS {
-        t.q(&format!("{prefix}.1"), &format!("Current concern: {label}"), Vocabulary::YesNoDontKnow, ALL);
-        t.q(&format!("{prefix}.2"), &format!("Previous concern: {label}"), Vocabulary::YesNoDontKnow, ALL);
-        t.text(&format!("{prefix}.t"), &format!("Concern about {label}: details"), COMMENT, OPT);
+        t.q(
+            &format!("{prefix}.1"),
+            &format!("Current concern: {label}"),
+            Vocabulary::YesNoDontKnow,
+            ALL,
+        );
+        t.q(
+            &format!("{prefix}.2"),
+            &format!("Previous concern: {label}"),
+            Vocabulary::YesNoDontKnow,
+            ALL,
+        );
+        t.text(
+            &format!("{prefix}.t"),
+            &format!("Concern about {label}: details"),
+            COMMENT,
+            OPT,
+        );
     }
-    fresh(t.text(FULL_ANALYSIS_RATIONALE, "Rationale for not completing a full analysis", ANALYSIS, OPT));
+    fresh(t.text(
+        FULL_ANALYSIS_RATIONALE,
+        "Rationale for not completing a full analysis",
+        ANALYSIS,
+        OPT,
+    ));
 }
 
 pub(crate) fn full_analysis(t: &mut Table) {
     t.section(Section::FullAnalysis);
     let fa = when(Condition::FullAnalysisTriggered);
-    let seven = ["what", "where and when", "how", "victims", "others present", "why", "sources"];
+    let seven = [
+        "what",
+        "where and when",
+        "how",
+        "victims",
+        "others present",
+        "why",
+        "sources",
+    ];
     for (i, what) in seven.iter().enumerate() {
-        fresh(t.text(&format!("FA{}", i + 1), &format!("Current offence: {what}"), ANALYSIS, fa));
-        t.text(&format!("FA{}", i + 8), &format!("Previous behaviour: {what}"), ANALYSIS, OPT);
+        fresh(t.text(
+            &format!("FA{}", i + 1),
+            &format!("Current offence: {what}"),
+            ANALYSIS,
+            fa,
+        ));
+        t.text(
+            &format!("FA{}", i + 8),
+            &format!("Previous behaviour: {what}"),
+            ANALYSIS,
+            OPT,
+        );
     }
     t.yes_no("FA15", "Risk to identifiable children", OPT);
     t.text("FA16", "Children: situation", ANALYSIS, OPT);
     t.text("FA17", "Children: details", ANALYSIS, OPT);
     t.yes_no("FA26", "Child-protection conferences", OPT);
-    t.text("FA26.t", "Child-protection conferences: details", ANALYSIS, OPT);
+    t.text(
+        "FA26.t",
+        "Child-protection conferences: details",
+        ANALYSIS,
+        OPT,
+    );
     t.text("FA27", "Local-authority key worker", ANALYSIS, OPT);
     t.text("FA28", "Other agencies involved", ANALYSIS, OPT);
     t.text("FA29", "Children: more information", ANALYSIS, OPT);
-    t.q("FA30", "Date child-protection issues known", Vocabulary::Date, OPT);
-    t.q("FA302", "Date safeguarding issues known", Vocabulary::Date, OPT);
+    t.q(
+        "FA30",
+        "Date child-protection issues known",
+        Vocabulary::Date,
+        OPT,
+    );
+    t.q(
+        "FA302",
+        "Date safeguarding issues known",
+        Vocabulary::Date,
+        OPT,
+    );
     t.text("FA31", "Risk of suicide", ANALYSIS, OPT);
     t.text("FA32", "Risk of self-harm", ANALYSIS, OPT);
     t.text("FA33", "Suicide and self-harm combined", ANALYSIS, OPT);
@@ -113,11 +203,21 @@ pub(crate) fn full_analysis(t: &mut Table) {
     for n in 36..=44 {
         t.text(&format!("FA{n}"), "Self, coping: analysis", ANALYSIS, OPT);
     }
-    for (n, label) in [(45, "Vulnerability"), (47, "Vulnerability"), (51, "Escape or abscond"), (53, "Escape or abscond")] {
+    for (n, label) in [
+        (45, "Vulnerability"),
+        (47, "Vulnerability"),
+        (51, "Escape or abscond"),
+        (53, "Escape or abscond"),
+    ] {
         t.text(&format!("FA{n}"), label, ANALYSIS, OPT);
     }
     t.yes_no("FA49", "ROSH tick", OPT);
-    for (n, label) in [(55, "Disruptive behaviour"), (56, "Disruptive behaviour"), (58, "Breach of trust"), (60, "Breach of trust")] {
+    for (n, label) in [
+        (55, "Disruptive behaviour"),
+        (56, "Disruptive behaviour"),
+        (58, "Breach of trust"),
+        (60, "Breach of trust"),
+    ] {
         t.text(&format!("FA{n}"), label, ANALYSIS, OPT);
     }
     for n in 61..=67 {
@@ -127,7 +227,11 @@ pub(crate) fn full_analysis(t: &mut Table) {
 
 pub(crate) fn summary(t: &mut Table) {
     t.section(Section::RoshSummary);
-    let required = Requirement { layer3: true, when: Some(Condition::FullAnalysisTriggered), ..OPT };
+    let required = Requirement {
+        layer3: true,
+        when: Some(Condition::FullAnalysisTriggered),
+        ..OPT
+    };
     for (code, label) in [
         ("SUM1", "Who is at risk"),
         ("SUM2", "Nature of the risk"),
@@ -189,9 +293,18 @@ pub(crate) fn rmp(t: &mut Table) {
         t.yes_no(code, label, OPT);
     }
     let rmp = when(Condition::RmpRequired);
-    let category = Vocabulary::Choice { options: options(&["1", "2", "3", "none"]) };
+    let category = Vocabulary::Choice {
+        options: options(&["1", "2", "3", "none"]),
+    };
     t.q(MAPPA_CATEGORY, "MAPPA category", category, rmp);
-    t.q(MAPPA_LEVEL, "MAPPA level", Vocabulary::Choice { options: options(&["1", "2", "3"]) }, rmp);
+    t.q(
+        MAPPA_LEVEL,
+        "MAPPA level",
+        Vocabulary::Choice {
+            options: options(&["1", "2", "3"]),
+        },
+        rmp,
+    );
     t.text("RM28.1", "Key current information", ANALYSIS, OPT);
     t.text("RM28", "Further considerations", ANALYSIS, OPT);
     for (code, label) in [

@@ -10,7 +10,9 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 pub fn t(y: i32, m: u32, day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, day, 10, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(y, m, day, 10, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 pub fn org(code: &str) -> OrgCode {
@@ -20,8 +22,12 @@ pub fn org(code: &str) -> OrgCode {
 pub fn person_with(id: u128, location: Location, release: Option<NaiveDate>) -> Person {
     Person {
         id: Uuid::from_u128(id),
-        ids: CaseIds::new(Crn::parse("X123456").ok(), NomisId::parse("A1234BC").ok(), None)
-            .unwrap_or_else(|e| panic!("fixture ids: {e}")),
+        ids: CaseIds::new(
+            Crn::parse("X123456").ok(),
+            NomisId::parse("A1234BC").ok(),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("fixture ids: {e}")),
         family_name: Name::parse("Smith").unwrap_or_else(|e| panic!("{e}")),
         given_name: Name::parse("Sam").unwrap_or_else(|e| panic!("{e}")),
         date_of_birth: d(1990, 5, 1),
@@ -40,11 +46,24 @@ pub fn person_with(id: u128, location: Location, release: Option<NaiveDate>) -> 
 }
 
 pub fn person() -> Person {
-    person_with(1, Location::Community { pdu: org("PDU1"), team: org("TEAM1") }, None)
+    person_with(
+        1,
+        Location::Community {
+            pdu: org("PDU1"),
+            team: org("TEAM1"),
+        },
+        None,
+    )
 }
 
 pub fn custody_person(release: Option<NaiveDate>) -> Person {
-    person_with(1, Location::Custody { establishment: org("MDI") }, release)
+    person_with(
+        1,
+        Location::Custody {
+            establishment: org("MDI"),
+        },
+        release,
+    )
 }
 
 pub fn new_assessment(id: u128, layer: Layer) -> NewAssessment {
@@ -62,11 +81,16 @@ pub fn new_assessment(id: u128, layer: Layer) -> NewAssessment {
 }
 
 pub fn open(layer: Layer) -> Assessment {
-    Assessment::create(new_assessment(100, layer), &person(), t(2026, 2, 1)).unwrap_or_else(|e| panic!("create: {e}"))
+    Assessment::create(new_assessment(100, layer), &person(), t(2026, 2, 1))
+        .unwrap_or_else(|e| panic!("create: {e}"))
 }
 
 pub fn actor(id: &str, rank: u8) -> Actor {
-    Actor { id: id.to_owned(), rank: Rank::new(rank).unwrap_or_else(|e| panic!("{e}")), signing_level: None }
+    Actor {
+        id: id.to_owned(),
+        rank: Rank::new(rank).unwrap_or_else(|e| panic!("{e}")),
+        signing_level: None,
+    }
 }
 
 pub fn assessor() -> Actor {
@@ -75,11 +99,19 @@ pub fn assessor() -> Actor {
 
 /// Applies a command as the assessor and panics with the error when refused (test helper).
 pub fn must(a: &mut Assessment, who: &Actor, command: Command) -> Event {
-    a.apply(who, t(2026, 2, 2), command).unwrap_or_else(|e| panic!("refused: {e:?}"))
+    a.apply(who, t(2026, 2, 2), command)
+        .unwrap_or_else(|e| panic!("refused: {e:?}"))
 }
 
 pub fn set(a: &mut Assessment, code: &str, value: AnswerValue) {
-    must(a, &assessor(), Command::Answer { code: code.to_owned(), value });
+    must(
+        a,
+        &assessor(),
+        Command::Answer {
+            code: code.to_owned(),
+            value,
+        },
+    );
 }
 
 /// A valid, "no concern" value for a vocabulary.
@@ -88,17 +120,23 @@ pub fn default_value(code: &str, vocabulary: &Vocabulary) -> AnswerValue {
         Vocabulary::YesNo | Vocabulary::YesNoDontKnow | Vocabulary::YesNoMissing => AnswerValue::No,
         Vocabulary::Problems { .. } => AnswerValue::Problems(0),
         Vocabulary::Frequency => AnswerValue::Frequency(Frequency::Occasional),
-        Vocabulary::RelationshipStatus => AnswerValue::RelationshipStatus(RelationshipStatus::NotInRelationship),
+        Vocabulary::RelationshipStatus => {
+            AnswerValue::RelationshipStatus(RelationshipStatus::NotInRelationship)
+        }
         Vocabulary::RiskLevel => AnswerValue::RiskLevel(RiskLevel::Low),
         Vocabulary::Injecting => AnswerValue::Injecting(Injecting::Never),
         Vocabulary::Date => AnswerValue::Date(match code {
             "OFFENCE.DATE" => d(2025, 12, 1),
             _ => d(2026, 1, 10),
         }),
-        Vocabulary::Count { min, .. } => AnswerValue::Count(if code == "1.8" { 15 } else { (*min).max(2) }),
+        Vocabulary::Count { min, .. } => {
+            AnswerValue::Count(if code == "1.8" { 15 } else { (*min).max(2) })
+        }
         Vocabulary::OffenceCode => AnswerValue::Code("02700".into()),
         Vocabulary::OffenceCategory { .. } => AnswerValue::Code("other_offences".into()),
-        Vocabulary::Choice { options } => AnswerValue::Code(options.first().cloned().unwrap_or_default()),
+        Vocabulary::Choice { options } => {
+            AnswerValue::Code(options.first().cloned().unwrap_or_default())
+        }
         Vocabulary::MultiSelect { .. } => AnswerValue::Options(Vec::new()),
         Vocabulary::Text { .. } => AnswerValue::Text("recorded".into()),
     }
@@ -119,7 +157,10 @@ pub fn fill(a: &mut Assessment) {
         for group in RiskGroup::ALL {
             for setting in RiskSetting::ALL {
                 if group.applies_in(setting) {
-                    codes.push((rosh::matrix_code(group, setting), AnswerValue::RiskLevel(RiskLevel::Low)));
+                    codes.push((
+                        rosh::matrix_code(group, setting),
+                        AnswerValue::RiskLevel(RiskLevel::Low),
+                    ));
                 }
             }
         }
@@ -132,6 +173,12 @@ pub fn fill(a: &mut Assessment) {
 pub fn complete(layer: Layer, signer: &Actor) -> Assessment {
     let mut a = open(layer);
     fill(&mut a);
-    must(&mut a, signer, Command::Sign { plan_agreed: Some(true) });
+    must(
+        &mut a,
+        signer,
+        Command::Sign {
+            plan_agreed: Some(true),
+        },
+    );
     a
 }
