@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use uuid::Uuid;
 
+use crate::document::RawAssessment;
 use crate::identifiers::{Crn, NomisId};
 use crate::lifecycle::{Event, EventCode, Signing, State, Status};
 use crate::person::{Gender, OrgCode, Person, PersonError};
 use crate::purpose::{CourtReportTemplate, Layer, Purpose};
-use crate::question_set::{AnswerError, QuestionSet, Section};
+use crate::question_set::{QuestionSet, Section};
 use crate::rosh::{Answers, FullAnalysisDecision, RiskMatrix, RoshScreening};
 use crate::vocabulary::AnswerValue;
 
@@ -174,79 +175,6 @@ pub struct Assessment {
     pub(crate) signing: Option<Signing>,
     pub(crate) events: Vec<Event>,
     pub(crate) history: Vec<LockedVersion>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawAssessment {
-    header: Header,
-    state: State,
-    deleted: Option<Deletion>,
-    version: u64,
-    answers: Answers,
-    unconfirmed_sections: BTreeSet<Section>,
-    signing: Option<Signing>,
-    events: Vec<Event>,
-    history: Vec<LockedVersion>,
-}
-
-/// Why a JSON document is not a valid assessment.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum DocumentError {
-    /// The question set version is not known.
-    #[error("unknown question set version {version}")]
-    UnknownQuestionSet {
-        /// The version named by the document.
-        version: String,
-    },
-    /// Some answers are not valid for the question set.
-    #[error("{} invalid answers, first: {}", .errors.len(), .errors.first().map(ToString::to_string).unwrap_or_default())]
-    InvalidAnswers {
-        /// Every invalid answer.
-        errors: Vec<AnswerError>,
-    },
-}
-
-impl TryFrom<RawAssessment> for Assessment {
-    type Error = DocumentError;
-    fn try_from(raw: RawAssessment) -> Result<Self, Self::Error> {
-        let version = &raw.header.question_set_version;
-        let qs =
-            QuestionSet::builtin(version).ok_or_else(|| DocumentError::UnknownQuestionSet {
-                version: version.clone(),
-            })?;
-        let errors = qs.check_all(&raw.answers);
-        if !errors.is_empty() {
-            return Err(DocumentError::InvalidAnswers { errors });
-        }
-        Ok(Self {
-            header: raw.header,
-            state: raw.state,
-            deleted: raw.deleted,
-            version: raw.version,
-            answers: raw.answers,
-            unconfirmed: raw.unconfirmed_sections,
-            signing: raw.signing,
-            events: raw.events,
-            history: raw.history,
-        })
-    }
-}
-
-impl From<Assessment> for RawAssessment {
-    fn from(a: Assessment) -> Self {
-        Self {
-            header: a.header,
-            state: a.state,
-            deleted: a.deleted,
-            version: a.version,
-            answers: a.answers,
-            unconfirmed_sections: a.unconfirmed,
-            signing: a.signing,
-            events: a.events,
-            history: a.history,
-        }
-    }
 }
 
 impl Assessment {

@@ -1,9 +1,11 @@
 #![doc = include_str!("../README.md")]
 
+pub mod answers;
 pub mod assessment;
 pub mod compare;
 pub mod completeness;
 pub mod countersign;
+pub mod document;
 pub mod identifiers;
 pub mod lifecycle;
 pub mod offending;
@@ -14,11 +16,11 @@ pub mod question_set;
 pub mod review;
 pub mod rosh;
 pub mod sections;
+mod transitions;
 pub mod vocabulary;
 
 pub use assessment::{
-    Assessment, CreateError, Deletion, DocumentError, Header, LockedVersion, NewAssessment,
-    PersonSnapshot,
+    Assessment, CreateError, Deletion, Header, LockedVersion, NewAssessment, PersonSnapshot,
 };
 pub use compare::{
     AnswerChange, CellChange, CompareError, Comparison, ConcernChange, Direction, FlagChange,
@@ -28,6 +30,7 @@ pub use completeness::{Missing, MissingReason, completeness};
 pub use countersign::{
     CountersignRequirement, Rank, SigningLevel, countersign_required, eligible_countersigner,
 };
+pub use document::DocumentError;
 pub use identifiers::{Crn, IdentifierError, NomisId, Pnc};
 pub use lifecycle::{
     Actor, Command, Event, EventCode, LifecycleError, Outcome, Signing, State, Status,

@@ -182,3 +182,11 @@ pub fn complete(layer: Layer, signer: &Actor) -> Assessment {
     );
     a
 }
+
+/// Asserts that the command was refused as an illegal transition.
+pub fn illegal(result: Result<Event, LifecycleError>, command: &str) {
+    match result {
+        Err(LifecycleError::IllegalTransition { command: c, .. }) => assert_eq!(c, command),
+        other => panic!("expected illegal {command}, got {other:?}"),
+    }
+}

@@ -4,6 +4,7 @@
 mod common;
 mod compare;
 mod completeness;
+mod countersigning;
 mod lifecycle;
 mod offending;
 mod review;
