@@ -7,4 +7,5 @@ mod completeness;
 mod countersigning;
 mod lifecycle;
 mod offending;
+mod question_set;
 mod review;
