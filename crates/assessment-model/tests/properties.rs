@@ -44,6 +44,35 @@ fn new_assessment(layer: Layer) -> Assessment {
     Assessment::create(new, &person(), start()).expect("create")
 }
 
+/// A new assessment, optionally with every mandatory item (and the matrix) answered so it can be signed.
+fn prepared(layer: Layer, prefill: bool) -> Assessment {
+    let mut a = new_assessment(layer);
+    if prefill {
+        let qs = QuestionSet::current();
+        let mut items: Vec<(String, AnswerValue)> = qs
+            .questions
+            .iter()
+            .filter(|q| {
+                q.required.for_layer(layer)
+                    || q.code.starts_with("SUM6")
+                    || q.code == "OFFENCE.CODE"
+            })
+            .map(|q| (q.code.clone(), valid_value(&q.vocabulary, 1)))
+            .collect();
+        items.retain(|(code, _)| layer == Layer::Layer3Full || !code.starts_with("SUM6"));
+        let who = Actor {
+            id: "A".into(),
+            rank: Rank::new(3).expect("rank"),
+            signing_level: None,
+        };
+        for (code, value) in items {
+            a.apply(&who, start(), Command::Answer { code, value })
+                .expect("prefill answer");
+        }
+    }
+    a
+}
+
 fn codes() -> Vec<String> {
     QuestionSet::current()
         .questions
@@ -192,9 +221,10 @@ proptest! {
     #[test]
     fn lifecycle_never_reaches_an_illegal_state(
         layer in layer(),
+        prefill in any::<bool>(),
         steps in proptest::collection::vec((actor(), command()), 0..60),
     ) {
-        let mut a = new_assessment(layer);
+        let mut a = prepared(layer, prefill);
         for (i, (who, cmd)) in steps.into_iter().enumerate() {
             let before = a.clone();
             let is_rollback = matches!(cmd, Command::Rollback { .. });
@@ -262,6 +292,14 @@ proptest! {
         let _ = a.section_scores();
         let _ = completeness(&a, None);
         let _ = a.section1_problems();
+    }
+}
+
+#[test]
+fn prefilled_assessments_can_be_signed() {
+    for layer in [Layer::Layer1Basic, Layer::Layer3Full, Layer::Standalone] {
+        let a = prepared(layer, true);
+        assert_eq!(completeness(&a, None), vec![], "{layer:?}");
     }
 }
 
