@@ -90,7 +90,8 @@ fn need_section_items_and_vocabularies() {
             .map(|q| q.code.clone())
             .collect()
     };
-    let expected: [(Section, &[&str], Option<(u32, u32)>); 11] = [
+    type Row = (Section, &'static [&'static str], Option<(u32, u32)>);
+    let expected: [Row; 11] = [
         (
             Section::Accommodation,
             &["3.3", "3.4", "3.5", "3.6"],
