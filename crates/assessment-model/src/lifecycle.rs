@@ -290,4 +290,7 @@ pub enum LifecycleError {
     /// A blank staff id was given.
     #[error("an assessor is required")]
     NoAssessor,
+    /// The document version cannot be increased any further.
+    #[error("the assessment version cannot be increased any further")]
+    VersionExhausted,
 }

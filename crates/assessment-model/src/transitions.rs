@@ -26,6 +26,10 @@ impl Assessment {
         at: DateTime<Utc>,
         command: Command,
     ) -> Result<Event, LifecycleError> {
+        let next_version = self
+            .version
+            .checked_add(1)
+            .ok_or(LifecycleError::VersionExhausted)?;
         let from = self.status();
         let illegal = || LifecycleError::IllegalTransition {
             state: from.clone(),
@@ -142,7 +146,7 @@ impl Assessment {
             }
             _ => return Err(illegal()),
         };
-        self.version += 1;
+        self.version = next_version;
         let event = Event {
             version: self.version,
             code,

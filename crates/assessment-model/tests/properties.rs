@@ -314,3 +314,26 @@ fn deserialising_invalid_answers_fails() {
     json["header"]["question_set_version"] = serde_json::json!("0.0");
     assert!(serde_json::from_value::<Assessment>(json).is_err());
 }
+
+#[test]
+fn exhausted_version_is_an_error_not_a_panic() {
+    let a = new_assessment(Layer::Layer1Basic);
+    let mut json = serde_json::to_value(&a).expect("json");
+    json["version"] = serde_json::json!(u64::MAX);
+    let mut a: Assessment = serde_json::from_value(json).expect("load");
+    let who = Actor {
+        id: "A".into(),
+        rank: Rank::new(3).expect("rank"),
+        signing_level: None,
+    };
+    let result = a.apply(
+        &who,
+        start(),
+        Command::Answer {
+            code: "1.30".into(),
+            value: AnswerValue::No,
+        },
+    );
+    assert_eq!(result, Err(LifecycleError::VersionExhausted));
+    assert_eq!(a.answer("1.30"), None);
+}
