@@ -212,8 +212,8 @@ pub enum AnswerError {
 }
 
 /// A versioned set of questions and need-section rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, from = "QuestionSetDoc")]
 pub struct QuestionSet {
     /// Version label, e.g. `2026.1`.
     pub version: String,
@@ -224,6 +224,31 @@ pub struct QuestionSet {
     #[serde(skip)]
     index: BTreeMap<String, usize>,
 }
+
+/// The serialised form; loading rebuilds the code index.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionSetDoc {
+    version: String,
+    questions: Vec<Question>,
+    need_sections: Vec<NeedSectionRule>,
+}
+
+impl From<QuestionSetDoc> for QuestionSet {
+    fn from(doc: QuestionSetDoc) -> Self {
+        Self::new(&doc.version, doc.questions, doc.need_sections)
+    }
+}
+
+impl PartialEq for QuestionSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version
+            && self.questions == other.questions
+            && self.need_sections == other.need_sections
+    }
+}
+
+impl Eq for QuestionSet {}
 
 static CURRENT: LazyLock<QuestionSet> = LazyLock::new(crate::question_data::current);
 static PREVIOUS: LazyLock<QuestionSet> = LazyLock::new(crate::question_data::previous);
@@ -271,11 +296,7 @@ impl QuestionSet {
     /// The question with this code.
     #[must_use]
     pub fn question(&self, code: &str) -> Option<&Question> {
-        match self.index.get(code) {
-            Some(i) => self.questions.get(*i),
-            None if self.index.is_empty() => self.questions.iter().find(|q| q.code == code),
-            None => None,
-        }
+        self.index.get(code).and_then(|i| self.questions.get(*i))
     }
 
     /// Checks one answer: the code must exist and the value must be in its vocabulary.
@@ -363,6 +384,7 @@ mod tests {
         let qs = QuestionSet::current();
         let json = serde_json::to_string(qs).unwrap_or_default();
         let back: Option<QuestionSet> = serde_json::from_str(&json).ok();
+        assert_eq!(back.as_ref(), Some(qs));
         let found = back
             .as_ref()
             .and_then(|b| b.question("SUM6.5.2"))
