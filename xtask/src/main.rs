@@ -6,6 +6,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod bench;
+
 /// Crates that hold the domain logic: none of them may reach an I/O crate (ARCHITECTURE.md).
 const CORE_CRATES: &[&str] = &[
     "oasys-assessment-model",
@@ -46,6 +48,7 @@ fn main() -> Result<()> {
     let task = args.first().map(String::as_str).unwrap_or("help");
     match task {
         "ci" => ci(),
+        "bench" => bench::run_bench(&args[1..]),
         "boundaries" => boundaries(),
         _ => {
             eprintln!(
@@ -54,7 +57,11 @@ fn main() -> Result<()> {
                  ci          fmt, clippy, dependency boundaries, tests, cargo deny (what CI runs)\n  \
                  boundaries  only the dependency-boundary check\n "
             );
-            if task == "help" { Ok(()) } else { bail!("unknown task `{task}`") }
+            if task == "help" {
+                Ok(())
+            } else {
+                bail!("unknown task `{task}`")
+            }
         }
     }
 }
@@ -76,7 +83,9 @@ pub(crate) fn cargo() -> Command {
 /// Runs a command, echoing it first, and fails with its exit status.
 pub(crate) fn run(mut cmd: Command) -> Result<()> {
     eprintln!("$ {}", describe(&cmd));
-    let status = cmd.status().with_context(|| format!("could not start {}", describe(&cmd)))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {}", describe(&cmd)))?;
     if !status.success() {
         bail!("`{}` failed with {status}", describe(&cmd));
     }
@@ -97,7 +106,15 @@ fn ci() -> Result<()> {
     run(fmt)?;
 
     let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]);
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     run(clippy)?;
 
     boundaries()?;
@@ -115,16 +132,23 @@ fn ci() -> Result<()> {
 fn boundaries() -> Result<()> {
     let mut failures = Vec::new();
     for krate in CORE_CRATES {
-        let dir = root().join("crates").join(krate.trim_start_matches("oasys-"));
+        let dir = root()
+            .join("crates")
+            .join(krate.trim_start_matches("oasys-"));
         if !dir.join("Cargo.toml").exists() {
             continue;
         }
         let mut tree = cargo();
-        tree.args(["tree", "--locked", "-e", "normal", "-p", krate, "--prefix", "none", "--format", "{p}"]);
+        tree.args([
+            "tree", "--locked", "-e", "normal", "-p", krate, "--prefix", "none", "--format", "{p}",
+        ]);
         eprintln!("$ {}", describe(&tree));
         let out = tree.output().context("could not run cargo tree")?;
         if !out.status.success() {
-            bail!("cargo tree failed for {krate}: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "cargo tree failed for {krate}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let listing = String::from_utf8_lossy(&out.stdout);
         for line in listing.lines() {
@@ -137,7 +161,10 @@ fn boundaries() -> Result<()> {
     failures.sort();
     failures.dedup();
     if !failures.is_empty() {
-        bail!("dependency boundary broken (see docs/ARCHITECTURE.md):\n  {}", failures.join("\n  "));
+        bail!(
+            "dependency boundary broken (see docs/ARCHITECTURE.md):\n  {}",
+            failures.join("\n  ")
+        );
     }
     eprintln!("boundaries: core crates reach no I/O crate");
     Ok(())

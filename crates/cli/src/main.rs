@@ -46,6 +46,8 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::SomeRejected) => ExitCode::from(1),
+        // A reader that stops early (`oasys score … | head`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(2)
@@ -58,6 +60,13 @@ fn main() -> ExitCode {
 pub(crate) enum Outcome {
     Success,
     SomeRejected,
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// `-` or no path means standard input/output.

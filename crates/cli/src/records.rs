@@ -86,6 +86,10 @@ fn path_field(path: &serde_path_to_error::Path) -> Option<String> {
 }
 
 fn parse_json(text: &str) -> Result<PredictorInput, RecordError> {
+    // Fast path; only a record that fails is parsed again to find the field at fault.
+    if let Ok(input) = serde_json::from_str(text) {
+        return Ok(input);
+    }
     let id = || {
         serde_json::from_str::<Value>(text)
             .ok()

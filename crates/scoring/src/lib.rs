@@ -61,6 +61,32 @@ pub struct ScoreReport {
 }
 
 impl ScoreReport {
+    /// Removes every explanation (for bulk runs that only need the scores).
+    pub fn without_explanations(mut self) -> Self {
+        for result in [
+            &mut self.ogrs3,
+            &mut self.ogp,
+            &mut self.ovp,
+            &mut self.osp_dc,
+            &mut self.osp_iic,
+            &mut self.snsv_static,
+            &mut self.snsv_dynamic,
+            &mut self.rsr,
+            &mut self.arp_static,
+            &mut self.arp_dynamic,
+            &mut self.vrp_static,
+            &mut self.vrp_dynamic,
+            &mut self.svrp_static,
+            &mut self.svrp_dynamic,
+            &mut self.dc_srp,
+            &mut self.iic_srp,
+            &mut self.csrp,
+        ] {
+            result.explanation.clear();
+        }
+        self
+    }
+
     /// Every predictor result with its output key, in contract order.
     pub fn predictors(&self) -> [(&'static str, &PredictorResult); 17] {
         [

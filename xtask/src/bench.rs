@@ -1,0 +1,310 @@
+//! `cargo xtask bench`: the scoring micro-benchmark (criterion) and `oasys score` end to end on
+//! 1,000,000 generated records, with peak memory; the figures go into docs/performance.md.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cargo, root, run};
+
+const RECORDS: u64 = 1_000_000;
+
+pub(crate) fn run_bench(args: &[String]) -> Result<()> {
+    let records = args
+        .iter()
+        .position(|a| a == "--records")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<u64>().context("--records takes a number"))
+        .transpose()?
+        .unwrap_or(RECORDS);
+
+    let mut bench = cargo();
+    bench.args([
+        "bench",
+        "--locked",
+        "-p",
+        "oasys-scoring",
+        "--bench",
+        "score",
+        "--",
+        "--noplot",
+    ]);
+    run(bench)?;
+    let per_assessment_ns = criterion_mean_ns("score_full_assessment")?;
+
+    let mut build = cargo();
+    build.args(["build", "--locked", "--release", "-p", "oasys-cli"]);
+    run(build)?;
+    let dir = target_dir().join("bench");
+    fs::create_dir_all(&dir)?;
+    let input = dir.join(format!("records-{records}.jsonl"));
+    if !input.exists() {
+        eprintln!("generating {records} records into {}", input.display());
+        generate(&input, records)?;
+    }
+    let binary = target_dir().join("release/oasys");
+    let full = end_to_end(&binary, &input, &dir, &[])?;
+    let lean = end_to_end(&binary, &input, &dir, &["--no-explanation"])?;
+
+    let report = render(per_assessment_ns, records, &input, &full, &lean)?;
+    let path = root().join("docs/performance.md");
+    fs::write(&path, &report)?;
+    println!("{report}");
+    eprintln!("written to {}", path.display());
+    Ok(())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+/// Reads criterion's mean estimate (nanoseconds) for a benchmark.
+fn criterion_mean_ns(name: &str) -> Result<f64> {
+    let path = target_dir()
+        .join("criterion")
+        .join(name)
+        .join("new/estimates.json");
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("no criterion estimates at {}", path.display()))?;
+    // {"mean":{"confidence_interval":{...},"point_estimate":123.4,...},...}
+    let mean = text
+        .split("\"mean\"")
+        .nth(1)
+        .context("no mean in estimates.json")?;
+    let point = mean
+        .split("\"point_estimate\":")
+        .nth(1)
+        .context("no point estimate")?;
+    let number: String = point
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == 'e' || *c == '-')
+        .collect();
+    number.parse().context("point estimate is not a number")
+}
+
+/// A small deterministic generator (64-bit LCG): the same file on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+const OGRS3: [&str; 6] = [
+    "violence",
+    "theft_non_motor",
+    "burglary_domestic",
+    "criminal_damage",
+    "other_offences",
+    "drink_driving",
+];
+const CATEGORY: [&str; 6] = [
+    "violence_against_the_person_abh_plus",
+    "theft_non_motor",
+    "burglary_domestic",
+    "criminal_damage",
+    "other_offences",
+    "drink_driving",
+];
+
+/// A mix like a probation caseload: most records are full (layer 3) assessments, some carry only
+/// criminal history, one in ten has sexual offending history.
+fn generate(path: &Path, records: u64) -> Result<()> {
+    let mut out = BufWriter::new(fs::File::create(path)?);
+    let mut r = Lcg(20261124);
+    for i in 0..records {
+        let year = 1950 + r.next(50);
+        let n = 1 + r.next(40);
+        let nv = r.next(n + 1);
+        let k = r.next(6) as usize;
+        let mut line = format!(
+            "{{\"id\":\"r{i}\",\"assessment_date\":\"2025-01-01\",\"gender\":\"{}\",\"date_of_birth\":\"{year}-0{}-1{}\",\
+             \"conviction_date\":\"2024-06-01\",\"follow_up_start_date\":\"2024-09-01\",\"age_at_first_sanction\":{},\
+             \"total_sanctions\":{n},\"violent_sanctions\":{nv},\"ogrs3_offence_category\":\"{}\",\"offence_category\":\"{}\",\
+             \"supervision_status\":\"community\"",
+            if r.next(10) < 8 { "male" } else { "female" },
+            1 + r.next(9),
+            r.next(10),
+            10 + r.next(15),
+            OGRS3[k],
+            CATEGORY[k],
+        );
+        if r.next(10) == 0 {
+            let images = r.next(2);
+            let _ = write!(
+                line,
+                ",\"sexual_offence_history\":true,\"contact_adult_sexual_sanctions\":{},\"contact_child_sexual_sanctions\":0,\
+                 \"non_contact_sexual_sanctions\":0,\"indecent_image_sanctions\":{},\"most_recent_sexual_sanction_date\":\"2010-01-01\"",
+                1 - images,
+                images
+            );
+        } else {
+            line.push_str(",\"sexual_offence_history\":false");
+        }
+        if r.next(10) < 7 {
+            let rating = |r: &mut Lcg| r.next(3);
+            let _ = write!(
+                line,
+                ",\"weapon_in_offence\":false,\"recognises_impact\":true,\"no_fixed_abode\":false,\"accommodation_suitability\":{},\
+                 \"unemployed\":{},\"partner_relationship\":{},\"evidence_of_domestic_abuse\":false,\"relationship_status\":\"not_living_together\",\
+                 \"activities_encourage_offending\":{},\"current_drug_misuse\":{},\"drug_misuse_motivation\":{},\"alcohol_current_use\":{},\
+                 \"alcohol_binge\":{},\"psychiatric_treatment\":false,\"impulsivity\":{},\"temper_control\":{},\"problem_solving\":{},\
+                 \"awareness_of_consequences\":{},\"understands_others_views\":{},\"pro_criminal_attitudes\":{},\"previous_homicide\":false,\
+                 \"previous_wounding_gbh\":false,\"previous_aggravated_burglary\":false,\"previous_arson\":false,\
+                 \"previous_criminal_damage_life\":false,\"previous_kidnapping\":false,\"previous_firearm\":false,\"previous_robbery\":false,\
+                 \"previous_weapon\":false,\"need_answers\":{{\"3.5\":{},\"6.1\":{},\"9.3\":{},\"11.5\":{}}}",
+                rating(&mut r),
+                r.next(2) == 1,
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+                rating(&mut r),
+            );
+        }
+        line.push_str("}\n");
+        out.write_all(line.as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+struct Run {
+    elapsed: Duration,
+    peak_rss_kib: u64,
+    output_bytes: u64,
+}
+
+/// Runs `oasys score` on the file, writing a real output file, and samples its peak memory.
+fn end_to_end(binary: &Path, input: &Path, dir: &Path, extra: &[&str]) -> Result<Run> {
+    let output = dir.join("scores.jsonl");
+    let start = Instant::now();
+    let mut child = Command::new(binary)
+        .args(["score", "--input"])
+        .arg(input)
+        .arg("--output")
+        .arg(&output)
+        .args(extra)
+        .spawn()
+        .with_context(|| format!("cannot start {}", binary.display()))?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if let Ok(text) = fs::read_to_string(&status_path)
+            && let Some(kib) = text.lines().find_map(|l| l.strip_prefix("VmHWM:"))
+        {
+            peak = peak.max(
+                kib.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse()
+                    .unwrap_or(0),
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    if !status.success() {
+        bail!("oasys score failed: {status}");
+    }
+    let output_bytes = fs::metadata(&output)?.len();
+    fs::remove_file(&output)?;
+    Ok(Run {
+        elapsed,
+        peak_rss_kib: peak,
+        output_bytes,
+    })
+}
+
+/// Analysis behind the figures (from `valgrind --tool=callgrind` on 5,000 of the records).
+const WHERE_THE_TIME_GOES: &str = "\
+Scoring itself is a small share of the run. Under callgrind, for a record with every predictor calculable,
+about 70 % of the instructions go to writing the JSON report, 13 % to parsing the input line and 9 % to the
+predictors and need sections. The report is what makes it heavy: the output contract gives every calculated
+predictor its factor-by-factor explanation, about 20 KB per complete record, so 1,000,000 records write
+roughly 20 GB, and the disk write alone takes longer than the 5 s target. Without explanations the report is
+about 5 KB and the run is about twice as fast, still short of 5 s on two cores. Measures taken: parallel
+batches on every core (rayon), output buffers sized for a whole report, a fast parse path that re-parses only a
+rejected line to name its field. A faster JSON serialiser (sonic-rs) was tried and measured no better.
+Further gains would need a smaller output contract (for example explanations on request), which is a
+product decision, not an implementation detail.";
+
+fn render(ns: f64, records: u64, input: &Path, full: &Run, lean: &Run) -> Result<String> {
+    let input_bytes = fs::metadata(input)?.len();
+    let rate = |r: &Run| records as f64 / r.elapsed.as_secs_f64();
+    let mut s = String::new();
+    writeln!(s, "# Performance")?;
+    writeln!(s)?;
+    writeln!(
+        s,
+        "Produced by `cargo xtask bench` (release build) on this project's 2-core machine; rerun it to refresh."
+    )?;
+    writeln!(s, "Benchmarks measure; no test asserts on timings.")?;
+    writeln!(s)?;
+    writeln!(s, "## Scoring one complete assessment (library)")?;
+    writeln!(s)?;
+    writeln!(s, "| Measure | Value | Target |")?;
+    writeln!(s, "|---|---|---|")?;
+    writeln!(
+        s,
+        "| `oasys_scoring::score`, every predictor and need section, all calculable (criterion mean) | {ns:.0} ns | < 2,000 ns |"
+    )?;
+    writeln!(s)?;
+    writeln!(s, "## `oasys score` end to end")?;
+    writeln!(s)?;
+    writeln!(
+        s,
+        "{records} generated JSON Lines records ({:.0} MB; most with full need answers, one in ten with sexual offending history), read from a file, scored on every core and written to a file.",
+        input_bytes as f64 / 1e6
+    )?;
+    writeln!(s)?;
+    writeln!(
+        s,
+        "| Output | Time | Records/s | Peak memory | Output size |"
+    )?;
+    writeln!(s, "|---|---|---|---|---|")?;
+    for (name, r) in [
+        ("full contract (with explanations)", full),
+        ("`--no-explanation`", lean),
+    ] {
+        writeln!(
+            s,
+            "| {name} | {:.1} s | {:.0} | {:.0} MiB | {:.1} GB |",
+            r.elapsed.as_secs_f64(),
+            rate(r),
+            r.peak_rss_kib as f64 / 1024.0,
+            r.output_bytes as f64 / 1e9
+        )?;
+    }
+    writeln!(s)?;
+    writeln!(s, "Target: 1,000,000 records in under 5 s.")?;
+    writeln!(s)?;
+    writeln!(s, "## Where the time goes")?;
+    writeln!(s)?;
+    writeln!(s, "{WHERE_THE_TIME_GOES}")?;
+    Ok(s)
+}
