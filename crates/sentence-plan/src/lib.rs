@@ -1,0 +1,27 @@
+//! The sentence-plan crate root: module map and re-exports.
+//! See README.md (the crate documentation) for the codemap and invariants.
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+pub mod catalogue;
+pub mod intervention;
+pub mod link;
+pub mod objective;
+pub mod plan;
+pub mod rmp;
+pub mod signing;
+pub mod status;
+
+pub use catalogue::{
+    Availability, CATALOGUE, CatalogueEntry, InterventionKind, StepActor, catalogue, entry, suggest,
+};
+pub use intervention::{Intervention, NewIntervention, ProgressEntry, Timescale};
+pub use link::{Link, RiskFactor, is_need_section};
+pub use objective::{NewObjective, Objective, objective_title};
+pub use plan::{NewPlan, PlanError, PlanType, ProgressNote, SentencePlan};
+pub use rmp::{
+    MappaCategory, MappaLevel, REGISTRATION_FLAGS, REQUIRED_TEXT, RiskManagementPlan, RmpCheck,
+    RmpProblem, check_rmp,
+};
+pub use signing::{Agreement, AgreementStatus, SigningEvent, SigningStatus};
+pub use status::{GoalStatus, InterventionProgress, ObjectiveProgress};
