@@ -1,6 +1,9 @@
 //! Criminogenic need sections 3–12 (spec §12): item scores, section totals against the
 //! identified-need and severe thresholds, and the linked-to-harm / linked-to-reoffending flags.
 
+use std::sync::LazyLock;
+
+use oasys_assessment_model::{QuestionSet, Section as QsSection, Vocabulary as QsVocabulary};
 use serde::Serialize;
 
 use crate::PredictorInput;
@@ -55,131 +58,85 @@ enum Vocabulary {
     YesNo,
 }
 
+/// One need section's scoring rule, derived from the question set (items, weights, thresholds and
+/// link codes are reference data in `assessment-model`, not repeated here).
 struct Section {
     number: u8,
-    key: &'static str,
-    /// Summed items and their vocabularies; empty for unscored sections.
-    items: &'static [(&'static str, Vocabulary)],
+    /// Summed items: code, vocabulary, weight.
+    items: Vec<(String, Vocabulary, i64)>,
     thresholds: Option<(i64, i64)>,
-    harm: &'static str,
-    reoffending: &'static str,
+    harm: Option<String>,
+    reoffending: Option<String>,
 }
 
 use Vocabulary::{Rating, YesNo};
 
-const SECTIONS: [Section; 10] = [
-    Section {
-        number: 3,
-        key: "accommodation",
-        items: &[
-            ("3.3", YesNo),
-            ("3.4", Rating),
-            ("3.5", Rating),
-            ("3.6", Rating),
-        ],
-        thresholds: Some((2, 7)),
-        harm: "3.98",
-        reoffending: "3.99",
-    },
-    Section {
-        number: 4,
-        key: "education_training_employability",
-        items: &[
-            ("4.2", YesNo),
-            ("4.3", Rating),
-            ("4.4", Rating),
-            ("4.5", Rating),
-        ],
-        thresholds: Some((3, 7)),
-        harm: "4.96",
-        reoffending: "4.98",
-    },
-    Section {
-        number: 5,
-        key: "financial_management",
-        items: &[],
-        thresholds: None,
-        harm: "5.98",
-        reoffending: "5.99",
-    },
-    Section {
-        number: 6,
-        key: "relationships",
-        items: &[("6.1", Rating), ("6.3", Rating), ("6.6", Rating)],
-        thresholds: Some((2, 5)),
-        harm: "6.98",
-        reoffending: "6.99",
-    },
-    Section {
-        number: 7,
-        key: "lifestyle_and_associates",
-        items: &[("7.2", Rating), ("7.3", Rating), ("7.5", Rating)],
-        thresholds: Some((2, 5)),
-        harm: "7.98",
-        reoffending: "7.99",
-    },
-    Section {
-        number: 8,
-        key: "drug_misuse",
-        items: &[
-            ("8.4", Rating),
-            ("8.5", Rating),
-            ("8.6", Rating),
-            ("8.8", Rating),
-            ("8.9", Rating),
-        ],
-        thresholds: Some((2, 8)),
-        harm: "8.98",
-        reoffending: "8.99",
-    },
-    Section {
-        number: 9,
-        key: "alcohol_misuse",
-        items: &[
-            ("9.1", Rating),
-            ("9.2", Rating),
-            ("9.3", Rating),
-            ("9.5", Rating),
-        ],
-        thresholds: Some((4, 7)),
-        harm: "9.98",
-        reoffending: "9.99",
-    },
-    Section {
-        number: 10,
-        key: "emotional_wellbeing",
-        items: &[],
-        thresholds: None,
-        harm: "10.98",
-        reoffending: "10.99",
-    },
-    Section {
-        number: 11,
-        key: "thinking_and_behaviour",
-        items: &[
-            ("11.5", Rating),
-            ("11.6", Rating),
-            ("11.7", Rating),
-            ("11.9", Rating),
-        ],
-        thresholds: Some((4, 7)),
-        harm: "11.98",
-        reoffending: "11.99",
-    },
-    Section {
-        number: 12,
-        key: "attitudes",
-        items: &[
-            ("12.1", Rating),
-            ("12.4", Rating),
-            ("12.5", Rating),
-            ("12.8", Rating),
-        ],
-        thresholds: Some((2, 7)),
-        harm: "12.98",
-        reoffending: "12.99",
-    },
+/// Output key and section number of each need section (spec §12.2).
+const KEYS: [(QsSection, &str, u8); 10] = [
+    (QsSection::Accommodation, "accommodation", 3),
+    (
+        QsSection::EducationTrainingEmployability,
+        "education_training_employability",
+        4,
+    ),
+    (QsSection::FinancialManagement, "financial_management", 5),
+    (QsSection::Relationships, "relationships", 6),
+    (
+        QsSection::LifestyleAndAssociates,
+        "lifestyle_and_associates",
+        7,
+    ),
+    (QsSection::DrugMisuse, "drug_misuse", 8),
+    (QsSection::AlcoholMisuse, "alcohol_misuse", 9),
+    (QsSection::EmotionalWellbeing, "emotional_wellbeing", 10),
+    (
+        QsSection::ThinkingAndBehaviour,
+        "thinking_and_behaviour",
+        11,
+    ),
+    (QsSection::Attitudes, "attitudes", 12),
 ];
+
+/// The need sections of the current question set, built once.
+static SECTIONS: LazyLock<[Section; 10]> =
+    LazyLock::new(|| KEYS.map(|keys| section_from(QuestionSet::current(), keys)));
+
+fn section_from(
+    questions: &QuestionSet,
+    (section, _key, number): (QsSection, &'static str, u8),
+) -> Section {
+    {
+        {
+            let rule = questions
+                .need_sections
+                .iter()
+                .find(|r| r.section == section);
+            let items = questions
+                .questions
+                .iter()
+                .filter(|q| q.section == section && q.summed)
+                .map(|q| {
+                    let vocabulary = match q.vocabulary {
+                        QsVocabulary::YesNo
+                        | QsVocabulary::YesNoDontKnow
+                        | QsVocabulary::YesNoMissing => YesNo,
+                        _ => Rating,
+                    };
+                    (q.code.clone(), vocabulary, i64::from(q.weight))
+                })
+                .collect();
+            let thresholds =
+                rule.and_then(|r| Some((i64::from(r.threshold?), i64::from(r.severe_threshold?))));
+            Section {
+                number,
+                items,
+                thresholds,
+                harm: rule.and_then(|r| r.harm_link.clone()),
+                reoffending: rule.and_then(|r| r.reoffending_link.clone()),
+            }
+        }
+    }
+}
 
 /// The predictor field that carries the same OASys item, used when `need_answers` lacks it.
 fn predictor_field(input: &PredictorInput, code: &str) -> Option<(&'static str, i64)> {
@@ -251,11 +208,17 @@ fn flag(input: &PredictorInput, code: &str, reasons: &mut Vec<Reason>) -> Option
 
 fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
     let mut reasons = Vec::new();
-    let linked_to_harm = flag(input, s.harm, &mut reasons);
-    let linked_to_reoffending = flag(input, s.reoffending, &mut reasons);
+    let linked_to_harm = s
+        .harm
+        .as_deref()
+        .and_then(|code| flag(input, code, &mut reasons));
+    let linked_to_reoffending = s
+        .reoffending
+        .as_deref()
+        .and_then(|code| flag(input, code, &mut reasons));
     let mut total: Option<i64> = None;
-    for (code, vocabulary) in s.items {
-        let score = match input.need_answers.get(*code).filter(|v| !v.is_null()) {
+    for (code, vocabulary, weight) in &s.items {
+        let score = match input.need_answers.get(code).filter(|v| !v.is_null()) {
             Some(value) => item_score(value, *vocabulary).unwrap_or_else(|expected| {
                 reasons.push(invalid(
                     code,
@@ -277,7 +240,7 @@ fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
             },
         };
         if let Some(score) = score {
-            total = Some(total.unwrap_or(0) + score);
+            total = Some(total.unwrap_or(0) + score * weight);
         }
     }
     let score = if reasons.is_empty() { total } else { None };
@@ -296,7 +259,9 @@ fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
         section: s.number,
         scored: s.thresholds.is_some(),
         score,
-        max_score: s.thresholds.map(|_| 2 * s.items.len() as i64),
+        max_score: s
+            .thresholds
+            .map(|_| s.items.iter().map(|(_, _, weight)| 2 * weight).sum()),
         threshold,
         severe_threshold: severe,
         identified_need: identified,
@@ -326,7 +291,7 @@ pub struct Needs {
 impl Needs {
     /// Every section with its output key, in section order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &NeedResult)> {
-        SECTIONS.iter().map(|s| s.key).zip([
+        KEYS.iter().map(|(_, key, _)| *key).zip([
             &self.accommodation,
             &self.education_training_employability,
             &self.financial_management,
@@ -343,7 +308,7 @@ impl Needs {
 
 /// Scores every need section.
 pub(crate) fn score(input: &PredictorInput) -> Needs {
-    let [s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] = &SECTIONS;
+    let [s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] = &*SECTIONS;
     Needs {
         accommodation: section_result(input, s3),
         education_training_employability: section_result(input, s4),
@@ -355,5 +320,62 @@ pub(crate) fn score(input: &PredictorInput) -> Needs {
         emotional_wellbeing: section_result(input, s10),
         thinking_and_behaviour: section_result(input, s11),
         attitudes: section_result(input, s12),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules read from the question set are those of spec §12.2.
+    #[test]
+    fn sections_match_the_spec_table() {
+        let expected: [(&str, &[&str], Option<(i64, i64)>); 10] = [
+            ("accommodation", &["3.3", "3.4", "3.5", "3.6"], Some((2, 7))),
+            (
+                "education_training_employability",
+                &["4.2", "4.3", "4.4", "4.5"],
+                Some((3, 7)),
+            ),
+            ("financial_management", &[], None),
+            ("relationships", &["6.1", "6.3", "6.6"], Some((2, 5))),
+            (
+                "lifestyle_and_associates",
+                &["7.2", "7.3", "7.5"],
+                Some((2, 5)),
+            ),
+            (
+                "drug_misuse",
+                &["8.4", "8.5", "8.6", "8.8", "8.9"],
+                Some((2, 8)),
+            ),
+            (
+                "alcohol_misuse",
+                &["9.1", "9.2", "9.3", "9.5"],
+                Some((4, 7)),
+            ),
+            ("emotional_wellbeing", &[], None),
+            (
+                "thinking_and_behaviour",
+                &["11.5", "11.6", "11.7", "11.9"],
+                Some((4, 7)),
+            ),
+            ("attitudes", &["12.1", "12.4", "12.5", "12.8"], Some((2, 7))),
+        ];
+        for ((section, (_, own_key, _)), (key, items, thresholds)) in
+            SECTIONS.iter().zip(KEYS).zip(expected)
+        {
+            assert_eq!(own_key, key);
+            let codes: Vec<&str> = section.items.iter().map(|(c, _, _)| c.as_str()).collect();
+            assert_eq!(codes, items, "{key}");
+            assert!(
+                section.items.iter().all(|(_, _, w)| *w == 1),
+                "{key} weights"
+            );
+            assert_eq!(section.thresholds, thresholds, "{key}");
+        }
+        assert_eq!(SECTIONS[1].harm.as_deref(), Some("4.96"));
+        assert_eq!(SECTIONS[1].reoffending.as_deref(), Some("4.98"));
+        assert_eq!(SECTIONS[0].items[0].1, YesNo);
     }
 }
