@@ -330,7 +330,8 @@ mod tests {
     /// The rules read from the question set are those of spec §12.2.
     #[test]
     fn sections_match_the_spec_table() {
-        let expected: [(&str, &[&str], Option<(i64, i64)>); 10] = [
+        type Row = (&'static str, &'static [&'static str], Option<(i64, i64)>);
+        let expected: [Row; 10] = [
             ("accommodation", &["3.3", "3.4", "3.5", "3.6"], Some((2, 7))),
             (
                 "education_training_employability",
