@@ -4,6 +4,7 @@ mod actuarial;
 mod catalogue;
 mod check;
 mod combined;
+mod from_assessment;
 mod input;
 mod model;
 mod needs;
