@@ -4,10 +4,15 @@
 #![warn(missing_docs)]
 
 pub mod catalogue;
+pub mod conditions;
+pub mod draft;
+pub mod indicators;
 pub mod intervention;
 pub mod link;
 pub mod objective;
 pub mod plan;
+pub mod progress;
+pub mod review;
 pub mod rmp;
 pub mod signing;
 pub mod status;
@@ -15,10 +20,20 @@ pub mod status;
 pub use catalogue::{
     Availability, CATALOGUE, CatalogueEntry, InterventionKind, StepActor, catalogue, entry, suggest,
 };
+pub use conditions::{
+    BreachAction, CONDITION_TYPES, ComplianceEvent, ComplianceKind, Condition, ConditionCategory,
+    ConditionError, ConditionType, NewCondition, OrderKind, active_on, condition_type,
+};
+pub use draft::{DraftOptions, Priority, draft_plan, draft_sections};
+pub use indicators::{Indicator, IndicatorKind, Trigger, indicators, setting_of};
 pub use intervention::{Intervention, NewIntervention, ProgressEntry, Timescale};
 pub use link::{Link, RiskFactor, is_need_section};
 pub use objective::{NewObjective, Objective, objective_title};
 pub use plan::{NewPlan, PlanError, PlanType, ProgressNote, SentencePlan};
+pub use progress::{
+    CompletedStep, ObjectiveChange, ObjectiveOutcome, PlanProgress, ProgressError, compare_plans,
+};
+pub use review::{Overdue, PlanReview, overdue, review_plan};
 pub use rmp::{
     MappaCategory, MappaLevel, REGISTRATION_FLAGS, REQUIRED_TEXT, RiskManagementPlan, RmpCheck,
     RmpProblem, check_rmp,

@@ -1,0 +1,9 @@
+//! Integration tests of the sentence-plan crate, one module per concern.
+//! Assessments come from assessment-model's own commands (see `common`).
+
+mod common;
+mod draft;
+mod indicators;
+mod lifecycle;
+mod progress;
+mod review;
