@@ -41,19 +41,39 @@ impl Problems {
     }
 
     /// A required input: records it as missing when absent.
-    pub(crate) fn require<T: Clone>(
-        &mut self,
-        field: &'static str,
-        value: &Option<T>,
-    ) -> Option<T> {
+    pub(crate) fn require<T: Copy>(&mut self, field: &'static str, value: &Option<T>) -> Option<T> {
         if value.is_none() {
             self.missing(field);
         }
-        value.clone()
+        *value
+    }
+
+    /// A required text input (borrowed, not copied).
+    pub(crate) fn require_str<'a>(
+        &mut self,
+        field: &'static str,
+        value: &'a Option<String>,
+    ) -> Option<&'a str> {
+        if value.is_none() {
+            self.missing(field);
+        }
+        value.as_deref()
+    }
+
+    /// A required text input of a dynamic variant.
+    pub(crate) fn require_dynamic_str<'a>(
+        &mut self,
+        field: &'static str,
+        value: &'a Option<String>,
+    ) -> Option<&'a str> {
+        if value.is_none() {
+            self.missing_dynamic(field);
+        }
+        value.as_deref()
     }
 
     /// A required input of a dynamic variant.
-    pub(crate) fn require_dynamic<T: Clone>(
+    pub(crate) fn require_dynamic<T: Copy>(
         &mut self,
         field: &'static str,
         value: &Option<T>,
@@ -61,7 +81,7 @@ impl Problems {
         if value.is_none() {
             self.missing_dynamic(field);
         }
-        value.clone()
+        *value
     }
 
     /// Checks a value against an inclusive range; `None` when absent or invalid.
@@ -140,8 +160,8 @@ impl Problems {
 
     /// The gender every predictor needs: `male` or `female`.
     pub(crate) fn gender(&mut self, input: &PredictorInput) -> Option<Gender> {
-        let value = self.require("gender", &input.gender)?;
-        let gender = Gender::parse(&value);
+        let value = self.require_str("gender", &input.gender)?;
+        let gender = Gender::parse(value);
         if gender.is_none() {
             self.reasons.push(Reason::new(
                 ReasonCode::UnsupportedGender,
@@ -270,18 +290,17 @@ pub(crate) fn history(
         ));
     }
 
-    let mut ages = Ages::default();
-    if let Some(dob) = dob {
-        ages = dates_after_birth(
+    let age_conv = dob.and_then(|dob| {
+        dates_after_birth(
             p,
             dob,
             &[
                 ("conviction_date", conv),
                 ("follow_up_start_date", given_fu),
             ],
-        );
-    }
-    let age_conv = ages.get("conviction_date");
+        )
+        .get("conviction_date")
+    });
     let age_fu = dob
         .zip(follow_up(input))
         .filter(|(d, f)| f > d)
@@ -357,32 +376,38 @@ pub(crate) fn history(
 }
 
 /// Ages at the dates that passed H3, by field name.
-#[derive(Debug, Default)]
-pub(crate) struct Ages(Vec<(&'static str, i64)>);
+#[derive(Debug)]
+pub(crate) struct Ages<const N: usize>([Option<(&'static str, i64)>; N]);
 
-impl Ages {
+impl<const N: usize> Ages<N> {
     pub(crate) fn get(&self, field: &str) -> Option<i64> {
-        self.0.iter().find(|(f, _)| *f == field).map(|(_, a)| *a)
+        self.0
+            .iter()
+            .flatten()
+            .find(|(f, _)| *f == field)
+            .map(|(_, a)| *a)
     }
 }
 
 /// H3: each given date must be after the date of birth. Reports the failures in one reason and
 /// returns the whole-year ages at the dates that passed.
-pub(crate) fn dates_after_birth(
+pub(crate) fn dates_after_birth<const N: usize>(
     p: &mut Problems,
     dob: NaiveDate,
-    dates: &[(&'static str, Option<NaiveDate>)],
-) -> Ages {
-    let mut ages = Ages::default();
-    let mut bad = vec!["date_of_birth"];
-    for (field, date) in dates {
+    dates: &[(&'static str, Option<NaiveDate>); N],
+) -> Ages<N> {
+    let mut ages = Ages([None; N]);
+    let mut before_birth = [None; N];
+    for ((field, date), (age, bad)) in dates.iter().zip(ages.0.iter_mut().zip(&mut before_birth)) {
         match date {
-            Some(d) if *d > dob => ages.0.push((field, whole_years(dob, *d))),
-            Some(_) => bad.push(field),
+            Some(d) if *d > dob => *age = Some((*field, whole_years(dob, *d))),
+            Some(_) => *bad = Some(*field),
             None => {}
         }
     }
-    if bad.len() > 1 {
+    if before_birth.iter().any(Option::is_some) {
+        let mut bad = vec!["date_of_birth"];
+        bad.extend(before_birth.iter().flatten());
         p.push(Reason::new(
             ReasonCode::DateNotAfterBirth,
             &bad,

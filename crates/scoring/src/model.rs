@@ -242,8 +242,8 @@ const OTHER_DRUGS: [(&str, FlagField); 5] = [
 ];
 
 fn relationship(input: &PredictorInput, p: &mut Problems) -> Option<RelationshipStatus> {
-    let value = p.require_dynamic("relationship_status", &input.relationship_status)?;
-    let parsed = RelationshipStatus::parse(&value);
+    let value = p.require_dynamic_str("relationship_status", &input.relationship_status)?;
+    let parsed = RelationshipStatus::parse(value);
     if parsed.is_none() {
         p.push(Reason::new(
             ReasonCode::InvalidValue,

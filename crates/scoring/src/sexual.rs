@@ -173,9 +173,9 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
     }
     let n = p.total_sanctions(input);
     let supervision = p
-        .require("supervision_status", &input.supervision_status)
+        .require_str("supervision_status", &input.supervision_status)
         .and_then(|s| {
-            let parsed = SupervisionStatus::parse(&s);
+            let parsed = SupervisionStatus::parse(s);
             if parsed.is_none() {
                 p.push(Reason::new(
                     ReasonCode::InvalidValue,
