@@ -1,0 +1,455 @@
+//! The disclosure package: built by a pure function from a share decision and a locked assessment,
+//! recording what was included, what was redacted and why, its content hash and its expiry.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Days, NaiveTime, Utc};
+use oasys_assessment_model::{Assessment, State};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::decision::{Outcome, RecipientCondition, SharingDecision};
+use crate::redaction::{SpanError, SpanRedaction, apply_spans};
+use crate::request::{RequestState, SharingRequest, Urgency};
+use crate::template::{
+    CHILD_SAFEGUARDING, RedactionReason, TEMPLATE_CODE, TEMPLATE_VERSION, TemplateSection,
+    Treatment, outside_template_reason, template_item,
+};
+
+/// Default days a released package stays available.
+pub const DEFAULT_EXPIRY_DAYS: u64 = 30;
+/// Days after a meeting that a meeting package stays available.
+pub const MEETING_EXPIRY_DAYS: u64 = 7;
+/// The protective marking every package carries.
+pub const CLASSIFICATION: &str = "OFFICIAL-SENSITIVE";
+/// The statement every package carries.
+pub const ANALYSIS_STATEMENT: &str =
+    "This is the probation practitioner's analysis, not a copy of the record.";
+
+/// Sentence-plan and monitoring facts for section 6, supplied by the plan crate via the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringSummary {
+    /// The plan version the lines come from.
+    pub plan_version: u64,
+    /// Licence conditions and requirements (type, text, dates), one line each.
+    pub conditions: Vec<String>,
+    /// Objectives (title, status, need), one line each.
+    pub objectives: Vec<String>,
+    /// Interventions (name, status), one line each.
+    pub interventions: Vec<String>,
+    /// Recent compliance and breach events, one line each.
+    pub compliance: Vec<String>,
+}
+
+/// One included element.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageItem {
+    /// Element code.
+    pub element: String,
+    /// Template section (`None` for a raw answer included by exception).
+    pub section: Option<TemplateSection>,
+    /// Label shown.
+    pub label: String,
+    /// The content shown.
+    pub value: String,
+    /// Whether the content is free text that the decider must review.
+    pub free_text: bool,
+    /// The decision's justification when included by exception.
+    pub exception: Option<String>,
+}
+
+/// One redaction: a whole element, or a span within a text block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redaction {
+    /// Element code.
+    pub element: String,
+    /// The span redacted (character positions), or `None` for the whole element.
+    pub span: Option<(usize, usize)>,
+    /// Why.
+    pub reason: RedactionReason,
+}
+
+/// Where a package is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageStatus {
+    /// Built; free text awaiting review.
+    Drafted,
+    /// Every text block reviewed.
+    RedactionReviewed,
+    /// Approved.
+    Approved,
+    /// Released.
+    Released,
+    /// Expired: content purged, manifest kept.
+    Expired,
+}
+
+/// Who receives the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    /// Agency name.
+    pub agency: String,
+    /// Named requester.
+    pub requester: String,
+    /// Requester's role.
+    pub role: String,
+}
+
+/// A disclosure package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosurePackage {
+    /// Package id (passed in).
+    pub id: Uuid,
+    /// The request.
+    pub request_id: Uuid,
+    /// The decision.
+    pub decision_id: Uuid,
+    /// Template code.
+    pub template_code: String,
+    /// Template version.
+    pub template_version: String,
+    /// Source assessment id.
+    pub assessment_id: Uuid,
+    /// Source assessment version.
+    pub assessment_version: u64,
+    /// Source plan version.
+    pub plan_version: Option<u64>,
+    /// When built.
+    pub generated_at: DateTime<Utc>,
+    /// Request reference (external).
+    pub request_reference: String,
+    /// Legal basis code.
+    pub legal_basis: String,
+    /// Recipient.
+    pub recipient: Recipient,
+    /// Conditions for the recipient.
+    pub conditions: Vec<RecipientCondition>,
+    /// Included elements, in order.
+    pub items: Vec<PackageItem>,
+    /// Everything left out, and why.
+    pub redactions: Vec<Redaction>,
+    /// Text blocks not yet reviewed.
+    pub pending_review: BTreeSet<String>,
+    /// When the content stops being served.
+    pub expires_at: DateTime<Utc>,
+    /// Meeting-tied expiry, kept so release does not override it.
+    pub meeting_expiry: bool,
+    /// Status.
+    pub status: PackageStatus,
+    /// Who approved.
+    pub approved_by: Option<String>,
+    /// When approved.
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Set when one manager decided and approved an Immediate request alone.
+    pub retrospective_review_required: bool,
+    /// Who released.
+    pub released_by: Option<String>,
+    /// When released.
+    pub released_at: Option<DateTime<Utc>>,
+    /// Channel of release.
+    pub channel: Option<String>,
+    /// SHA-256 of the rendered plain text, hex.
+    pub content_sha256: String,
+}
+
+/// Why a package cannot be built or moved on.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PackageError {
+    /// A declined (or withdrawn or closed) request never yields a package.
+    #[error("the request was declined, withdrawn or closed, so nothing is shared")]
+    Declined,
+    /// The decision is for another request.
+    #[error("the decision belongs to a different request")]
+    WrongDecision,
+    /// The assessment is about someone else.
+    #[error("the assessment is not about the request's subject")]
+    SubjectMismatch,
+    /// Only a complete or locked-incomplete, non-deleted assessment can be shared.
+    #[error("only a complete or locked-incomplete assessment can be shared; this one is {state}")]
+    AssessmentNotShareable {
+        /// The assessment's status.
+        state: String,
+    },
+    /// The step does not apply in the package's status.
+    #[error("a {status:?} package cannot be {step}")]
+    WrongStatus {
+        /// Current status.
+        status: PackageStatus,
+        /// The step.
+        step: &'static str,
+    },
+    /// The text block is not awaiting review.
+    #[error("{element} is not a text block awaiting review")]
+    NotPendingReview {
+        /// Element.
+        element: String,
+    },
+    /// Spans that cannot be applied.
+    #[error("the marked spans cannot be applied: {0:?}")]
+    Spans(Vec<SpanError>),
+    /// The decider cannot approve their own decision (except the Immediate path).
+    #[error("a second person must approve: you made the decision")]
+    ApproverIsDecider,
+    /// Release needs recipients and a channel.
+    #[error("record the channel of release")]
+    ChannelMissing,
+}
+
+fn end_of_day(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.date_naive()
+        .and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN))
+        .and_utc()
+}
+
+/// Builds the package for a share decision. Deterministic: the same inputs give byte-identical
+/// content and hash. A decline never yields a package.
+pub fn build_package(
+    package_id: Uuid,
+    request: &SharingRequest,
+    decision: &SharingDecision,
+    assessment: &Assessment,
+    plan: Option<&MonitoringSummary>,
+    now: DateTime<Utc>,
+) -> Result<DisclosurePackage, PackageError> {
+    if decision.outcome() == Outcome::Decline
+        || matches!(
+            request.state,
+            RequestState::Declined | RequestState::Closed | RequestState::Withdrawn
+        )
+    {
+        return Err(PackageError::Declined);
+    }
+    if decision.record.request_id != request.record.id {
+        return Err(PackageError::WrongDecision);
+    }
+    if assessment.header().person.crn.as_ref() != Some(&request.subject) {
+        return Err(PackageError::SubjectMismatch);
+    }
+    let shareable = matches!(
+        assessment.state(),
+        State::Complete { .. } | State::LockedIncomplete
+    );
+    if !shareable || assessment.deleted().is_some() {
+        return Err(PackageError::AssessmentNotShareable {
+            state: assessment.status().to_string(),
+        });
+    }
+    let (items, redactions) = crate::content::select(decision, assessment, plan);
+    let pending_review = items
+        .iter()
+        .filter(|i| i.free_text)
+        .map(|i| i.element.clone())
+        .collect();
+    let meeting_expiry =
+        request.record.legal_basis.is_meeting() && request.record.meeting_date.is_some();
+    let expires_at = match request.record.meeting_date {
+        Some(date) if meeting_expiry => end_of_day(
+            date.and_time(NaiveTime::MIN)
+                .and_utc()
+                .checked_add_days(Days::new(MEETING_EXPIRY_DAYS))
+                .unwrap_or(now),
+        ),
+        _ => now
+            .checked_add_days(Days::new(DEFAULT_EXPIRY_DAYS))
+            .unwrap_or(now),
+    };
+    let mut package = DisclosurePackage {
+        id: package_id,
+        request_id: request.record.id,
+        decision_id: decision.record.id,
+        template_code: TEMPLATE_CODE.to_owned(),
+        template_version: TEMPLATE_VERSION.to_owned(),
+        assessment_id: assessment.header().id,
+        assessment_version: assessment.version(),
+        plan_version: plan.map(|p| p.plan_version),
+        generated_at: now,
+        request_reference: request.record.external_reference.clone(),
+        legal_basis: decision.record.legal_basis_confirmed.code().to_owned(),
+        recipient: Recipient {
+            agency: request.record.agency.name.clone(),
+            requester: request.record.requester.name.clone(),
+            role: request.record.requester.role.clone(),
+        },
+        conditions: decision.record.conditions.clone(),
+        items,
+        redactions,
+        pending_review,
+        expires_at,
+        meeting_expiry,
+        status: PackageStatus::Drafted,
+        approved_by: None,
+        approved_at: None,
+        retrospective_review_required: false,
+        released_by: None,
+        released_at: None,
+        channel: None,
+        content_sha256: String::new(),
+    };
+    if package.pending_review.is_empty() {
+        package.status = PackageStatus::RedactionReviewed;
+    }
+    package.content_sha256 = crate::render::content_hash(&package);
+    Ok(package)
+}
+
+impl DisclosurePackage {
+    /// Records the decider's review of one text block: the spans to redact, or none.
+    pub fn review_text(
+        &mut self,
+        element: &str,
+        spans: &[SpanRedaction],
+    ) -> Result<(), PackageError> {
+        if self.status != PackageStatus::Drafted {
+            return Err(PackageError::WrongStatus {
+                status: self.status,
+                step: "reviewed",
+            });
+        }
+        if !self.pending_review.contains(element) {
+            return Err(PackageError::NotPendingReview {
+                element: element.to_owned(),
+            });
+        }
+        let Some(item) = self.items.iter_mut().find(|i| i.element == element) else {
+            return Err(PackageError::NotPendingReview {
+                element: element.to_owned(),
+            });
+        };
+        item.value = apply_spans(&item.value, spans).map_err(PackageError::Spans)?;
+        for s in spans {
+            self.redactions.push(Redaction {
+                element: element.to_owned(),
+                span: Some((s.start, s.end)),
+                reason: s.reason,
+            });
+        }
+        self.pending_review.remove(element);
+        if self.pending_review.is_empty() {
+            self.status = PackageStatus::RedactionReviewed;
+        }
+        self.content_sha256 = crate::render::content_hash(self);
+        Ok(())
+    }
+
+    /// Approval by a second person (the caller has checked `ApproveDisclosure` with `decide`).
+    /// For an Immediate request the decider may approve alone; the case is then flagged for
+    /// retrospective review by another manager.
+    pub fn approve(
+        &mut self,
+        approver: &str,
+        decision: &SharingDecision,
+        urgency: Urgency,
+        at: DateTime<Utc>,
+    ) -> Result<(), PackageError> {
+        if self.status != PackageStatus::RedactionReviewed {
+            return Err(PackageError::WrongStatus {
+                status: self.status,
+                step: "approved",
+            });
+        }
+        if approver == decision.decided_by {
+            if urgency != Urgency::Immediate {
+                return Err(PackageError::ApproverIsDecider);
+            }
+            self.retrospective_review_required = true;
+        }
+        self.approved_by = Some(approver.to_owned());
+        self.approved_at = Some(at);
+        self.status = PackageStatus::Approved;
+        Ok(())
+    }
+
+    /// Release after approval; the expiry runs from release unless tied to a meeting.
+    pub fn release(
+        &mut self,
+        by: &str,
+        channel: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), PackageError> {
+        if self.status != PackageStatus::Approved {
+            return Err(PackageError::WrongStatus {
+                status: self.status,
+                step: "released",
+            });
+        }
+        if channel.trim().is_empty() {
+            return Err(PackageError::ChannelMissing);
+        }
+        self.released_by = Some(by.to_owned());
+        self.released_at = Some(at);
+        self.channel = Some(channel.to_owned());
+        if !self.meeting_expiry {
+            self.expires_at = at
+                .checked_add_days(Days::new(DEFAULT_EXPIRY_DAYS))
+                .unwrap_or(at);
+        }
+        self.status = PackageStatus::Released;
+        self.content_sha256 = crate::render::content_hash(self);
+        Ok(())
+    }
+
+    /// Whether the content may still be served at `now`.
+    #[must_use]
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.status == PackageStatus::Expired || now >= self.expires_at
+    }
+
+    /// Purges the content once expired, keeping the manifest, redaction list and hash.
+    /// Returns whether it purged.
+    pub fn expire(&mut self, now: DateTime<Utc>) -> bool {
+        if self.status == PackageStatus::Expired || now < self.expires_at {
+            return false;
+        }
+        for item in &mut self.items {
+            item.value.clear();
+        }
+        self.status = PackageStatus::Expired;
+        true
+    }
+
+    /// The element codes included.
+    #[must_use]
+    pub fn included_elements(&self) -> Vec<String> {
+        self.items.iter().map(|i| i.element.clone()).collect()
+    }
+
+    /// The plain-text rendering the hash covers.
+    #[must_use]
+    pub fn render_text(&self) -> String {
+        crate::render::render_text(self)
+    }
+}
+
+/// The template elements a decision shares by default (before exceptions).
+#[must_use]
+pub fn default_elements(decision: &SharingDecision) -> BTreeSet<&'static str> {
+    let sections = decision.shared_sections();
+    CHILD_SAFEGUARDING
+        .iter()
+        .filter(|i| sections.contains(&i.section) && i.default == Treatment::Include)
+        .map(|i| i.code)
+        .collect()
+}
+
+/// Whether the decision allows an element into the package (by default or by exception).
+#[must_use]
+pub fn allowed(decision: &SharingDecision, element: &str) -> bool {
+    if decision.outcome() == Outcome::Decline {
+        return false;
+    }
+    decision.exception(element).is_some()
+        || template_item(element).is_some_and(|i| {
+            i.default == Treatment::Include && decision.shared_sections().contains(&i.section)
+        })
+}
+
+pub(crate) fn outside_reason(code: &str) -> RedactionReason {
+    outside_template_reason(code)
+}
