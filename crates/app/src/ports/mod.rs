@@ -1,0 +1,21 @@
+//! The ports: what the use cases need from the outside world, as traits with their contracts.
+//! Adapters (`oasys-storage`, test fakes) implement them; nothing here does I/O.
+
+pub mod allocations;
+pub mod assessments;
+pub mod audit;
+pub mod clock;
+pub mod error;
+pub mod people;
+pub mod storage;
+
+pub use allocations::{Allocation, AllocationRepository, CaseloadEntry};
+pub use assessments::{AssessmentRepository, AssessmentSummary, ReviewDueEntry, ReviewScope};
+pub use audit::{
+    AuditEntry, AuditError, AuditLog, AuditOutcome, AuditQuery, ChainBreak, ChainReport,
+    NewAuditEntry, Operation,
+};
+pub use clock::{Clock, IdGenerator};
+pub use error::StoreError;
+pub use people::{PersonQuery, PersonRepository};
+pub use storage::{Repositories, Storage};
