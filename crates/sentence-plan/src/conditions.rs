@@ -1,6 +1,8 @@
 //! Requirements of community orders and licence conditions: type from a reference list, text, start and
 //! end, justification, and the compliance and breach events recorded against each.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -29,226 +31,35 @@ pub enum OrderKind {
 }
 
 /// One type of the reference list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConditionType {
     /// Stable code.
-    pub code: &'static str,
+    pub code: String,
     /// Label shown to practitioners.
-    pub label: &'static str,
+    pub label: String,
     /// Standard, additional or bespoke.
     pub category: ConditionCategory,
     /// Requirement or licence condition.
     pub order: OrderKind,
 }
 
-macro_rules! types {
-    ($(($code:literal, $label:literal, $cat:ident, $order:ident)),+ $(,)?) => {
-        &[$(ConditionType {
-            code: $code,
-            label: $label,
-            category: ConditionCategory::$cat,
-            order: OrderKind::$order,
-        }),+]
-    };
-}
+/// The built-in reference list of requirement and licence-condition types (a JSON list).
+pub const CONDITION_TYPES_JSON: &str = include_str!("data/condition_types.json");
 
-/// The reference list of requirement and licence-condition types.
-pub static CONDITION_TYPES: &[ConditionType] = types![
-    (
-        "LIC-BEHAVE",
-        "Be well behaved and do nothing to undermine the purposes of supervision",
-        Standard,
-        Licence
-    ),
-    (
-        "LIC-NO-OFFENCE",
-        "Not commit any offence",
-        Standard,
-        Licence
-    ),
-    (
-        "LIC-KEEP-IN-TOUCH",
-        "Keep in touch with the supervising officer as instructed",
-        Standard,
-        Licence
-    ),
-    (
-        "LIC-VISITS",
-        "Receive visits from the supervising officer",
-        Standard,
-        Licence
-    ),
-    (
-        "LIC-RESIDE",
-        "Reside permanently at an approved address",
-        Standard,
-        Licence
-    ),
-    (
-        "LIC-WORK",
-        "Undertake only approved work",
-        Standard,
-        Licence
-    ),
-    (
-        "LIC-TRAVEL",
-        "Not travel outside the United Kingdom without permission",
-        Standard,
-        Licence
-    ),
-    (
-        "NO-CHILD-CONTACT",
-        "No unsupervised contact with children under 18",
-        Additional,
-        Licence
-    ),
-    (
-        "NON-CONTACT",
-        "No contact with a named person",
-        Additional,
-        Licence
-    ),
-    (
-        "EXCLUSION-ZONE",
-        "Not enter an exclusion zone",
-        Additional,
-        Licence
-    ),
-    ("CURFEW", "Curfew at a stated address", Additional, Licence),
-    (
-        "ELECTRONIC-MONITORING",
-        "Electronic monitoring (tag)",
-        Additional,
-        Licence
-    ),
-    (
-        "DEVICE-MONITORING",
-        "Device and internet monitoring",
-        Additional,
-        Licence
-    ),
-    ("POLYGRAPH", "Polygraph examinations", Additional, Licence),
-    ("DRUG-TESTING", "Drug testing", Additional, Licence),
-    (
-        "ALCOHOL-MONITORING",
-        "Alcohol monitoring",
-        Additional,
-        Licence
-    ),
-    (
-        "LIC-PROGRAMME",
-        "Attend and complete a programme",
-        Additional,
-        Licence
-    ),
-    (
-        "LIC-RESIDENCE",
-        "Reside at a specified address or approved premises",
-        Additional,
-        Licence
-    ),
-    (
-        "REQ-UNPAID-WORK",
-        "Unpaid work",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-RAR",
-        "Rehabilitation activity requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-PROGRAMME",
-        "Programme requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-PROHIBITED-ACTIVITY",
-        "Prohibited activity requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-CURFEW",
-        "Curfew requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-EXCLUSION",
-        "Exclusion requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-RESIDENCE",
-        "Residence requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-FOREIGN-TRAVEL",
-        "Foreign travel prohibition",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-MENTAL-HEALTH",
-        "Mental health treatment requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-DRUG-REHAB",
-        "Drug rehabilitation requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-ALCOHOL-TREATMENT",
-        "Alcohol treatment requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-ALCOHOL-ABSTINENCE",
-        "Alcohol abstinence and monitoring requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-ATTENDANCE-CENTRE",
-        "Attendance centre requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "REQ-ELECTRONIC-MONITORING",
-        "Electronic monitoring requirement",
-        Additional,
-        CommunityRequirement
-    ),
-    (
-        "BESPOKE-LICENCE",
-        "Bespoke licence condition",
-        Bespoke,
-        Licence
-    ),
-    (
-        "BESPOKE-REQUIREMENT",
-        "Bespoke requirement",
-        Bespoke,
-        CommunityRequirement
-    ),
-];
+static CONDITION_TYPES: LazyLock<Vec<ConditionType>> =
+    LazyLock::new(|| serde_json::from_str(CONDITION_TYPES_JSON).unwrap_or_default());
+
+/// The reference list of requirement and licence-condition types (checked by the crate's tests to load).
+#[must_use]
+pub fn condition_types() -> &'static [ConditionType] {
+    &CONDITION_TYPES
+}
 
 /// The type with this code.
 #[must_use]
 pub fn condition_type(code: &str) -> Option<&'static ConditionType> {
-    CONDITION_TYPES.iter().find(|t| t.code == code)
+    condition_types().iter().find(|t| t.code == code)
 }
 
 /// Why a condition or an event was refused. Validations return every problem.
@@ -296,7 +107,7 @@ pub enum ConditionError {
 pub struct NewCondition {
     /// Condition id (passed in).
     pub id: Uuid,
-    /// Type code from [`CONDITION_TYPES`].
+    /// Type code from [`condition_types`].
     pub type_code: String,
     /// Wording; blank takes the type's label (bespoke conditions must give it).
     pub text: String,
@@ -387,7 +198,7 @@ impl Condition {
                 problems.push(ConditionError::TextRequired);
                 String::new()
             }
-            ("", Some(t)) => t.label.to_owned(),
+            ("", Some(t)) => t.label.clone(),
             (text, _) => text.to_owned(),
         };
         if let Some(end) = new.end
@@ -489,12 +300,10 @@ mod tests {
         ] {
             assert!(condition_type(code).is_some(), "{code}");
         }
-        for (i, t) in CONDITION_TYPES.iter().enumerate() {
-            assert!(
-                CONDITION_TYPES[..i].iter().all(|o| o.code != t.code),
-                "{}",
-                t.code
-            );
+        let types = condition_types();
+        assert_eq!(types.len(), 34);
+        for (i, t) in types.iter().enumerate() {
+            assert!(types[..i].iter().all(|o| o.code != t.code), "{}", t.code);
         }
     }
 

@@ -18,11 +18,13 @@ pub mod signing;
 pub mod status;
 
 pub use catalogue::{
-    Availability, CATALOGUE, CatalogueEntry, InterventionKind, StepActor, catalogue, entry, suggest,
+    Availability, CATALOGUE_JSON, CatalogueEntry, CatalogueError, InterventionKind, StepActor,
+    catalogue, entry, load_catalogue, suggest, suggest_in,
 };
 pub use conditions::{
-    BreachAction, CONDITION_TYPES, ComplianceEvent, ComplianceKind, Condition, ConditionCategory,
-    ConditionError, ConditionType, NewCondition, OrderKind, active_on, condition_type,
+    BreachAction, CONDITION_TYPES_JSON, ComplianceEvent, ComplianceKind, Condition,
+    ConditionCategory, ConditionError, ConditionType, NewCondition, OrderKind, active_on,
+    condition_type, condition_types,
 };
 pub use draft::{DraftOptions, Priority, draft_plan, draft_sections};
 pub use indicators::{Indicator, IndicatorKind, Trigger, indicators, setting_of};

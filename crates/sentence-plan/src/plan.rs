@@ -256,31 +256,111 @@ pub struct ProgressNote {
 #[serde(deny_unknown_fields)]
 pub struct SentencePlan {
     /// Plan id.
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     /// Plan type.
-    pub plan_type: PlanType,
+    pub(crate) plan_type: PlanType,
     /// The person's id.
-    pub person_id: Uuid,
+    pub(crate) person_id: Uuid,
     /// The assessment the plan belongs to.
-    pub assessment_id: Uuid,
+    pub(crate) assessment_id: Uuid,
     /// That assessment's date.
-    pub assessment_date: NaiveDate,
+    pub(crate) assessment_date: NaiveDate,
     /// The plan date.
-    pub created: NaiveDate,
+    pub(crate) created: NaiveDate,
     /// Version: 1 for a first plan, previous + 1 for a review or rollback.
-    pub version: u32,
+    pub(crate) version: u32,
     /// The plan version this one was copied from.
-    pub previous: Option<Uuid>,
+    pub(crate) previous: Option<Uuid>,
     /// The person's agreement.
-    pub agreement: Agreement,
+    pub(crate) agreement: Agreement,
     /// Signing status.
-    pub signing: SigningStatus,
+    pub(crate) signing: SigningStatus,
     /// Signing events, oldest first.
-    pub signing_events: Vec<SigningEvent>,
+    pub(crate) signing_events: Vec<SigningEvent>,
     /// Objectives, in priority order.
-    pub objectives: Vec<Objective>,
+    pub(crate) objectives: Vec<Objective>,
     /// Progress notes on the plan as a whole.
-    pub notes: Vec<ProgressNote>,
+    pub(crate) notes: Vec<ProgressNote>,
+}
+
+impl SentencePlan {
+    /// Plan id.
+    #[must_use]
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// Plan type.
+    #[must_use]
+    pub fn plan_type(&self) -> PlanType {
+        self.plan_type
+    }
+
+    /// The person's id.
+    #[must_use]
+    pub fn person_id(&self) -> Uuid {
+        self.person_id
+    }
+
+    /// The assessment the plan belongs to.
+    #[must_use]
+    pub fn assessment_id(&self) -> Uuid {
+        self.assessment_id
+    }
+
+    /// That assessment's date.
+    #[must_use]
+    pub fn assessment_date(&self) -> NaiveDate {
+        self.assessment_date
+    }
+
+    /// The plan date.
+    #[must_use]
+    pub fn created(&self) -> NaiveDate {
+        self.created
+    }
+
+    /// Version: 1 for a first plan, previous + 1 for a review or rollback.
+    #[must_use]
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The plan version this one was copied from.
+    #[must_use]
+    pub fn previous(&self) -> Option<Uuid> {
+        self.previous
+    }
+
+    /// The person's agreement.
+    #[must_use]
+    pub fn agreement(&self) -> &Agreement {
+        &self.agreement
+    }
+
+    /// Signing status.
+    #[must_use]
+    pub fn signing(&self) -> SigningStatus {
+        self.signing
+    }
+
+    /// Signing events, oldest first.
+    #[must_use]
+    pub fn signing_events(&self) -> &[SigningEvent] {
+        &self.signing_events
+    }
+
+    /// Objectives, in priority order.
+    #[must_use]
+    pub fn objectives(&self) -> &[Objective] {
+        &self.objectives
+    }
+
+    /// Progress notes on the plan as a whole.
+    #[must_use]
+    pub fn notes(&self) -> &[ProgressNote] {
+        &self.notes
+    }
 }
 
 impl SentencePlan {
@@ -443,6 +523,18 @@ impl SentencePlan {
             text: text.trim().to_owned(),
         });
         Ok(())
+    }
+
+    /// Deletes an objective added by mistake from an unsigned version (closing one is done with a
+    /// progress code instead, which keeps it for What Works).
+    pub fn remove_objective(&mut self, objective: Uuid) -> Result<Objective, PlanError> {
+        self.ensure_editable()?;
+        let at = self
+            .objectives
+            .iter()
+            .position(|o| o.id == objective)
+            .ok_or(PlanError::UnknownObjective { id: objective })?;
+        Ok(self.objectives.remove(at))
     }
 
     /// Moves an objective to a new position (0 = highest priority; past the end = last).

@@ -11,7 +11,7 @@ fn needs(pairs: &[(&str, AnswerValue)]) -> oasys_assessment_model::Assessment {
 }
 
 fn sections(plan: &SentencePlan) -> Vec<Section> {
-    plan.objectives
+    plan.objectives()
         .iter()
         .flat_map(|o| o.links.iter())
         .filter_map(|l| match l {
@@ -49,9 +49,9 @@ fn one_objective_per_need_harm_linked_first() {
             Section::Accommodation
         ]
     );
-    assert_eq!(plan.created, d(2, 10));
-    assert_eq!(plan.signing, SigningStatus::Unsigned);
-    let first = &plan.objectives[0];
+    assert_eq!(plan.created(), d(2, 10));
+    assert_eq!(plan.signing(), SigningStatus::Unsigned);
+    let first = &plan.objectives()[0];
     assert_eq!(
         first.title,
         objective_title(Link::Need(Section::FinancialManagement))
@@ -61,7 +61,7 @@ fn one_objective_per_need_harm_linked_first() {
         "{}",
         first.text
     );
-    for o in &plan.objectives {
+    for o in plan.objectives() {
         assert!(!o.interventions.is_empty(), "{}", o.title);
         assert!(
             o.interventions
@@ -82,7 +82,7 @@ fn one_objective_per_need_harm_linked_first() {
 fn nothing_identified_gives_an_empty_draft() {
     let a = needs(&[("3.4", p(1)), ("3.98", AnswerValue::No)]);
     let plan = draft_plan(&a, &options(d(2, 10), RiskSetting::Community), &mut ids());
-    assert_eq!(plan.map(|p| p.objectives.len()), Ok(0));
+    assert_eq!(plan.map(|p| p.objectives().len()), Ok(0));
 }
 
 #[test]
@@ -90,12 +90,12 @@ fn dates_are_never_before_the_assessment_date() {
     let a = needs(&[("3.3", AnswerValue::Yes)]);
     let plan = draft_plan(&a, &options(d(1, 1), RiskSetting::Community), &mut ids());
     let plan = plan.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(plan.created, d(ASSESSED.0, ASSESSED.1));
-    for o in &plan.objectives {
-        assert!(o.created >= plan.created);
+    assert_eq!(plan.created(), d(ASSESSED.0, ASSESSED.1));
+    for o in plan.objectives() {
+        assert!(o.created >= plan.created());
         for i in &o.interventions {
-            assert!(i.created >= plan.created);
-            assert!(i.target_date().is_none_or(|t| t >= plan.created));
+            assert!(i.created >= plan.created());
+            assert!(i.target_date().is_none_or(|t| t >= plan.created()));
         }
     }
 }
@@ -110,7 +110,7 @@ fn domestic_abuse_adds_the_risk_factor_and_its_programmes() {
     ]);
     let plan = draft_plan(&a, &options(d(2, 10), RiskSetting::Community), &mut ids());
     let plan = plan.unwrap_or_else(|e| panic!("{e}"));
-    let relationships = &plan.objectives[0];
+    let relationships = &plan.objectives()[0];
     assert!(
         relationships
             .links
@@ -136,7 +136,7 @@ fn custody_drafts_use_custody_services_and_sexual_risk_adds_programmes() {
     let plan = draft_plan(&a, &options(d(2, 10), RiskSetting::Custody), &mut ids());
     let plan = plan.unwrap_or_else(|e| panic!("{e}"));
     let codes: Vec<&str> = plan
-        .objectives
+        .objectives()
         .iter()
         .flat_map(|o| &o.interventions)
         .filter_map(|i| i.catalogue_code.as_deref())
@@ -146,7 +146,7 @@ fn custody_drafts_use_custody_services_and_sexual_risk_adds_programmes() {
         "{codes:?}"
     );
     let thinking = plan
-        .objectives
+        .objectives()
         .iter()
         .find(|o| o.links.contains(&Link::Need(Section::ThinkingAndBehaviour)));
     assert!(thinking.is_some_and(|o| o.links.contains(&Link::Risk(RiskFactor::SexualOffending))));

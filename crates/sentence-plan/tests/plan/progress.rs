@@ -53,7 +53,7 @@ fn every_objective_gets_exactly_one_outcome() {
             d(6, 1),
         ))
         .unwrap_or_else(|e| panic!("{e:?}"));
-    assert_eq!(v2.objectives.len(), 5);
+    assert_eq!(v2.objectives().len(), 5);
     let record = |plan: &mut SentencePlan, n, code| {
         plan.record_objective_progress(id(n), code, d(6, 2), None)
     };
@@ -77,7 +77,8 @@ fn every_objective_gets_exactly_one_outcome() {
         ),
         Ok(())
     );
-    v2.objectives.retain(|o| o.id != id(5));
+    assert!(v2.remove_objective(id(5)).is_ok());
+    assert!(v2.remove_objective(id(5)).is_err());
     assert_eq!(
         v2.add_objective(objective(7, vec![accommodation()], None), d(6, 2)),
         Ok(())
@@ -124,10 +125,11 @@ fn every_objective_gets_exactly_one_outcome() {
     assert_eq!(compare_plans(&v2, &v1), Err(ProgressError::OutOfOrder));
     let same = compare_plans(&v1, &v1).unwrap_or_else(|e| panic!("{e}"));
     assert!(same.interventions_completed.is_empty());
-    let stranger = SentencePlan {
+    let stranger = SentencePlan::new(NewPlan {
         person_id: id(99),
-        ..v2
-    };
+        ..NewPlan::for_assessment(id(900), PlanType::Initial, &b, d(7, 1))
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         compare_plans(&v1, &stranger),
         Err(ProgressError::DifferentPerson)
