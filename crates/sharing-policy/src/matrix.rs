@@ -100,7 +100,8 @@ const O: Cell = Cell {
     oversight: true,
     ..NEVER
 };
-const OT: Cell = Cell {
+const AOT: Cell = Cell {
+    allocated: true,
     oversight: true,
     task: true,
     ..NEVER
@@ -129,22 +130,23 @@ const A_RANK3: Cell = Cell {
 
 /// The matrix rows: action, then the cells for case worker, manager, case admin, analyst, admin,
 /// auditor and service client (external requesters are never granted anything).
+/// Managers may also view a case allocated to them (they may create and answer one, so they must see it).
 pub const MATRIX: [(Action, [Cell; 7]); 29] = [
     (
         Action::ViewIdentifiers,
-        [AT, OT, TEAM, NEVER, NEVER, NEVER, TOKEN],
+        [AT, AOT, TEAM, NEVER, NEVER, NEVER, TOKEN],
     ),
     (
         Action::ViewPerson,
-        [AT, OT, NEVER, NEVER, NEVER, NEVER, TOKEN],
+        [AT, AOT, NEVER, NEVER, NEVER, NEVER, TOKEN],
     ),
     (
         Action::ViewAssessment,
-        [AT, OT, NEVER, NEVER, NEVER, NEVER, TOKEN],
+        [AT, AOT, NEVER, NEVER, NEVER, NEVER, TOKEN],
     ),
     (
         Action::ViewPlan,
-        [AT, OT, NEVER, NEVER, NEVER, NEVER, TOKEN],
+        [AT, AOT, NEVER, NEVER, NEVER, NEVER, TOKEN],
     ),
     (
         Action::CreateAssessment,
