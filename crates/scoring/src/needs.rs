@@ -1,6 +1,7 @@
 //! Criminogenic need sections 3–12 (spec §12): item scores, section totals against the
 //! identified-need and severe thresholds, and the linked-to-harm / linked-to-reoffending flags.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use oasys_assessment_model::{QuestionSet, Section as QsSection, Vocabulary as QsVocabulary};
@@ -60,10 +61,21 @@ enum Vocabulary {
 
 /// One need section's scoring rule, derived from the question set (items, weights, thresholds and
 /// link codes are reference data in `assessment-model`, not repeated here).
+/// A predictor field name and how to read it.
+type Fallback = (&'static str, fn(&PredictorInput) -> Option<i64>);
+
+struct Item {
+    code: String,
+    vocabulary: Vocabulary,
+    weight: i64,
+    /// The predictor field carrying the same OASys item, read when `need_answers` lacks it.
+    fallback: Option<Fallback>,
+}
+
 struct Section {
     number: u8,
-    /// Summed items: code, vocabulary, weight.
-    items: Vec<(String, Vocabulary, i64)>,
+    /// Summed items.
+    items: Vec<Item>,
     thresholds: Option<(i64, i64)>,
     harm: Option<String>,
     reoffending: Option<String>,
@@ -97,6 +109,28 @@ const KEYS: [(QsSection, &str, u8); 10] = [
     (QsSection::Attitudes, "attitudes", 12),
 ];
 
+/// Answer slots of one section: its summed items in order, then the two link flags.
+const SLOTS: usize = 10;
+const HARM: usize = SLOTS - 2;
+const REOFFENDING: usize = SLOTS - 1;
+type SectionAnswers<'a> = [Option<&'a serde_json::Value>; SLOTS];
+
+/// Where each need-answer code goes: (section index, slot).
+static CODE_SLOTS: LazyLock<HashMap<String, (usize, usize)>> = LazyLock::new(|| {
+    let mut slots = HashMap::new();
+    for (index, section) in SECTIONS.iter().enumerate() {
+        for (slot, item) in section.items.iter().enumerate().take(HARM) {
+            slots.insert(item.code.clone(), (index, slot));
+        }
+        for (code, slot) in [(&section.harm, HARM), (&section.reoffending, REOFFENDING)] {
+            if let Some(code) = code {
+                slots.insert(code.clone(), (index, slot));
+            }
+        }
+    }
+    slots
+});
+
 /// The need sections of the current question set, built once.
 static SECTIONS: LazyLock<[Section; 10]> =
     LazyLock::new(|| KEYS.map(|keys| section_from(QuestionSet::current(), keys)));
@@ -122,7 +156,12 @@ fn section_from(
                         | QsVocabulary::YesNoMissing => YesNo,
                         _ => Rating,
                     };
-                    (q.code.clone(), vocabulary, i64::from(q.weight))
+                    Item {
+                        code: q.code.clone(),
+                        vocabulary,
+                        weight: i64::from(q.weight),
+                        fallback: predictor_field(&q.code),
+                    }
                 })
                 .collect();
             let thresholds =
@@ -139,25 +178,32 @@ fn section_from(
 }
 
 /// The predictor field that carries the same OASys item, used when `need_answers` lacks it.
-fn predictor_field(input: &PredictorInput, code: &str) -> Option<(&'static str, i64)> {
-    let (field, value) = match code {
-        "3.3" => ("no_fixed_abode", input.no_fixed_abode),
-        "3.4" => ("accommodation_suitability", input.accommodation_suitability),
-        "4.2" => ("unemployed", input.unemployed),
-        "7.2" => (
-            "activities_encourage_offending",
-            input.activities_encourage_offending,
-        ),
-        "8.8" => ("drug_misuse_motivation", input.drug_misuse_motivation),
-        "9.1" => ("alcohol_current_use", input.alcohol_current_use),
-        "9.2" => ("alcohol_binge", input.alcohol_binge),
-        "11.6" => ("problem_solving", input.problem_solving),
-        "11.7" => ("awareness_of_consequences", input.awareness_of_consequences),
-        "11.9" => ("understands_others_views", input.understands_others_views),
-        "12.1" => ("pro_criminal_attitudes", input.pro_criminal_attitudes),
+fn predictor_field(code: &str) -> Option<Fallback> {
+    Some(match code {
+        "3.3" => ("no_fixed_abode", |i| i.no_fixed_abode),
+        "3.4" => ("accommodation_suitability", |i| i.accommodation_suitability),
+        "4.2" => ("unemployed", |i| i.unemployed),
+        "7.2" => ("activities_encourage_offending", |i| {
+            i.activities_encourage_offending
+        }),
+        "8.8" => ("drug_misuse_motivation", |i| i.drug_misuse_motivation),
+        "9.1" => ("alcohol_current_use", |i| i.alcohol_current_use),
+        "9.2" => ("alcohol_binge", |i| i.alcohol_binge),
+        "11.6" => ("problem_solving", |i| i.problem_solving),
+        "11.7" => ("awareness_of_consequences", |i| i.awareness_of_consequences),
+        "11.9" => ("understands_others_views", |i| i.understands_others_views),
+        "12.1" => ("pro_criminal_attitudes", |i| i.pro_criminal_attitudes),
         _ => return None,
-    };
-    value.map(|v| (field, v))
+    })
+}
+
+/// A predictor field's value as an item score, or `Err` with what was expected.
+fn item_value_score(value: i64, vocabulary: Vocabulary) -> Result<Option<i64>, &'static str> {
+    match (vocabulary, value) {
+        (YesNo, 0 | 2) | (Rating, 0..=2) => Ok(Some(value)),
+        (YesNo, _) => Err("true/false (or 2/0)"),
+        (Rating, _) => Err("0, 1 or 2"),
+    }
 }
 
 /// An answer's item score, or `Err` with what was expected.
@@ -190,11 +236,14 @@ fn invalid(code: &str, field: &str, value: impl std::fmt::Display, expected: &st
     )
 }
 
-fn flag(input: &PredictorInput, code: &str, reasons: &mut Vec<Reason>) -> Option<bool> {
-    match input.need_answers.get(code)? {
-        serde_json::Value::Null => None,
-        serde_json::Value::Bool(b) => Some(*b),
-        other => {
+fn flag(
+    code: Option<&str>,
+    answer: Option<&serde_json::Value>,
+    reasons: &mut Vec<Reason>,
+) -> Option<bool> {
+    match (code, answer?) {
+        (_, serde_json::Value::Bool(b)) => Some(*b),
+        (Some(code), other) => {
             reasons.push(invalid(
                 code,
                 &format!("need_answers.{code}"),
@@ -203,22 +252,26 @@ fn flag(input: &PredictorInput, code: &str, reasons: &mut Vec<Reason>) -> Option
             ));
             None
         }
+        (None, _) => None,
     }
 }
 
-fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
+fn section_result(input: &PredictorInput, s: &Section, answers: &SectionAnswers<'_>) -> NeedResult {
     let mut reasons = Vec::new();
-    let linked_to_harm = s
-        .harm
-        .as_deref()
-        .and_then(|code| flag(input, code, &mut reasons));
-    let linked_to_reoffending = s
-        .reoffending
-        .as_deref()
-        .and_then(|code| flag(input, code, &mut reasons));
+    let linked_to_harm = flag(s.harm.as_deref(), answers[HARM], &mut reasons);
+    let linked_to_reoffending = flag(s.reoffending.as_deref(), answers[REOFFENDING], &mut reasons);
     let mut total: Option<i64> = None;
-    for (code, vocabulary, weight) in &s.items {
-        let score = match input.need_answers.get(code).filter(|v| !v.is_null()) {
+    for (
+        Item {
+            code,
+            vocabulary,
+            weight,
+            fallback,
+        },
+        answer,
+    ) in s.items.iter().zip(answers)
+    {
+        let score = match answer {
             Some(value) => item_score(value, *vocabulary).unwrap_or_else(|expected| {
                 reasons.push(invalid(
                     code,
@@ -228,10 +281,9 @@ fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
                 ));
                 None
             }),
-            None => match predictor_field(input, code) {
+            None => match fallback.and_then(|(field, get)| Some((field, get(input)?))) {
                 Some((field, value)) => {
-                    let as_json = serde_json::Value::from(value);
-                    item_score(&as_json, *vocabulary).unwrap_or_else(|expected| {
+                    item_value_score(value, *vocabulary).unwrap_or_else(|expected| {
                         reasons.push(invalid(code, field, value, expected));
                         None
                     })
@@ -261,7 +313,7 @@ fn section_result(input: &PredictorInput, s: &Section) -> NeedResult {
         score,
         max_score: s
             .thresholds
-            .map(|_| s.items.iter().map(|(_, _, weight)| 2 * weight).sum()),
+            .map(|_| s.items.iter().map(|i| 2 * i.weight).sum()),
         threshold,
         severe_threshold: severe,
         identified_need: identified,
@@ -308,18 +360,28 @@ impl Needs {
 
 /// Scores every need section.
 pub(crate) fn score(input: &PredictorInput) -> Needs {
+    // One pass over the answers given (usually a handful) instead of a lookup per item.
+    let mut answers: [SectionAnswers<'_>; 10] = [[None; SLOTS]; 10];
+    for (code, value) in &input.need_answers {
+        if let Some(&(section, slot)) = CODE_SLOTS.get(code.as_str())
+            && !value.is_null()
+        {
+            answers[section][slot] = Some(value);
+        }
+    }
     let [s3, s4, s5, s6, s7, s8, s9, s10, s11, s12] = &*SECTIONS;
+    let [a3, a4, a5, a6, a7, a8, a9, a10, a11, a12] = &answers;
     Needs {
-        accommodation: section_result(input, s3),
-        education_training_employability: section_result(input, s4),
-        financial_management: section_result(input, s5),
-        relationships: section_result(input, s6),
-        lifestyle_and_associates: section_result(input, s7),
-        drug_misuse: section_result(input, s8),
-        alcohol_misuse: section_result(input, s9),
-        emotional_wellbeing: section_result(input, s10),
-        thinking_and_behaviour: section_result(input, s11),
-        attitudes: section_result(input, s12),
+        accommodation: section_result(input, s3, a3),
+        education_training_employability: section_result(input, s4, a4),
+        financial_management: section_result(input, s5, a5),
+        relationships: section_result(input, s6, a6),
+        lifestyle_and_associates: section_result(input, s7, a7),
+        drug_misuse: section_result(input, s8, a8),
+        alcohol_misuse: section_result(input, s9, a9),
+        emotional_wellbeing: section_result(input, s10, a10),
+        thinking_and_behaviour: section_result(input, s11, a11),
+        attitudes: section_result(input, s12, a12),
     }
 }
 
@@ -367,16 +429,15 @@ mod tests {
             SECTIONS.iter().zip(KEYS).zip(expected)
         {
             assert_eq!(own_key, key);
-            let codes: Vec<&str> = section.items.iter().map(|(c, _, _)| c.as_str()).collect();
+            let codes: Vec<&str> = section.items.iter().map(|i| i.code.as_str()).collect();
             assert_eq!(codes, items, "{key}");
-            assert!(
-                section.items.iter().all(|(_, _, w)| *w == 1),
-                "{key} weights"
-            );
+            assert!(section.items.iter().all(|i| i.weight == 1), "{key} weights");
             assert_eq!(section.thresholds, thresholds, "{key}");
         }
         assert_eq!(SECTIONS[1].harm.as_deref(), Some("4.96"));
         assert_eq!(SECTIONS[1].reoffending.as_deref(), Some("4.98"));
-        assert_eq!(SECTIONS[0].items[0].1, YesNo);
+        assert_eq!(SECTIONS[0].items[0].vocabulary, YesNo);
+        // Every section fits its answer slots.
+        assert!(SECTIONS.iter().all(|s| s.items.len() <= HARM));
     }
 }
