@@ -6,6 +6,8 @@
 pub mod catalogue;
 pub mod conditions;
 pub mod draft;
+mod editing;
+pub mod error;
 pub mod indicators;
 pub mod intervention;
 pub mod link;
