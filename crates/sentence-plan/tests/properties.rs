@@ -45,7 +45,7 @@ fn value(vocabulary: &Vocabulary, c: u8) -> Option<AnswerValue> {
     Some(match vocabulary {
         Vocabulary::Problems { .. } => AnswerValue::Problems(c % 3),
         Vocabulary::YesNo | Vocabulary::YesNoDontKnow | Vocabulary::YesNoMissing => {
-            if c % 2 == 0 {
+            if c.is_multiple_of(2) {
                 AnswerValue::Yes
             } else {
                 AnswerValue::No
@@ -332,13 +332,13 @@ proptest! {
             let fresh = Uuid::from_u128(90_000 + k as u128);
             match op {
                 Op::Objective(i, s, d, t) => {
-                    let links = if i % 5 == 0 { vec![] } else { vec![Link::Need(section(s)), Link::Risk(RiskFactor::ALL[usize::from(i) % 21])] };
+                    let links = if i.is_multiple_of(5) { vec![] } else { vec![Link::Need(section(s)), Link::Risk(RiskFactor::ALL[usize::from(i) % 21])] };
                     let new = NewObjective { id: fresh, title: format!("{i}"), text: String::new(), links, measure: String::new(), target_date: t.map(day_offset) };
                     let _ = plan.add_objective(new, day_offset(d));
                 }
                 Op::Step(o, i, code, d, w) => {
                     let timescale = match i % 3 { 0 => Timescale::WithinWeeks(w), 1 => Timescale::TargetDate(day_offset(i64::from(w) - 100)), _ => Timescale::ThroughoutSentence };
-                    let actors = if i % 4 == 0 { vec![] } else { vec![StepActor::Person] };
+                    let actors = if i.is_multiple_of(4) { vec![] } else { vec![StepActor::Person] };
                     let new = NewIntervention { id: fresh, catalogue_code: code, text: String::new(), actors, timescale };
                     let target = pick(&plan, o);
                     let _ = plan.add_intervention(target, new, day_offset(d));
