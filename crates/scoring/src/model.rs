@@ -59,17 +59,20 @@ fn polynomial(x: f64, c: [f64; 4]) -> f64 {
 
 impl HistoryModel {
     /// The explanation of the static part; its contributions sum to the static linear predictor.
+    /// `room` reserves space for the dynamic items that follow.
     pub(crate) fn factors(
         &self,
         h: &History,
         category: OffenceCategory,
         offence_term: f64,
+        room: usize,
     ) -> Vec<Factor> {
         let female = h.gender == Gender::Female;
         let pick = |male: f64, fem: f64| if female { fem } else { male };
         let n = h.n;
         let gap = h.gap as f64;
-        let mut out = Vec::with_capacity(32);
+        // 9 common factors, then 2 (general) or 5 (violent) career factors.
+        let mut out = Vec::with_capacity(14 + room);
         out.push(Factor::new("intercept", FactorValue::None, self.intercept));
         let ages = if female {
             self.age_female
@@ -411,7 +414,7 @@ impl Predictor {
             (Some(h), Some(c), true) => {
                 let factors = self
                     .static_model
-                    .factors(&h, c, (self.offence_term)(c, false));
+                    .factors(&h, c, (self.offence_term)(c, false), 0);
                 self.result(
                     self.static_version,
                     factors,
@@ -423,9 +426,9 @@ impl Predictor {
         };
         let dynamic_result = match (h, category, dynamic_items, pd.is_empty()) {
             (Some(h), Some(c), Some(items), true) => {
-                let mut factors = self
-                    .dynamic_model
-                    .factors(&h, c, (self.offence_term)(c, true));
+                let mut factors =
+                    self.dynamic_model
+                        .factors(&h, c, (self.offence_term)(c, true), items.len());
                 factors.extend(items);
                 self.result(
                     self.dynamic_version,

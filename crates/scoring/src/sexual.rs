@@ -57,16 +57,17 @@ fn applicability(
     if history.is_none() && gender != Some(Gender::Female) {
         p.missing("sexual_offence_history");
     }
-    let positive: Vec<&str> = COUNT_FIELDS
-        .iter()
-        .zip(raw_counts(input))
-        .filter(|(_, c)| c.is_some_and(|c| c > 0))
-        .map(|(f, _)| *f)
-        .collect();
-    let inconsistent = history == Some(false) && !positive.is_empty();
+    let counts = raw_counts(input);
+    let inconsistent = history == Some(false) && counts.iter().any(|c| c.is_some_and(|c| c > 0));
     if inconsistent {
         let mut fields = vec!["sexual_offence_history"];
-        fields.extend(&positive);
+        fields.extend(
+            COUNT_FIELDS
+                .iter()
+                .zip(counts)
+                .filter(|(_, c)| c.is_some_and(|c| c > 0))
+                .map(|(f, _)| *f),
+        );
         p.push(Reason::new(
             ReasonCode::SexualCountsInconsistent,
             &fields,
@@ -88,12 +89,9 @@ fn applicability(
 
 /// Steps 5–6 shared by all four predictors: the counts and their consistency checks.
 fn counts(input: &PredictorInput, generation: Generation, p: &mut Problems) -> Option<Counts> {
-    let values: Vec<Option<i64>> = COUNT_FIELDS
-        .iter()
-        .zip(raw_counts(input))
-        .map(|(field, value)| p.count(field, value))
-        .collect();
-    let [Some(adult), Some(child), Some(images), Some(non_contact)] = values[..] else {
+    let raw = raw_counts(input);
+    let values: [Option<i64>; 4] = std::array::from_fn(|i| p.count(COUNT_FIELDS[i], raw[i]));
+    let [Some(adult), Some(child), Some(images), Some(non_contact)] = values else {
         return None;
     };
     let sum = adult
