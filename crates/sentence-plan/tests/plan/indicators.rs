@@ -1,4 +1,5 @@
 //! Specialist assessment indicators: each rule of spec §10 with the answers that triggered it.
+//! Inputs are answered through assessment-model; expected triggers are listed in rule order.
 
 use oasys_assessment_model::{AnswerValue, Injecting, RiskLevel, RiskSetting};
 use oasys_sentence_plan::*;

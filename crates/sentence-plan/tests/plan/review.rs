@@ -1,4 +1,5 @@
 //! Reviews: overdue objectives and steps given `today`, and the next review from assessment-model.
+//! The review date is never computed here: it is assessment-model's `next_review_for`.
 
 use oasys_assessment_model::{Command, Purpose, ReviewEvent, ReviewReason};
 use oasys_sentence_plan::*;
