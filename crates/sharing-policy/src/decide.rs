@@ -331,10 +331,10 @@ fn state_forbids(
     case: &CaseResource,
     basis: AccessBasis,
 ) -> Option<String> {
-    if let Some(a) = &case.assessment {
-        if let Some(message) = assessment_rule(actor, action, a, basis) {
-            return Some(message);
-        }
+    if let Some(a) = &case.assessment
+        && let Some(message) = assessment_rule(actor, action, a, basis)
+    {
+        return Some(message);
     }
     if let Some(s) = &case.sharing {
         return sharing_rule(actor, action, s);

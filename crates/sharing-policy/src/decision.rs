@@ -293,10 +293,10 @@ pub fn check(draft: &DecisionDraft, request: &SharingRequest) -> Vec<DecisionPro
     if substantive_len(&draft.proportionality) < MIN_STATEMENT_CHARS {
         problems.push(DecisionProblem::ProportionalityMissing);
     }
-    if let LegalBasis::Other { description } = &draft.legal_basis_confirmed {
-        if description.trim().is_empty() {
-            problems.push(DecisionProblem::BasisDescriptionMissing);
-        }
+    if let LegalBasis::Other { description } = &draft.legal_basis_confirmed
+        && description.trim().is_empty()
+    {
+        problems.push(DecisionProblem::BasisDescriptionMissing);
     }
     if draft.legal_basis_confirmed != request.record.legal_basis
         && draft
@@ -306,10 +306,10 @@ pub fn check(draft: &DecisionDraft, request: &SharingRequest) -> Vec<DecisionPro
     {
         problems.push(DecisionProblem::BasisNoteMissing);
     }
-    if let SubjectInformed::No { reason } = &draft.subject_informed {
-        if reason.trim().is_empty() {
-            problems.push(DecisionProblem::NotInformedReasonMissing);
-        }
+    if let SubjectInformed::No { reason } = &draft.subject_informed
+        && reason.trim().is_empty()
+    {
+        problems.push(DecisionProblem::NotInformedReasonMissing);
     }
     match draft.outcome {
         Outcome::Decline => {

@@ -115,14 +115,16 @@ pub struct DeidentifiedRecord {
     pub needs: Vec<DeidentifiedNeed>,
 }
 
-/// Age band (five years; "under 18" and "65+" at the ends).
+/// Age band: "under 18", "18-20", "21-24", then five-year bands from "25-29" to "60-64", "65+".
 #[must_use]
 pub fn age_band(age: i32) -> String {
     match age {
         i32::MIN..=17 => "under 18".to_owned(),
+        18..=20 => "18-20".to_owned(),
+        21..=24 => "21-24".to_owned(),
         65.. => "65+".to_owned(),
         _ => {
-            let low = 18 + (age - 18) / 5 * 5;
+            let low = age / 5 * 5;
             format!("{low}-{}", low + 4)
         }
     }

@@ -375,7 +375,7 @@ fn state_ok(
     let final_locked = matches!(st, St::Complete | St::LockedIncomplete);
     let task_closed = basis == AccessBasis::CountersignTask && st != St::NoAssessment && !awaiting;
     let assessment_ok = match action {
-        ViewAssessment => !(deleted && basis != AccessBasis::TeamOversight) && !task_closed,
+        ViewAssessment => (!deleted || basis == AccessBasis::TeamOversight) && !task_closed,
         ViewIdentifiers | ViewPerson | ViewPlan => !task_closed,
         CreateAssessment => !(matches!(st, St::Open | St::Awaiting | St::AwaitingDouble)),
         CloneAssessment | Rollback => final_locked,
