@@ -6,6 +6,13 @@ use thiserror::Error;
 use crate::offence::{CatalogueEntry, OffenceCategory, Ogrs3Category, Ogrs3Mapping};
 
 /// A value in the offence reference data that this crate cannot use.
+///
+/// ```
+/// use oasys_scoring::{catalogue_entry_from_columns, CatalogueError};
+/// let error = catalogue_entry_from_columns("27", "mapped", "violence", "", "").unwrap_err();
+/// assert_eq!(error, CatalogueError::InvalidCode("27".into()));
+/// assert_eq!(error.to_string(), r#"offence code "27" is not exactly five digits"#);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum CatalogueError {
     /// The code is not five ASCII digits.

@@ -31,6 +31,33 @@ impl PredictorInput {
     /// them report it. OGP's "current drug misuse" (decision D20) is taken from 8.5, the level of use
     /// of the main drug, the section 8 0–2 rating of current use. The person supplies the
     /// supervision status (community or custody).
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use oasys_assessment_model::*;
+    /// use oasys_scoring::{score, PredictorInput};
+    /// # use uuid::Uuid;
+    /// # let ids = CaseIds::new(Crn::parse("X123456").ok(), None, None)?;
+    /// # let team = OrgCode::parse("T1")?;
+    /// # let location = Location::Community { pdu: OrgCode::parse("PDU1")?, team: team.clone() };
+    /// # let (dob, now) = (NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(), Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).unwrap());
+    /// let person = Person { id: Uuid::from_u128(1), ids, family_name: Name::parse("Example")?,
+    ///     given_name: Name::parse("Sam")?, date_of_birth: dob, gender: Gender::Male, location,
+    ///     ethnicity: None, sexually_motivated_offence_history: None, sentence: None };
+    /// let mut assessment = Assessment::create(NewAssessment { id: Uuid::from_u128(2), layer: Layer::Layer3Full,
+    ///     purpose: Purpose::StartOfCommunityOrder, question_set_version: CURRENT_VERSION.into(),
+    ///     predictor_set_version: "v4.11".into(), team, assessor: "PO1".into(),
+    ///     assessment_date: now.date_naive(), court_report: CourtReportTemplate::None }, &person, now)?;
+    /// let po = Actor { id: "PO1".into(), rank: Rank::new(3)?, signing_level: None };
+    /// for (code, value) in [("1.29", AnswerValue::Date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default())),
+    ///     ("1.8", AnswerValue::Count(18)), ("1.32", AnswerValue::Count(2)),
+    ///     ("OFFENCE.OGRS3_CATEGORY", AnswerValue::Code("criminal_damage".into()))] {
+    ///     assessment.apply(&po, now, Command::Answer { code: code.into(), value })?;
+    /// }
+    /// let report = score(&PredictorInput::from_assessment(&assessment, &person), None);
+    /// assert!(report.ogrs3.is_calculated());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn from_assessment(assessment: &Assessment, person: &Person) -> Self {
         let facts = assessment.predictor_facts();
         let answer = |code: &str| assessment.answer(code);

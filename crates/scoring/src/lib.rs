@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod actuarial;
 mod catalogue;
@@ -28,11 +29,23 @@ pub use result::{
 };
 
 /// The version of `predictors.md` this crate implements; written into every report.
+///
+/// ```
+/// assert_eq!(oasys_scoring::score(&Default::default(), None).spec_version, oasys_scoring::SPEC_VERSION);
+/// ```
 pub const SPEC_VERSION: &str = "1.0";
 
 /// Every predictor and need section for one input, in the order of the output contract (spec §13).
 ///
 /// Serialising it with serde gives exactly the JSON object `oasys score` writes per line.
+///
+/// ```
+/// let report = oasys_scoring::score(&Default::default(), None);
+/// let json = serde_json::to_value(&report)?;
+/// assert_eq!(json["spec_version"], "1.0");
+/// assert!(json["needs"]["accommodation"].is_object());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[allow(missing_docs)] // one field per predictor, named by its output key (spec §1)
 pub struct ScoreReport {
@@ -63,6 +76,16 @@ pub struct ScoreReport {
 
 impl ScoreReport {
     /// Removes every explanation (for bulk runs that only need the scores).
+    ///
+    /// ```
+    /// use oasys_scoring::{score, PredictorInput};
+    /// let input: PredictorInput = serde_json::from_str(r#"{"gender":"male","date_of_birth":"1980-01-01",
+    ///     "conviction_date":"2020-01-01","total_sanctions":1,"age_at_first_sanction":40,
+    ///     "ogrs3_offence_category":"violence"}"#)?;
+    /// let lean = score(&input, None).without_explanations();
+    /// assert!(lean.ogrs3.is_calculated() && lean.ogrs3.explanation.is_empty());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
     pub fn without_explanations(mut self) -> Self {
         for result in [
             &mut self.ogrs3,
@@ -89,6 +112,13 @@ impl ScoreReport {
     }
 
     /// Every predictor result with its output key, in contract order.
+    ///
+    /// ```
+    /// let report = oasys_scoring::score(&Default::default(), None);
+    /// let keys: Vec<&str> = report.predictors().iter().map(|(k, _)| *k).collect();
+    /// assert_eq!(keys.first(), Some(&"ogrs3"));
+    /// assert_eq!(keys.last(), Some(&"csrp"));
+    /// ```
     pub fn predictors(&self) -> [(&'static str, &PredictorResult); 17] {
         [
             ("ogrs3", &self.ogrs3),

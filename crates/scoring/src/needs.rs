@@ -11,6 +11,13 @@ use crate::PredictorInput;
 use crate::result::{Reason, ReasonCode};
 
 /// How serious an identified need is.
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput, Severity};
+/// let input: PredictorInput = serde_json::from_str(r#"{"need_answers":{"9.1":2,"9.2":2,"9.3":2,"9.5":1}}"#)?;
+/// assert_eq!(score(&input, None).needs.alcohol_misuse.severity, Some(Severity::Severe));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -23,6 +30,16 @@ pub enum Severity {
 }
 
 /// One need section's result.
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput};
+/// let input: PredictorInput = serde_json::from_str(r#"{"need_answers":{"3.3":true,"3.4":1,"3.98":true}}"#)?;
+/// let accommodation = score(&input, None).needs.accommodation;
+/// assert_eq!((accommodation.score, accommodation.threshold), (Some(3), Some(2)));
+/// assert_eq!(accommodation.identified_need, Some(true));
+/// assert_eq!(accommodation.linked_to_harm, Some(true));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NeedResult {
     /// OASys section number (3–12).
@@ -325,6 +342,12 @@ fn section_result(input: &PredictorInput, s: &Section, answers: &SectionAnswers<
 }
 
 /// The need sections 3–12 under their output keys (spec §12.2).
+///
+/// ```
+/// let needs = oasys_scoring::score(&Default::default(), None).needs;
+/// assert!(needs.iter().all(|(_, n)| n.score.is_none()));
+/// assert!(!needs.financial_management.scored);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[allow(missing_docs)] // one field per section, named as in the spec
 pub struct Needs {
@@ -342,6 +365,12 @@ pub struct Needs {
 
 impl Needs {
     /// Every section with its output key, in section order.
+    ///
+    /// ```
+    /// let needs = oasys_scoring::score(&Default::default(), None).needs;
+    /// let sections: Vec<u8> = needs.iter().map(|(_, n)| n.section).collect();
+    /// assert_eq!(sections, [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &NeedResult)> {
         KEYS.iter().map(|(_, key, _)| *key).zip([
             &self.accommodation,

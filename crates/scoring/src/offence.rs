@@ -11,6 +11,14 @@ use crate::result::{Reason, ReasonCode};
 macro_rules! categories {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
         $(#[$meta])*
+        ///
+        /// ```
+        #[doc = concat!("use oasys_scoring::", stringify!($name), ";")]
+        #[doc = concat!("for category in ", stringify!($name), "::ALL {")]
+        #[doc = concat!("    assert_eq!(", stringify!($name), "::parse(category.key()), Some(*category));")]
+        /// }
+        #[doc = concat!("assert_eq!(", stringify!($name), "::parse(\"shoplifting\"), None);")]
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
@@ -100,6 +108,12 @@ categories! {
 
 impl Ogrs3Category {
     /// The OGRS3 offence parameter (table 3.1).
+    ///
+    /// ```
+    /// use oasys_scoring::Ogrs3Category;
+    /// assert_eq!(Ogrs3Category::Violence.parameter(), 0.0);
+    /// assert_eq!(Ogrs3Category::SolicitingOrProstitution.parameter(), 0.7606);
+    /// ```
     pub fn parameter(self) -> f64 {
         use Ogrs3Category::*;
         match self {
@@ -135,6 +149,13 @@ impl OffenceCategory {
 }
 
 /// How the catalogue maps a code for OGRS3 (column `ogrs3_status`).
+///
+/// ```
+/// use oasys_scoring::{catalogue_entry_from_columns, Ogrs3Mapping};
+/// let entry = catalogue_entry_from_columns("95001", "not_mapped", "", "", "")?;
+/// assert_eq!(entry.ogrs3, Ogrs3Mapping::NotMapped);
+/// # Ok::<(), oasys_scoring::CatalogueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ogrs3Mapping {
     /// The code has this OGRS3 category.
@@ -146,6 +167,14 @@ pub enum Ogrs3Mapping {
 }
 
 /// One offence code's categories in the catalogue.
+///
+/// ```
+/// use oasys_scoring::{catalogue_entry_from_columns, OffenceCategory};
+/// let entry = catalogue_entry_from_columns("08184", "mapped", "other_offences", "firearms_most_serious", "firearms_other")?;
+/// assert_eq!(entry.snsv_category, Some(OffenceCategory::FirearmsMostSerious));
+/// assert_eq!(entry.actuarial_category, Some(OffenceCategory::FirearmsOther));
+/// # Ok::<(), oasys_scoring::CatalogueError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CatalogueEntry {
     /// OGRS3 mapping.
@@ -178,21 +207,41 @@ pub struct OffenceCatalogue {
 
 impl OffenceCatalogue {
     /// Adds or replaces the entry for `code`.
+    ///
+    /// ```
+    /// # use oasys_scoring::*;
+    /// let mut catalogue = OffenceCatalogue::default();
+    /// catalogue.insert("08800", catalogue_entry_from_columns("08800", "need_exact_offence", "", "", "")?);
+    /// assert!(catalogue.get("08800").is_some());
+    /// # Ok::<(), CatalogueError>(())
+    /// ```
     pub fn insert(&mut self, code: impl Into<String>, entry: CatalogueEntry) {
         self.entries.insert(code.into(), entry);
     }
 
     /// The entry for a five-digit code.
+    ///
+    /// ```
+    /// assert!(oasys_scoring::OffenceCatalogue::default().get("02700").is_none());
+    /// ```
     pub fn get(&self, code: &str) -> Option<&CatalogueEntry> {
         self.entries.get(code)
     }
 
     /// Number of codes.
+    ///
+    /// ```
+    /// assert_eq!(oasys_scoring::OffenceCatalogue::default().len(), 0);
+    /// ```
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// True when no code has been loaded.
+    ///
+    /// ```
+    /// assert!(oasys_scoring::OffenceCatalogue::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

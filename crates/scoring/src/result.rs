@@ -4,6 +4,15 @@
 use serde::{Serialize, Serializer};
 
 /// Whether a predictor produced a score.
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput, Status};
+///
+/// let report = score(&PredictorInput::default(), None);
+/// assert_eq!(report.ogrs3.status, Status::NotCalculable);
+/// assert_eq!(serde_json::to_string(&Status::NotApplicable)?, r#""not_applicable""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -16,6 +25,15 @@ pub enum Status {
 }
 
 /// Why a predictor could not be calculated (spec §4.4).
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput, ReasonCode};
+///
+/// let input = PredictorInput { total_sanctions: Some(0), ..Default::default() };
+/// let codes = score(&input, None).ogrs3.reason_codes();
+/// assert!(codes.contains(&ReasonCode::MissingInput));
+/// assert!(codes.contains(&ReasonCode::SanctionsOutOfRange));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)] // the variants are the spec's reason codes, documented there
@@ -44,6 +62,16 @@ pub enum ReasonCode {
 }
 
 /// One failed rule: its code, every input involved and a sentence for people.
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput, ReasonCode};
+///
+/// let report = score(&PredictorInput::default(), None);
+/// let reason = &report.ovp.reasons[0];
+/// assert_eq!(reason.code, ReasonCode::MissingInput);
+/// assert!(reason.fields.iter().any(|f| f == "violent_sanctions"));
+/// assert!(reason.message.contains("violent_sanctions"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// The rule that failed.
@@ -65,6 +93,14 @@ impl Reason {
 }
 
 /// A risk band, chosen from the displayed value (spec §2.5).
+///
+/// ```
+/// use oasys_scoring::Band;
+///
+/// assert!(Band::Low < Band::VeryHigh);
+/// assert_eq!(serde_json::to_string(&Band::VeryHigh)?, r#""very_high""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
@@ -98,6 +134,14 @@ impl Band {
 ///
 /// Two-decimal values are held exactly as hundredths of a percent and written as JSON numbers
 /// (`10.36`); whole percentages as integers (`16`).
+///
+/// ```
+/// use oasys_scoring::Percentage;
+///
+/// assert_eq!(serde_json::to_string(&Percentage::Hundredths(1036))?, "10.36");
+/// assert_eq!(serde_json::to_string(&Percentage::Whole(16))?, "16");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Percentage {
     /// A whole percentage (1–99 after clamping).
@@ -108,6 +152,10 @@ pub enum Percentage {
 
 impl Percentage {
     /// The value as a number of percent.
+    ///
+    /// ```
+    /// assert_eq!(oasys_scoring::Percentage::Hundredths(75).as_f64(), 0.75);
+    /// ```
     pub fn as_f64(self) -> f64 {
         match self {
             Percentage::Whole(v) => v as f64,
@@ -116,6 +164,10 @@ impl Percentage {
     }
 
     /// The value in hundredths of a percent, whichever form it has.
+    ///
+    /// ```
+    /// assert_eq!(oasys_scoring::Percentage::Whole(16).hundredths(), 1600);
+    /// ```
     pub fn hundredths(self) -> i64 {
         match self {
             Percentage::Whole(v) => v * 100,
@@ -134,6 +186,14 @@ impl Serialize for Percentage {
 }
 
 /// The input value behind an explanation factor.
+///
+/// ```
+/// use oasys_scoring::FactorValue;
+///
+/// assert_eq!(serde_json::to_string(&FactorValue::Text("violence"))?, r#""violence""#);
+/// assert_eq!(serde_json::to_string(&FactorValue::None)?, "null");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FactorValue {
@@ -150,6 +210,19 @@ pub enum FactorValue {
 }
 
 /// One line of an explanation: which factor, the input it came from and what it added.
+///
+/// ```
+/// use oasys_scoring::{score, FactorValue, PredictorInput};
+///
+/// let input: PredictorInput = serde_json::from_str(r#"{"gender":"male","date_of_birth":"1980-01-01",
+///     "conviction_date":"2020-01-01","total_sanctions":1,"age_at_first_sanction":40,
+///     "ogrs3_offence_category":"violence"}"#)?;
+/// let ogrs3 = score(&input, None).ogrs3;
+/// let age = ogrs3.explanation.iter().find(|f| f.factor == "age_gender").expect("factor");
+/// assert_eq!(age.value, FactorValue::Integer(40));
+/// assert_eq!(age.contribution, -1.4997);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {
     /// Stable factor name (spec §5–§11).
@@ -171,6 +244,18 @@ impl Factor {
 }
 
 /// Which violence predictor a combined score (RSR, CSRP) used.
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput, Variant};
+///
+/// let input: PredictorInput = serde_json::from_str(r#"{"gender":"female","sexual_offence_history":false,
+///     "date_of_birth":"1980-01-01","conviction_date":"2020-01-01","assessment_date":"2021-01-01",
+///     "total_sanctions":1,"violent_sanctions":0,"age_at_first_sanction":40,
+///     "offence_category":"theft_non_motor"}"#)?;
+/// // Without need answers only the static SVRP is calculated, so CSRP uses it.
+/// assert_eq!(score(&input, None).csrp.violent_variant, Some(Variant::Static));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Variant {
@@ -181,6 +266,18 @@ pub enum Variant {
 }
 
 /// One predictor's result, serialised exactly as the output contract of spec §13.
+///
+/// ```
+/// use oasys_scoring::{score, PredictorInput};
+///
+/// let input: PredictorInput = serde_json::from_str(r#"{"gender":"male","sexual_offence_history":true,
+///     "indecent_image_sanctions":2,"contact_adult_sexual_sanctions":0,
+///     "contact_child_sexual_sanctions":0,"non_contact_sexual_sanctions":0}"#)?;
+/// let iic = score(&input, None).osp_iic;
+/// assert_eq!(iic.model_version, "osp-iic/v1");
+/// assert_eq!(serde_json::to_value(&iic)?["percentage_2y"], 10.31);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredictorResult {
     /// Calculated, not applicable or not calculable.
@@ -263,11 +360,22 @@ impl PredictorResult {
     }
 
     /// True when the status is `calculated`.
+    ///
+    /// ```
+    /// let report = oasys_scoring::score(&Default::default(), None);
+    /// assert!(!report.arp_static.is_calculated());
+    /// ```
     pub fn is_calculated(&self) -> bool {
         self.status == Status::Calculated
     }
 
     /// The reason codes, in order, for quick inspection.
+    ///
+    /// ```
+    /// use oasys_scoring::ReasonCode;
+    /// let report = oasys_scoring::score(&Default::default(), None);
+    /// assert_eq!(report.arp_static.reason_codes(), vec![ReasonCode::MissingInput]);
+    /// ```
     pub fn reason_codes(&self) -> Vec<ReasonCode> {
         self.reasons.iter().map(|r| r.code).collect()
     }
