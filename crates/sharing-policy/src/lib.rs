@@ -12,11 +12,14 @@ pub mod lao;
 pub mod legal_basis;
 pub mod matrix;
 pub mod package;
+mod package_steps;
 pub mod redaction;
 pub mod render;
 pub mod request;
 pub mod resource;
+mod state_rules;
 pub mod template;
+pub mod workflow;
 
 pub use action::Action;
 pub use actor::{Actor, Role};
