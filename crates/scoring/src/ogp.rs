@@ -3,10 +3,7 @@
 
 use crate::PredictorInput;
 use crate::check::Problems;
-use crate::numeric::{logistic, percent_whole};
-use crate::result::{
-    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
-};
+use crate::result::{FactorValue, PredictorResult, Reason, ReasonCode, Status};
 
 pub(crate) const MODEL: &str = "ogp/v1";
 
@@ -91,24 +88,12 @@ pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> Predicto
             three_five(attitudes),
         ),
     ];
-    let points: i64 = factors.iter().map(|f| f.2).sum();
-    let z1 = 0.0616 * points as f64 - 3.6832;
-    let z2 = 0.0616 * points as f64 - 3.0795;
-    let (p1, p2) = (logistic(z1), logistic(z2));
-    let pct2 = percent_whole(p2);
-    PredictorResult {
-        probability_1y: Some(p1),
-        probability_2y: Some(p2),
-        percentage_1y: Some(Percentage::Whole(percent_whole(p1))),
-        percentage_2y: Some(Percentage::Whole(pct2)),
-        band: Some(Band::from_bounds(pct2, [34, 67, 85])),
-        points: Some(points),
-        linear_predictor_1y: Some(z1),
-        linear_predictor_2y: Some(z2),
-        explanation: factors
-            .into_iter()
-            .map(|(f, v, c)| Factor::new(f, v, c as f64))
-            .collect(),
-        ..PredictorResult::empty(Status::Calculated, MODEL)
+    crate::result::PointScale {
+        model: MODEL,
+        slope: 0.0616,
+        constant_1y: -3.6832,
+        constant_2y: -3.0795,
+        bands: [34, 67, 85],
     }
+    .result(factors)
 }

@@ -4,10 +4,7 @@
 use crate::PredictorInput;
 use crate::check::{Problems, dates_after_birth, follow_up};
 use crate::input::Gender;
-use crate::numeric::{logistic, percent_whole};
-use crate::result::{
-    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
-};
+use crate::result::{FactorValue, PredictorResult, Reason, ReasonCode};
 
 pub(crate) const MODEL: &str = "ovp/v1";
 
@@ -181,24 +178,12 @@ pub(crate) fn score(input: &PredictorInput) -> PredictorResult {
             3 * attitudes,
         ),
     ];
-    let points: i64 = factors.iter().map(|f| f.2).sum();
-    let z1 = 0.0722 * points as f64 - 4.5215;
-    let z2 = 0.0722 * points as f64 - 3.8773;
-    let (p1, p2) = (logistic(z1), logistic(z2));
-    let pct2 = percent_whole(p2);
-    PredictorResult {
-        probability_1y: Some(p1),
-        probability_2y: Some(p2),
-        percentage_1y: Some(Percentage::Whole(percent_whole(p1))),
-        percentage_2y: Some(Percentage::Whole(pct2)),
-        band: Some(Band::from_bounds(pct2, [30, 60, 80])),
-        points: Some(points),
-        linear_predictor_1y: Some(z1),
-        linear_predictor_2y: Some(z2),
-        explanation: factors
-            .into_iter()
-            .map(|(f, v, c)| Factor::new(f, v, c as f64))
-            .collect(),
-        ..PredictorResult::empty(Status::Calculated, MODEL)
+    crate::result::PointScale {
+        model: MODEL,
+        slope: 0.0722,
+        constant_1y: -4.5215,
+        constant_2y: -3.8773,
+        bands: [30, 60, 80],
     }
+    .result(factors)
 }

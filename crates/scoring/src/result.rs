@@ -380,3 +380,44 @@ impl PredictorResult {
         self.reasons.iter().map(|r| r.code).collect()
     }
 }
+
+/// A points scale turned into one- and two-year probabilities (OGP, OVP): `z = slope · points +
+/// constant`, whole percentages by rule P-int, bands on the two-year percentage.
+pub(crate) struct PointScale {
+    pub model: &'static str,
+    pub slope: f64,
+    pub constant_1y: f64,
+    pub constant_2y: f64,
+    /// Lower bounds (whole percent) of medium, high and very high.
+    pub bands: [i64; 3],
+}
+
+impl PointScale {
+    /// The calculated result for these point factors (name, input value, points).
+    pub(crate) fn result<const N: usize>(
+        &self,
+        factors: [(&'static str, FactorValue, i64); N],
+    ) -> PredictorResult {
+        use crate::numeric::{logistic, percent_whole};
+        let points: i64 = factors.iter().map(|f| f.2).sum();
+        let z1 = self.slope * points as f64 + self.constant_1y;
+        let z2 = self.slope * points as f64 + self.constant_2y;
+        let (p1, p2) = (logistic(z1), logistic(z2));
+        let pct2 = percent_whole(p2);
+        PredictorResult {
+            probability_1y: Some(p1),
+            probability_2y: Some(p2),
+            percentage_1y: Some(Percentage::Whole(percent_whole(p1))),
+            percentage_2y: Some(Percentage::Whole(pct2)),
+            band: Some(Band::from_bounds(pct2, self.bands)),
+            points: Some(points),
+            linear_predictor_1y: Some(z1),
+            linear_predictor_2y: Some(z2),
+            explanation: factors
+                .into_iter()
+                .map(|(f, v, c)| Factor::new(f, v, c as f64))
+                .collect(),
+            ..PredictorResult::empty(Status::Calculated, self.model)
+        }
+    }
+}
