@@ -1,0 +1,199 @@
+//! The connection enum over SQLite and PostgreSQL, the r2d2 pool manager that prepares every
+//! connection (durability pragmas), write transactions, and the mapping of diesel errors.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, MultiConnection};
+use oasys_app::StoreError;
+
+/// One connection to either backend (vaultwarden style: one enum, one portable schema).
+#[derive(MultiConnection)]
+pub enum DbConnection {
+    /// An SQLite connection.
+    Sqlite(SqliteConnection),
+    /// A PostgreSQL connection.
+    Pg(PgConnection),
+}
+
+impl std::fmt::Debug for DbConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(_) => f.write_str("DbConnection::Sqlite"),
+            Self::Pg(_) => f.write_str("DbConnection::Pg"),
+        }
+    }
+}
+
+/// Which database a `Database` talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (the embedded default).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Milliseconds SQLite waits for a lock before giving up (R3: at least 5 s).
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 5_000;
+
+/// Where to connect, parsed from the URL given to `Database::open`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl Target {
+    /// `sqlite://PATH`, `sqlite:PATH`, `postgres://…`, `postgresql://…` or a bare file path.
+    pub(crate) fn parse(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_owned()));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains('?') || path == ":memory:" {
+            return Err(StoreError::Invalid {
+                reason: format!("not a usable database location: {url}"),
+            });
+        }
+        Ok(Self::Sqlite(path.to_owned()))
+    }
+
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Opens one prepared connection.
+    pub(crate) fn connect(&self) -> Result<DbConnection, DieselError> {
+        match self {
+            Self::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path).map_err(connection_error)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};\
+                     PRAGMA synchronous = FULL;\
+                     PRAGMA foreign_keys = ON;"
+                ))?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Self::Postgres(url) => {
+                let mut conn = PgConnection::establish(url).map_err(connection_error)?;
+                conn.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC';")?;
+                Ok(DbConnection::Pg(conn))
+            }
+        }
+    }
+}
+
+fn connection_error(e: diesel::ConnectionError) -> DieselError {
+    DieselError::QueryBuilderError(format!("could not connect: {e}").into())
+}
+
+/// The r2d2 manager: every pooled connection gets the pragmas / settings of `Target::connect`.
+#[derive(Debug)]
+pub(crate) struct Manager {
+    pub(crate) target: Target,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DieselError;
+
+    fn connect(&self) -> Result<DbConnection, DieselError> {
+        self.target.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DieselError> {
+        conn.batch_execute("SELECT 1")
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
+    }
+}
+
+/// Pool settings per backend: SQLite has one writer at a time (WAL readers run alongside), so a
+/// small pool; PostgreSQL handles more. Acquiring waits at most `ACQUIRE_TIMEOUT`.
+pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs `work` in a write transaction: `BEGIN IMMEDIATE` on SQLite (the writer lock is taken at
+/// once, so no read-to-write upgrade can fail with SQLITE_BUSY), `BEGIN` on PostgreSQL. Inside an
+/// open transaction it nests as a savepoint.
+pub(crate) fn write_tx<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<DieselError>,
+{
+    let depth = <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(
+        conn,
+    )
+    .transaction_depth()
+    .map_err(E::from)?;
+    if depth.is_some() {
+        return conn.transaction(work);
+    }
+    match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        }
+        DbConnection::Pg(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN")?;
+        }
+    }
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // The work's error is the one to report; a failed rollback marks the connection
+            // broken and the pool discards it.
+            let _ = <DbConnection as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(e)
+        }
+    }
+}
+
+/// Maps a diesel error: unique violations are conflicts, the rest is an opaque backend failure.
+pub(crate) fn store_error(entity: &'static str, e: DieselError) -> StoreError {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            StoreError::Conflict {
+                entity,
+                reason: format!(
+                    "duplicate key ({})",
+                    info.constraint_name().unwrap_or(info.message())
+                ),
+                current_version: None,
+            }
+        }
+        DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+            StoreError::NotFound {
+                entity: "person",
+                id: "referenced record".to_owned(),
+            }
+        }
+        DieselError::DatabaseError(_, info) if info.message().contains("oasys: ") => {
+            StoreError::Immutable {
+                entity,
+                id: String::new(),
+                reason: info.message().to_owned(),
+            }
+        }
+        DieselError::NotFound => StoreError::NotFound {
+            entity,
+            id: String::new(),
+        },
+        other => StoreError::Backend(format!("{entity}: {other}")),
+    }
+}

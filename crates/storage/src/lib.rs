@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod conn;
+mod db;
+mod schema;
+
+pub use conn::{Backend, DbConnection, SQLITE_BUSY_TIMEOUT_MS};
+pub use db::{Database, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
+pub use repos::Tx;
+
+mod allocations;
+mod assessments;
+mod audit;
+mod people;
+mod repos;

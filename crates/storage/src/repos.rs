@@ -1,0 +1,178 @@
+//! The port implementations: `Database` runs each call on a pooled connection (writes in their
+//! own transaction); `Tx` runs them inside a caller's unit of work (`Storage::in_transaction`).
+
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
+use oasys_app::{
+    Allocation, AllocationRepository, AssessmentRepository, AssessmentSummary, AuditEntry,
+    AuditError, AuditLog, AuditQuery, CaseloadEntry, ChainReport, NewAuditEntry, PersonQuery,
+    PersonRepository, Repositories, ReviewDueEntry, ReviewScope, Storage, StoreError,
+};
+use oasys_assessment_model::{Assessment, Person};
+use uuid::Uuid;
+
+use crate::conn::{DbConnection, write_tx};
+use crate::db::{Database, TxError};
+use crate::{allocations, assessments, audit, people};
+
+/// The repositories of one open transaction, handed to `Storage::in_transaction`'s work.
+pub struct Tx<'a> {
+    conn: Mutex<&'a mut DbConnection>,
+}
+
+impl std::fmt::Debug for Tx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
+
+impl Tx<'_> {
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| StoreError::Backend("transaction connection poisoned".to_owned()))?;
+        work(&mut conn)
+    }
+
+    /// Each write is a savepoint: a failed call leaves the rest of the unit of work intact.
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.read(|conn| {
+            write_tx(conn, |c| work(c).map_err(TxError::Store)).map_err(TxError::into_store)
+        })
+    }
+}
+
+/// Implements every repository port for a type with `read` and `write` helpers.
+macro_rules! repositories {
+    ($ty:ty) => {
+        impl PersonRepository for $ty {
+            fn insert_person(&self, person: &Person) -> Result<(), StoreError> {
+                self.write(|c| people::insert(c, person))
+            }
+            fn update_person(&self, person: &Person) -> Result<(), StoreError> {
+                self.write(|c| people::update(c, person))
+            }
+            fn get_person(&self, id: Uuid) -> Result<Option<Person>, StoreError> {
+                self.read(|c| people::get(c, id))
+            }
+            fn search_people(
+                &self,
+                query: &PersonQuery,
+                limit: usize,
+            ) -> Result<Vec<Person>, StoreError> {
+                self.read(|c| people::search(c, query, limit))
+            }
+        }
+
+        impl AllocationRepository for $ty {
+            fn allocate(&self, allocation: &Allocation) -> Result<(), StoreError> {
+                self.write(|c| allocations::allocate(c, allocation))
+            }
+            fn current_allocation(&self, person_id: Uuid) -> Result<Option<Allocation>, StoreError> {
+                self.read(|c| allocations::current(c, person_id))
+            }
+            fn caseload(&self, practitioner: &str) -> Result<Vec<CaseloadEntry>, StoreError> {
+                self.read(|c| allocations::caseload(c, practitioner))
+            }
+        }
+
+        impl AssessmentRepository for $ty {
+            fn insert_assessment(
+                &self,
+                assessment: &Assessment,
+                review_due: Option<NaiveDate>,
+            ) -> Result<(), StoreError> {
+                self.write(|c| assessments::insert(c, assessment, review_due))
+            }
+            fn get_assessment(&self, id: Uuid) -> Result<Option<Assessment>, StoreError> {
+                self.read(|c| assessments::get(c, id))
+            }
+            fn update_assessment(
+                &self,
+                assessment: &Assessment,
+                expected_version: u64,
+                review_due: Option<NaiveDate>,
+            ) -> Result<(), StoreError> {
+                self.write(|c| assessments::update(c, assessment, expected_version, review_due))
+            }
+            fn assessment_history(&self, id: Uuid) -> Result<Vec<Assessment>, StoreError> {
+                self.read(|c| assessments::history(c, id))
+            }
+            fn assessments_for_person(
+                &self,
+                person_id: Uuid,
+            ) -> Result<Vec<AssessmentSummary>, StoreError> {
+                self.read(|c| assessments::for_person(c, person_id))
+            }
+            fn reviews_due(
+                &self,
+                scope: &ReviewScope,
+                before: NaiveDate,
+                limit: usize,
+            ) -> Result<Vec<ReviewDueEntry>, StoreError> {
+                self.read(|c| assessments::reviews_due(c, scope, before, limit))
+            }
+        }
+
+        impl AuditLog for $ty {
+            fn append(&self, entry: &NewAuditEntry) -> Result<AuditEntry, AuditError> {
+                self.write(|c| audit::append(c, entry).map_err(audit::to_store))
+                    .map_err(audit::from_store)
+            }
+            fn verify(&self) -> Result<ChainReport, AuditError> {
+                self.read(|c| audit::verify(c).map_err(audit::to_store))
+                    .map_err(audit::from_store)
+            }
+            fn query(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, AuditError> {
+                self.read(|c| audit::query(c, query).map_err(audit::to_store))
+                    .map_err(audit::from_store)
+            }
+        }
+    };
+}
+
+repositories!(Database);
+repositories!(Tx<'_>);
+
+/// A unit of work's error: the work's own, or the transaction failing to begin or commit.
+enum UnitError<E> {
+    Work(E),
+    Diesel(diesel::result::Error),
+}
+
+impl<E> From<diesel::result::Error> for UnitError<E> {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Diesel(e)
+    }
+}
+
+impl Storage for Database {
+    fn in_transaction<T, E>(
+        &self,
+        work: impl FnOnce(&dyn Repositories) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError> + From<AuditError>,
+    {
+        let mut conn = self.conn()?;
+        let result = write_tx(&mut conn, |c| {
+            let tx = Tx {
+                conn: Mutex::new(c),
+            };
+            work(&tx).map_err(UnitError::Work)
+        });
+        match result {
+            Ok(value) => Ok(value),
+            Err(UnitError::Work(e)) => Err(e),
+            Err(UnitError::Diesel(e)) => Err(TxError::Diesel(e).into_store().into()),
+        }
+    }
+}
