@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::Datelike;
+use hmac::{Hmac, Mac};
 use oasys_assessment_model::{Assessment, Gender, Layer, Purpose, RiskLevel, Section, State};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use thiserror::Error;
 use uuid::Uuid;
 
@@ -19,7 +20,6 @@ use crate::resource::Resource;
 
 /// Smallest count shown in an aggregate; smaller cells are suppressed.
 pub const MIN_CELL: u64 = 10;
-const BLOCK: usize = 64;
 
 /// The secret key for pseudonyms; never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -47,27 +47,13 @@ impl PseudonymKey {
     }
 }
 
-/// HMAC-SHA-256 (RFC 2104) over `message`.
+/// HMAC-SHA-256 (RFC 2104) over `message`, from the RustCrypto `hmac` crate.
 #[must_use]
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        let digest = Sha256::digest(key);
-        block[..digest.len()].copy_from_slice(&digest);
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let ipad: Vec<u8> = block.iter().map(|b| b ^ 0x36).collect();
-    let opad: Vec<u8> = block.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new()
-        .chain_update(&ipad)
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(&opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC accepts keys of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// A stable pseudonym for an id under a key: `P-` and 32 hex characters.
