@@ -7,6 +7,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 mod bench;
+mod postgres;
 
 /// Crates that hold the domain logic: none of them may reach an I/O crate (ARCHITECTURE.md).
 const CORE_CRATES: &[&str] = &[
@@ -50,6 +51,7 @@ fn main() -> Result<()> {
         "ci" => ci(),
         "bench" => bench::run_bench(&args[1..]),
         "boundaries" => boundaries(),
+        "postgres" => postgres::ensure_running().map(|url| println!("{}={url}", postgres::URL_VAR)),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
@@ -119,8 +121,10 @@ fn ci() -> Result<()> {
 
     boundaries()?;
 
+    let postgres_url = postgres::ensure_running()?;
     let mut test = cargo();
     test.args(["test", "--workspace", "--locked"]);
+    test.env(postgres::URL_VAR, postgres_url);
     run(test)?;
 
     deny()?;
