@@ -16,6 +16,7 @@ const CORE_CRATES: &[&str] = &[
     "oasys-sentence-plan",
     "oasys-sharing-policy",
     "oasys-app",
+    "oasys-what-works",
 ];
 
 /// Crates the core must never depend on, directly or transitively (normal edges).
