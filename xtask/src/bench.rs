@@ -51,12 +51,50 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
     let full = end_to_end(&binary, &input, &dir, &[])?;
     let lean = end_to_end(&binary, &input, &dir, &["--no-explanation"])?;
 
-    let report = render(per_assessment_ns, records, &input, &full, &lean)?;
+    let what_works = what_works()?;
+
+    let mut report = render(per_assessment_ns, records, &input, &full, &lean)?;
+    report.push_str(&format!(
+        "\n## What Works validation\n\n| Measure | Value | Target |\n|---|---|---|\n\
+         | AUC, decile calibration and O/E of 17 predictors on 1,000,000 synthetic people, overall and by sex \
+         (`cargo run --release -p oasys-what-works --example validate_million`) | {what_works} | < 10 s |\n"
+    ));
     let path = root().join("docs/performance.md");
     fs::write(&path, &report)?;
     println!("{report}");
     eprintln!("written to {}", path.display());
     Ok(())
+}
+
+/// Runs the What Works validation example and returns its time, e.g. `7.1 s`.
+fn what_works() -> Result<String> {
+    let mut example = cargo();
+    example.args([
+        "run",
+        "--locked",
+        "--release",
+        "-p",
+        "oasys-what-works",
+        "--example",
+        "validate_million",
+    ]);
+    eprintln!("$ cargo run --release -p oasys-what-works --example validate_million");
+    let out = example
+        .output()
+        .context("could not run the What Works benchmark")?;
+    if !out.status.success() {
+        bail!(
+            "the What Works benchmark failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let seconds = text
+        .split(" in ")
+        .nth(1)
+        .and_then(|rest| rest.split(" s").next())
+        .context("unexpected output from the What Works benchmark")?;
+    Ok(format!("{seconds} s"))
 }
 
 fn target_dir() -> PathBuf {
