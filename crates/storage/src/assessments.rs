@@ -20,10 +20,12 @@ const ENTITY: &str = "assessment";
 /// Lower-case hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn locked(state: &State) -> bool {
@@ -374,9 +376,9 @@ pub(crate) fn reviews_due(
         .into_iter()
         .map(|row| {
             let s = summary(row)?;
-            let due = s.review_due.ok_or_else(|| {
-                StoreError::Backend("a listed review has no date".to_owned())
-            })?;
+            let due = s
+                .review_due
+                .ok_or_else(|| StoreError::Backend("a listed review has no date".to_owned()))?;
             Ok(ReviewDueEntry { assessment: s, due })
         })
         .collect()

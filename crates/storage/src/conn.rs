@@ -134,11 +134,10 @@ pub(crate) fn write_tx<T, E>(
 where
     E: From<DieselError>,
 {
-    let depth = <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(
-        conn,
-    )
-    .transaction_depth()
-    .map_err(E::from)?;
+    let depth =
+        <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .map_err(E::from)?;
     if depth.is_some() {
         return conn.transaction(work);
     }

@@ -90,11 +90,9 @@ impl Database {
     pub fn revert_all_migrations(&self) -> Result<(), StoreError> {
         let mut conn = self.conn()?;
         let result = match &mut *conn {
-            DbConnection::Sqlite(c) => MigrationHarness::<Sqlite>::revert_all_migrations(
-                c,
-                SQLITE_MIGRATIONS,
-            )
-            .map(|_| ()),
+            DbConnection::Sqlite(c) => {
+                MigrationHarness::<Sqlite>::revert_all_migrations(c, SQLITE_MIGRATIONS).map(|_| ())
+            }
             DbConnection::Pg(c) => {
                 MigrationHarness::<Pg>::revert_all_migrations(c, POSTGRES_MIGRATIONS).map(|_| ())
             }
@@ -164,10 +162,12 @@ impl Database {
             return Ok(None);
         };
         let mut read = |name: &str| -> Result<String, StoreError> {
-            sql_query(format!("SELECT CAST({name} AS TEXT) AS value FROM pragma_{name}"))
-                .get_result::<Setting>(c)
-                .map(|s| s.value)
-                .map_err(|e| backend_error("could not read a pragma", e))
+            sql_query(format!(
+                "SELECT CAST({name} AS TEXT) AS value FROM pragma_{name}"
+            ))
+            .get_result::<Setting>(c)
+            .map(|s| s.value)
+            .map_err(|e| backend_error("could not read a pragma", e))
         };
         let number = |s: String| s.parse::<i64>().unwrap_or(-1);
         let journal = read("journal_mode")?;

@@ -76,7 +76,10 @@ macro_rules! repositories {
             fn allocate(&self, allocation: &Allocation) -> Result<(), StoreError> {
                 self.write(|c| allocations::allocate(c, allocation))
             }
-            fn current_allocation(&self, person_id: Uuid) -> Result<Option<Allocation>, StoreError> {
+            fn current_allocation(
+                &self,
+                person_id: Uuid,
+            ) -> Result<Option<Allocation>, StoreError> {
                 self.read(|c| allocations::current(c, person_id))
             }
             fn caseload(&self, practitioner: &str) -> Result<Vec<CaseloadEntry>, StoreError> {

@@ -51,7 +51,11 @@ fn check(entry: &NewAuditEntry) -> Result<(), AuditError> {
                 reason: "a disclosure must name its recipients".to_owned(),
             });
         }
-        if entry.justification.as_deref().is_none_or(|j| j.trim().is_empty()) {
+        if entry
+            .justification
+            .as_deref()
+            .is_none_or(|j| j.trim().is_empty())
+        {
             return Err(AuditError::Invalid {
                 reason: "a disclosure must give its justification".to_owned(),
             });
@@ -207,7 +211,10 @@ pub(crate) fn verify(conn: &mut DbConnection) -> Result<ChainReport, AuditError>
     Ok(walker.finish(head_seq, &head_hash))
 }
 
-pub(crate) fn query(conn: &mut DbConnection, q: &AuditQuery) -> Result<Vec<AuditEntry>, AuditError> {
+pub(crate) fn query(
+    conn: &mut DbConnection,
+    q: &AuditQuery,
+) -> Result<Vec<AuditEntry>, AuditError> {
     let mut sel = audit_log::table.into_boxed();
     if let Some(person) = q.person {
         sel = sel.filter(audit_log::subject_person.eq(person.to_string()));

@@ -1,0 +1,452 @@
+//! Contract cases for migrations, people, allocations and assessments, written once and run on
+//! both backends by the `contract!` macro.
+
+use std::sync::Barrier;
+
+use oasys_app::*;
+use oasys_assessment_model::{Outcome, State};
+use oasys_storage::Backend;
+
+use crate::support::*;
+
+pub fn migrations_down_and_up_again(t: &mut TestDb) {
+    let db = t.db();
+    let known = db.known_migrations().expect("known");
+    assert_eq!(db.applied_migrations().expect("applied").len(), known.len());
+    db.revert_all_migrations().expect("down");
+    assert!(db.applied_migrations().expect("applied").is_empty());
+    db.run_pending_migrations().expect("up again");
+    assert_eq!(db.applied_migrations().expect("applied").len(), known.len());
+    db.insert_person(&person(1, "Smith", "Sam"))
+        .expect("schema works");
+}
+
+pub fn durability_settings(t: &mut TestDb) {
+    match t.backend {
+        Backend::Sqlite => {
+            for _ in 0..10 {
+                let (journal, sync, fk, busy) =
+                    t.db().sqlite_pragmas().expect("pragmas").expect("sqlite");
+                assert_eq!(journal, "wal");
+                assert_eq!(sync, 2, "synchronous=FULL");
+                assert_eq!(fk, 1);
+                assert!(busy >= 5000);
+            }
+        }
+        Backend::Postgres => assert!(t.db().sqlite_pragmas().expect("pragmas").is_none()),
+    }
+}
+
+pub fn people_insert_get_search(t: &mut TestDb) {
+    let db = t.db();
+    let smith = person(1, "Smith", "Sam");
+    let smythe = person(2, "Smythe", "Alex");
+    let jones = person(3, "O'Jones", "Sam");
+    for p in [&smith, &smythe, &jones] {
+        db.insert_person(p).expect("insert");
+    }
+    assert_eq!(db.get_person(smith.id).expect("get"), Some(smith.clone()));
+    assert_eq!(db.get_person(uuid::Uuid::from_u128(7)).expect("get"), None);
+    let by_name = |family: &str, given: Option<&str>| {
+        db.search_people(
+            &PersonQuery::Name {
+                family: family.into(),
+                given: given.map(Into::into),
+            },
+            10,
+        )
+        .expect("search")
+        .into_iter()
+        .map(|p| p.id)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(by_name("sm", None), vec![smith.id, smythe.id]);
+    assert_eq!(by_name("SMY", None), vec![smythe.id]);
+    assert_eq!(by_name("s", Some("al")), vec![smythe.id]);
+    assert_eq!(by_name("%", None), Vec::<uuid::Uuid>::new());
+    assert_eq!(by_name("o'j", None), vec![jones.id]);
+    let limited = db
+        .search_people(
+            &PersonQuery::Name {
+                family: "s".into(),
+                given: None,
+            },
+            1,
+        )
+        .expect("search");
+    assert_eq!(limited.len(), 1);
+    let crn = smythe.ids.crn().cloned().expect("crn");
+    assert_eq!(
+        db.search_people(&PersonQuery::Crn(crn), 5).expect("crn")[0].id,
+        smythe.id
+    );
+    let pnc = jones.ids.pnc().cloned().expect("pnc");
+    assert_eq!(
+        db.search_people(&PersonQuery::Pnc(pnc), 5).expect("pnc")[0].id,
+        jones.id
+    );
+    let mut moved = smith.clone();
+    moved.given_name = oasys_assessment_model::Name::parse("Samuel").expect("name");
+    db.update_person(&moved).expect("update");
+    assert_eq!(db.get_person(smith.id).expect("get"), Some(moved));
+    let unknown = person(99, "Nobody", "Here");
+    assert!(matches!(
+        db.update_person(&unknown),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub fn duplicate_people_conflict(t: &mut TestDb) {
+    let db = t.db();
+    let first = person(1, "Smith", "Sam");
+    db.insert_person(&first).expect("insert");
+    assert!(
+        matches!(db.insert_person(&first), Err(StoreError::Conflict { .. })),
+        "same id"
+    );
+    let mut same_crn = person(2, "Other", "Person");
+    same_crn.ids = first.ids.clone();
+    assert!(
+        matches!(
+            db.insert_person(&same_crn),
+            Err(StoreError::Conflict { .. })
+        ),
+        "same CRN"
+    );
+    let mut same_nomis = person(3, "Third", "Person");
+    same_nomis.ids =
+        oasys_assessment_model::CaseIds::new(None, first.ids.nomis_id().cloned(), None)
+            .expect("ids");
+    assert!(
+        matches!(
+            db.insert_person(&same_nomis),
+            Err(StoreError::Conflict { .. })
+        ),
+        "same NOMIS"
+    );
+    assert_eq!(
+        db.search_people(
+            &PersonQuery::Name {
+                family: "".into(),
+                given: None
+            },
+            10
+        )
+        .expect("all")
+        .len(),
+        1
+    );
+}
+
+pub fn assessment_insert_get_update_history(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    let orphan = assessment(9, &person(9, "No", "Body"), "PO1", "TEAM1", 1);
+    assert!(matches!(
+        db.insert_assessment(&orphan, None),
+        Err(StoreError::NotFound { .. })
+    ));
+    db.insert_person(&p).expect("person");
+    let v1 = assessment(1, &p, "PO1", "TEAM1", 1);
+    db.insert_assessment(&v1, None).expect("insert");
+    assert!(matches!(
+        db.insert_assessment(&v1, None),
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        db.get_assessment(v1.header().id).expect("get"),
+        Some(v1.clone())
+    );
+    let v2 = answered(&v1, 1);
+    db.update_assessment(&v2, 1, None).expect("update");
+    let v3 = answered(&v2, 2);
+    db.update_assessment(&v3, 2, None).expect("update");
+    assert_eq!(
+        db.get_assessment(v1.header().id).expect("get"),
+        Some(v3.clone())
+    );
+    assert_eq!(
+        db.assessment_history(v1.header().id).expect("history"),
+        vec![v1.clone(), v2, v3.clone()]
+    );
+    let skip = answered(&answered(&v3, 1), 2);
+    assert!(matches!(
+        db.update_assessment(&skip, 3, None),
+        Err(StoreError::Invalid { .. })
+    ));
+    let summaries = db.assessments_for_person(p.id).expect("list");
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].version, 3);
+    assert_eq!(summaries[0].status, v3.status());
+    let unknown = assessment(5, &p, "PO1", "TEAM1", 1);
+    assert!(matches!(
+        db.update_assessment(&answered(&unknown, 1), 1, None),
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+pub fn stale_version_conflicts(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let v1 = assessment(1, &p, "PO1", "TEAM1", 1);
+    db.insert_assessment(&v1, None).expect("insert");
+    let mine = answered(&v1, 1);
+    let theirs = answered(&v1, 2);
+    db.update_assessment(&mine, 1, None).expect("first writer");
+    match db.update_assessment(&theirs, 1, None) {
+        Err(StoreError::Conflict {
+            current_version, ..
+        }) => assert_eq!(current_version, Some(2)),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(db.get_assessment(v1.header().id).expect("get"), Some(mine));
+    assert_eq!(
+        db.assessment_history(v1.header().id)
+            .expect("history")
+            .len(),
+        2
+    );
+}
+
+pub fn concurrent_updates_one_winner(t: &mut TestDb) {
+    const WRITERS: usize = 8;
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let v1 = assessment(1, &p, "PO1", "TEAM1", 1);
+    db.insert_assessment(&v1, None).expect("insert");
+    let barrier = Barrier::new(WRITERS);
+    let results: Vec<Result<(), StoreError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|i| {
+                let next = answered(&v1, u8::try_from(i).unwrap_or(0));
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    db.update_assessment(&next, 1, None)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("writer thread"))
+            .collect()
+    });
+    let wins = results.iter().filter(|r| r.is_ok()).count();
+    let conflicts = results
+        .iter()
+        .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
+        .count();
+    assert_eq!((wins, conflicts), (1, WRITERS - 1), "{results:?}");
+    let history = db.assessment_history(v1.header().id).expect("history");
+    assert_eq!(
+        history.iter().map(|a| a.version()).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    assert_eq!(
+        db.get_assessment(v1.header().id).expect("get").as_ref(),
+        history.last()
+    );
+}
+
+pub fn locked_assessment_is_immutable(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let v1 = answered(&assessment(1, &p, "PO1", "TEAM1", 1), 1);
+    let id = v1.header().id;
+    db.insert_assessment(&v1, None).expect("insert");
+    let signed = with_state(&v1, &State::AwaitingCountersign { incomplete: false });
+    db.update_assessment(&signed, v1.version(), None)
+        .expect("sign");
+    let edited = with_state(
+        &answered(&v1, 2),
+        &State::AwaitingCountersign { incomplete: false },
+    );
+    assert_eq!(edited.version(), signed.version() + 1);
+    assert!(matches!(
+        db.update_assessment(&edited, signed.version(), None),
+        Err(StoreError::Immutable { .. })
+    ));
+    let complete = with_state(
+        &signed,
+        &State::Complete {
+            outcome: Outcome::Countersigned,
+        },
+    );
+    db.update_assessment(&complete, signed.version(), None)
+        .expect("countersign keeps answers");
+    // The trigger refuses it too when the repository is bypassed.
+    let sql = format!(
+        "UPDATE assessments SET answers_hash = 'x', version = version + 1 WHERE id = '{id}'"
+    );
+    assert!(
+        t.raw(&sql).is_err(),
+        "locked answers changed behind the repository"
+    );
+    let delete = format!("DELETE FROM assessments WHERE id = '{id}'");
+    assert!(t.raw(&delete).is_err(), "locked assessment deleted");
+    let rollback = with_state(&complete, &State::Open);
+    db.update_assessment(&rollback, complete.version(), None)
+        .expect("rollback reopens");
+    let voided = with_state(&rollback, &State::Voided);
+    db.update_assessment(&voided, rollback.version(), None)
+        .expect("void");
+    let after = with_state(&voided, &State::Open);
+    assert!(matches!(
+        db.update_assessment(&after, voided.version(), None),
+        Err(StoreError::Immutable { .. })
+    ));
+}
+
+pub fn history_is_insert_only(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let v1 = assessment(1, &p, "PO1", "TEAM1", 1);
+    db.insert_assessment(&v1, None).expect("insert");
+    let id = v1.header().id;
+    assert!(
+        t.raw(&format!(
+            "UPDATE assessment_versions SET document = '{{}}' WHERE assessment_id = '{id}'"
+        ))
+        .is_err()
+    );
+    assert!(
+        t.raw(&format!(
+            "DELETE FROM assessment_versions WHERE assessment_id = '{id}'"
+        ))
+        .is_err()
+    );
+    assert!(
+        t.raw(&format!(
+            "UPDATE assessments SET version = 7 WHERE id = '{id}'"
+        ))
+        .is_err(),
+        "version jump"
+    );
+    assert_eq!(t.db().assessment_history(id).expect("history"), vec![v1]);
+}
+
+pub fn caseload_and_reviews_due(t: &mut TestDb) {
+    let db = t.db();
+    let a = person(1, "Brown", "Ann");
+    let b = person(2, "Adams", "Bob");
+    let c = person(3, "Clark", "Cy");
+    for p in [&a, &b, &c] {
+        db.insert_person(p).expect("person");
+    }
+    let alloc = |p: &oasys_assessment_model::Person, who: &str, day: u32| Allocation {
+        person_id: p.id,
+        practitioner: who.to_owned(),
+        team: team("TEAM1"),
+        allocated_at: at(day),
+        allocated_by: "SPO".to_owned(),
+    };
+    db.allocate(&alloc(&a, "PO1", 1)).expect("allocate");
+    db.allocate(&alloc(&b, "PO1", 1)).expect("allocate");
+    db.allocate(&alloc(&c, "PO1", 1)).expect("allocate");
+    db.allocate(&alloc(&c, "PO2", 2)).expect("reallocate");
+    assert!(matches!(
+        db.allocate(&alloc(&person(9, "X", "Y"), "PO1", 1)),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert_eq!(
+        db.current_allocation(c.id)
+            .expect("current")
+            .map(|x| x.practitioner),
+        Some("PO2".into())
+    );
+    let old = assessment(1, &a, "PO1", "TEAM1", 1);
+    let new = assessment(2, &a, "PO1", "TEAM1", 5);
+    db.insert_assessment(&old, Some(date(2026, 4, 1)))
+        .expect("insert");
+    db.insert_assessment(&new, Some(date(2026, 6, 1)))
+        .expect("insert");
+    let other_team = assessment(3, &b, "PO3", "TEAM2", 2);
+    db.insert_assessment(&other_team, Some(date(2026, 5, 1)))
+        .expect("insert");
+    let caseload = db.caseload("PO1").expect("caseload");
+    assert_eq!(
+        caseload.iter().map(|e| e.person.id).collect::<Vec<_>>(),
+        vec![b.id, a.id]
+    );
+    let ann = &caseload[1];
+    let latest = ann.latest_assessment.as_ref().expect("latest");
+    assert_eq!(
+        (latest.id, latest.review_due),
+        (new.header().id, Some(date(2026, 6, 1)))
+    );
+    assert!(caseload[0].latest_assessment.is_some());
+    assert_eq!(
+        db.caseload("PO2").expect("caseload")[0].latest_assessment,
+        None
+    );
+    let due = |scope: ReviewScope, before| {
+        db.reviews_due(&scope, before, 10)
+            .expect("due")
+            .into_iter()
+            .map(|r| (r.assessment.id, r.due))
+            .collect::<Vec<_>>()
+    };
+    // The older assessment's review was cleared when the newer one got its date.
+    assert_eq!(
+        due(ReviewScope::Team(team("TEAM1")), date(2026, 12, 1)),
+        vec![(new.header().id, date(2026, 6, 1))]
+    );
+    assert_eq!(
+        due(ReviewScope::Team(team("TEAM1")), date(2026, 6, 1)),
+        vec![]
+    );
+    assert_eq!(
+        due(ReviewScope::Practitioner("PO3".into()), date(2026, 5, 2)),
+        vec![(other_team.header().id, date(2026, 5, 1))]
+    );
+}
+
+pub fn unit_of_work_rolls_back(t: &mut TestDb) {
+    #[derive(Debug)]
+    enum Failure {
+        Store(StoreError),
+        Audit(AuditError),
+        Refused,
+    }
+    impl From<StoreError> for Failure {
+        fn from(e: StoreError) -> Self {
+            Self::Store(e)
+        }
+    }
+    impl From<AuditError> for Failure {
+        fn from(e: AuditError) -> Self {
+            Self::Audit(e)
+        }
+    }
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    let refused: Result<(), Failure> = db.in_transaction(|tx| {
+        tx.insert_person(&p)?;
+        tx.append(&entry(1, Some(p.id), 1))?;
+        Err(Failure::Refused)
+    });
+    assert!(matches!(refused, Err(Failure::Refused)));
+    assert_eq!(db.get_person(p.id).expect("get"), None);
+    assert!(
+        db.query(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .expect("query")
+        .is_empty()
+    );
+    let done: Result<u64, Failure> = db.in_transaction(|tx| {
+        tx.insert_person(&p)?;
+        Ok(tx.append(&entry(1, Some(p.id), 1))?.seq)
+    });
+    assert_eq!(done.expect("commit"), 1);
+    assert!(db.get_person(p.id).expect("get").is_some());
+    assert!(matches!(
+        db.verify().expect("verify"),
+        ChainReport::Intact { entries: 1, .. }
+    ));
+}

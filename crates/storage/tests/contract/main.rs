@@ -1,0 +1,39 @@
+//! The storage contract suite: every case runs once on SQLite (a temp file) and once on a real
+//! PostgreSQL (a fresh database per test, from `OASYS_TEST_POSTGRES_URL`, which `cargo xtask ci` sets).
+
+mod audit_cases;
+mod cases;
+mod support;
+
+/// Generates one `#[test]` per case and backend.
+macro_rules! contract {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $case() { let mut t = crate::support::TestDb::sqlite(); crate::$module::$case(&mut t); } )*
+        }
+        mod postgres {
+            $( #[test] fn $case() { let mut t = crate::support::TestDb::postgres(); crate::$module::$case(&mut t); } )*
+        }
+    };
+}
+
+contract!(
+    cases::migrations_down_and_up_again,
+    cases::durability_settings,
+    cases::people_insert_get_search,
+    cases::duplicate_people_conflict,
+    cases::assessment_insert_get_update_history,
+    cases::stale_version_conflicts,
+    cases::concurrent_updates_one_winner,
+    cases::locked_assessment_is_immutable,
+    cases::history_is_insert_only,
+    cases::caseload_and_reviews_due,
+    cases::unit_of_work_rolls_back,
+    audit_cases::audit_append_query_verify,
+    audit_cases::audit_is_append_only,
+    audit_cases::tamper_alter_detected,
+    audit_cases::tamper_delete_detected,
+    audit_cases::tamper_reorder_detected,
+    audit_cases::tamper_truncate_detected,
+    audit_cases::concurrent_appends_do_not_fork,
+);
