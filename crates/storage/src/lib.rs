@@ -12,5 +12,8 @@ pub use repos::Tx;
 mod allocations;
 mod assessments;
 mod audit;
+mod maintenance;
 mod people;
 mod repos;
+
+pub use maintenance::{BackupManifest, IntegrityReport};

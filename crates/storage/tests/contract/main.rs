@@ -2,6 +2,7 @@
 //! PostgreSQL (a fresh database per test, from `OASYS_TEST_POSTGRES_URL`, which `cargo xtask ci` sets).
 
 mod audit_cases;
+mod backup_cases;
 mod cases;
 mod support;
 
@@ -29,6 +30,8 @@ contract!(
     cases::history_is_insert_only,
     cases::caseload_and_reviews_due,
     cases::unit_of_work_rolls_back,
+    backup_cases::backup_then_restore_gives_the_same_data,
+    backup_cases::integrity_check_reports_problems,
     audit_cases::audit_append_query_verify,
     audit_cases::audit_is_append_only,
     audit_cases::tamper_alter_detected,

@@ -102,31 +102,42 @@ impl TestDb {
         }
     }
 
-    /// Wraps a database created elsewhere (restore targets) so it is dropped the same way.
-    pub fn adopt(db: Database, url: String, admin: Option<(String, String)>) -> Self {
-        let backend = db.backend();
-        let (admin_url, name) = admin.map_or((None, String::new()), |(a, n)| (Some(a), n));
-        Self {
-            db: Some(db),
-            url,
-            backend,
-            admin_url,
-            name,
-            _dir: None,
+    /// An empty target of the same backend (no schema), dropped the same way; for restores.
+    pub fn empty_like(&self) -> Self {
+        match self.backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("restored.db").display());
+                Self {
+                    db: None,
+                    url,
+                    backend: Backend::Sqlite,
+                    admin_url: None,
+                    name: String::new(),
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let (base, name, url) = Self::empty_postgres();
+                Self {
+                    db: None,
+                    url,
+                    backend: Backend::Postgres,
+                    admin_url: Some(base),
+                    name,
+                    _dir: None,
+                }
+            }
         }
+    }
+
+    /// Holds a database opened elsewhere (e.g. by a restore).
+    pub fn set(&mut self, db: Database) {
+        self.db = Some(db);
     }
 
     pub fn db(&self) -> &Database {
         self.db.as_ref().expect("database is open")
-    }
-
-    /// Closes the pool (e.g. before reopening).
-    pub fn close(&mut self) {
-        self.db = None;
-    }
-
-    pub fn reopen(&mut self) {
-        self.db = Some(Database::open(&self.url).expect("reopen"));
     }
 
     /// Runs raw SQL on a separate connection, bypassing the repositories.
