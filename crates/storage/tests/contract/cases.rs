@@ -444,6 +444,25 @@ pub fn unit_of_work_rolls_back(t: &mut TestDb) {
         Ok(tx.append(&entry(1, Some(p.id), 1))?.seq)
     });
     assert_eq!(done.expect("commit"), 1);
+    let duplicate: Result<(), Failure> = db.in_transaction(|tx| {
+        tx.append(&entry(2, Some(p.id), 1))?;
+        tx.insert_person(&p)?;
+        Ok(())
+    });
+    assert!(matches!(
+        duplicate,
+        Err(Failure::Store(StoreError::Conflict { .. }))
+    ));
+    let mut disclosure = entry(3, Some(p.id), 1);
+    disclosure.operation = Operation::Disclosure;
+    let refused_audit: Result<(), Failure> = db.in_transaction(|tx| {
+        tx.append(&disclosure)?;
+        Ok(())
+    });
+    assert!(matches!(
+        refused_audit,
+        Err(Failure::Audit(AuditError::Invalid { .. }))
+    ));
     assert!(db.get_person(p.id).expect("get").is_some());
     assert!(matches!(
         db.verify().expect("verify"),
