@@ -5,6 +5,7 @@ mod audit_cases;
 mod backup_cases;
 mod cases;
 mod support;
+mod workflow_cases;
 
 /// Generates one `#[test]` per case and backend.
 macro_rules! contract {
@@ -28,8 +29,8 @@ contract!(
     cases::concurrent_updates_one_winner,
     cases::locked_assessment_is_immutable,
     cases::history_is_insert_only,
-    cases::caseload_and_reviews_due,
-    cases::unit_of_work_rolls_back,
+    workflow_cases::caseload_and_reviews_due,
+    workflow_cases::unit_of_work_rolls_back,
     backup_cases::backup_then_restore_gives_the_same_data,
     backup_cases::integrity_check_reports_problems,
     audit_cases::audit_append_query_verify,
