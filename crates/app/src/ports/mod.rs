@@ -4,7 +4,9 @@
 pub mod allocations;
 pub mod assessments;
 pub mod audit;
+pub mod cases;
 pub mod clock;
+pub mod documents;
 pub mod error;
 pub mod people;
 pub mod storage;
@@ -15,7 +17,9 @@ pub use audit::{
     AuditEntry, AuditError, AuditLog, AuditOutcome, AuditQuery, ChainBreak, ChainReport,
     NewAuditEntry, Operation,
 };
+pub use cases::{CaseAccess, CaseAccessRepository};
 pub use clock::{Clock, IdGenerator};
+pub use documents::{DocumentKind, DocumentRepository, StoredDocument};
 pub use error::StoreError;
 pub use people::{PersonQuery, PersonRepository};
 pub use storage::{Repositories, Storage};
