@@ -12,6 +12,8 @@ pub use repos::Tx;
 mod allocations;
 mod assessments;
 mod audit;
+mod cases;
+mod documents;
 mod maintenance;
 mod people;
 mod repos;

@@ -81,6 +81,16 @@ const CHECKS: &[(&str, &str)] = &[
         "SELECT person_id AS value FROM allocations WHERE ended_at IS NULL \
          GROUP BY person_id HAVING COUNT(*) > 1",
     ),
+    (
+        "document whose current revision is not in its history",
+        "SELECT d.id AS value FROM documents d LEFT JOIN document_revisions r \
+         ON r.document_id = d.id AND r.revision = d.revision WHERE r.document_id IS NULL",
+    ),
+    (
+        "document history newer than the current revision",
+        "SELECT r.document_id AS value FROM document_revisions r JOIN documents d \
+         ON d.id = r.document_id WHERE r.revision > d.revision",
+    ),
 ];
 
 fn sha256_file(path: &Path) -> Result<(String, u64), StoreError> {

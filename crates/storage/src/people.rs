@@ -104,6 +104,27 @@ pub(crate) fn update(conn: &mut DbConnection, person: &Person) -> Result<(), Sto
     Ok(())
 }
 
+/// `NotFound` unless the person is stored (checked before writes that hang off a person).
+pub(crate) fn require(conn: &mut DbConnection, id: Uuid) -> Result<String, StoreError> {
+    let id = id.to_string();
+    let found = people::table
+        .find(&id)
+        .select(people::id)
+        .first::<String>(conn)
+        .optional()
+        .map_err(|e| store_error(ENTITY, e))?;
+    found.ok_or(StoreError::NotFound { entity: ENTITY, id })
+}
+
+/// Whether the person is stored.
+pub(crate) fn exists(conn: &mut DbConnection, id: Uuid) -> Result<bool, StoreError> {
+    match require(conn, id) {
+        Ok(_) => Ok(true),
+        Err(StoreError::NotFound { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Person>, StoreError> {
     people::table
         .find(id.to_string())

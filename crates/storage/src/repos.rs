@@ -3,18 +3,20 @@
 
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use oasys_app::{
     Allocation, AllocationRepository, AssessmentRepository, AssessmentSummary, AuditEntry,
-    AuditError, AuditLog, AuditQuery, CaseloadEntry, ChainReport, NewAuditEntry, PersonQuery,
-    PersonRepository, Repositories, ReviewDueEntry, ReviewScope, Storage, StoreError,
+    AuditError, AuditLog, AuditQuery, CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport,
+    DocumentKind, DocumentRepository, NewAuditEntry, PersonQuery, PersonRepository, Repositories,
+    ReviewDueEntry, ReviewScope, Storage, StoreError, StoredDocument,
 };
 use oasys_assessment_model::{Assessment, Person};
+use oasys_sharing_policy::{LaoLists, Relationship};
 use uuid::Uuid;
 
 use crate::conn::{DbConnection, write_tx};
 use crate::db::{Database, TxError};
-use crate::{allocations, assessments, audit, people};
+use crate::{allocations, assessments, audit, cases, documents, people};
 
 /// The repositories of one open transaction, handed to `Storage::in_transaction`'s work.
 pub struct Tx<'a> {
@@ -122,6 +124,76 @@ macro_rules! repositories {
                 limit: usize,
             ) -> Result<Vec<ReviewDueEntry>, StoreError> {
                 self.read(|c| assessments::reviews_due(c, scope, before, limit))
+            }
+        }
+
+        impl CaseAccessRepository for $ty {
+            fn case_access(&self, person_id: Uuid) -> Result<Option<CaseAccess>, StoreError> {
+                self.read(|c| cases::case_access(c, person_id))
+            }
+            fn set_lao(
+                &self,
+                person_id: Uuid,
+                lao: &LaoLists,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                self.write(|c| cases::set_lao(c, person_id, lao, at))
+            }
+            fn set_team_area(&self, team: &str, area: &str) -> Result<(), StoreError> {
+                self.write(|c| cases::set_team_area(c, team, area))
+            }
+            fn add_relationship(
+                &self,
+                person_id: Uuid,
+                relationship: &Relationship,
+            ) -> Result<(), StoreError> {
+                self.write(|c| cases::add_relationship(c, person_id, relationship))
+            }
+        }
+
+        impl DocumentRepository for $ty {
+            fn insert_document(
+                &self,
+                kind: DocumentKind,
+                id: Uuid,
+                person_id: Uuid,
+                parent_id: Option<Uuid>,
+                body: &serde_json::Value,
+                at: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                self.write(|c| documents::insert(c, kind, id, person_id, parent_id, body, at))
+            }
+            fn update_document(
+                &self,
+                kind: DocumentKind,
+                id: Uuid,
+                expected_revision: u64,
+                body: &serde_json::Value,
+                at: DateTime<Utc>,
+            ) -> Result<u64, StoreError> {
+                self.write(|c| documents::update(c, kind, id, expected_revision, body, at))
+            }
+            fn get_document(
+                &self,
+                kind: DocumentKind,
+                id: Uuid,
+            ) -> Result<Option<StoredDocument>, StoreError> {
+                self.read(|c| documents::get(c, kind, id))
+            }
+            fn documents(
+                &self,
+                kind: DocumentKind,
+                person_id: Option<Uuid>,
+                limit: usize,
+            ) -> Result<Vec<StoredDocument>, StoreError> {
+                self.read(|c| documents::list(c, kind, person_id, limit))
+            }
+            fn document_history(
+                &self,
+                kind: DocumentKind,
+                id: Uuid,
+            ) -> Result<Vec<StoredDocument>, StoreError> {
+                self.read(|c| documents::history(c, kind, id))
             }
         }
 

@@ -80,9 +80,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    teams (code) {
+        code -> Text,
+        area -> Text,
+    }
+}
+
+diesel::table! {
+    lao_lists (person_id) {
+        person_id -> Text,
+        document -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_relationships (id) {
+        id -> BigInt,
+        person_id -> Text,
+        staff_id -> Text,
+        kind -> Text,
+        from_ms -> BigInt,
+        until_ms -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> Text,
+        kind -> Text,
+        person_id -> Text,
+        parent_id -> Nullable<Text>,
+        revision -> BigInt,
+        body -> Text,
+        stored_at_ms -> BigInt,
+        first_stored_at_ms -> BigInt,
+    }
+}
+
+diesel::table! {
+    document_revisions (document_id, revision) {
+        document_id -> Text,
+        revision -> BigInt,
+        body -> Text,
+        stored_at_ms -> BigInt,
+    }
+}
+
 diesel::joinable!(allocations -> people (person_id));
 diesel::joinable!(assessments -> people (person_id));
 diesel::joinable!(assessment_versions -> assessments (assessment_id));
+diesel::joinable!(lao_lists -> people (person_id));
+diesel::joinable!(case_relationships -> people (person_id));
+diesel::joinable!(documents -> people (person_id));
+diesel::joinable!(document_revisions -> documents (document_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     people,
@@ -91,4 +143,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_versions,
     audit_log,
     audit_chain,
+    teams,
+    lao_lists,
+    case_relationships,
+    documents,
+    document_revisions,
 );

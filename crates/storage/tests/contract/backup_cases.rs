@@ -3,7 +3,11 @@
 
 use oasys_app::*;
 
+use crate::access_cases::{co_worker, lao};
 use crate::support::*;
+
+const PLAN: DocumentKind = DocumentKind::SentencePlan;
+const PLAN_ID: uuid::Uuid = uuid::Uuid::from_u128(5_000_001);
 
 fn seed(
     t: &TestDb,
@@ -30,6 +34,16 @@ fn seed(
     for i in 1..=4 {
         db.append(&entry(i, Some(p.id), 2)).expect("audit");
     }
+    db.set_team_area("TEAM1", "North West").expect("area");
+    db.add_relationship(p.id, &co_worker("PO2", 1, 20))
+        .expect("co-worker");
+    db.set_lao(p.id, &lao(&["PO7"], &["PO1"]), at(2))
+        .expect("lao");
+    let body = serde_json::json!({ "goals": ["work"] });
+    db.insert_document(PLAN, PLAN_ID, p.id, Some(v2.header().id), &body, at(2))
+        .expect("plan");
+    db.update_document(PLAN, PLAN_ID, 1, &serde_json::json!({ "goals": [] }), at(3))
+        .expect("plan revision");
     (p, v2)
 }
 
@@ -55,6 +69,26 @@ pub fn backup_then_restore_gives_the_same_data(t: &mut TestDb) {
         restored.caseload("PO1").expect("caseload"),
         db.caseload("PO1").expect("caseload")
     );
+    assert_eq!(
+        restored.case_access(p.id).expect("access"),
+        db.case_access(p.id).expect("access")
+    );
+    let access = restored.case_access(p.id).expect("access").expect("known");
+    assert_eq!(
+        (access.area.as_deref(), access.relationships.len()),
+        (Some("North West"), 2)
+    );
+    assert_eq!(
+        restored.document_history(PLAN, PLAN_ID).expect("history"),
+        db.document_history(PLAN, PLAN_ID).expect("history")
+    );
+    assert_eq!(
+        restored
+            .get_document(PLAN, PLAN_ID)
+            .expect("get")
+            .map(|d| d.revision),
+        Some(2)
+    );
     let q = AuditQuery {
         limit: 100,
         ..AuditQuery::default()
@@ -77,6 +111,15 @@ pub fn backup_then_restore_gives_the_same_data(t: &mut TestDb) {
         ))
         .is_err()
     );
+    assert!(
+        copy.raw(&format!(
+            "DELETE FROM document_revisions WHERE document_id = '{PLAN_ID}'"
+        ))
+        .is_err()
+    );
+    restored
+        .update_document(PLAN, PLAN_ID, 2, &serde_json::json!({}), at(4))
+        .expect("revisions continue after restore");
 }
 
 pub fn integrity_check_reports_problems(t: &mut TestDb) {

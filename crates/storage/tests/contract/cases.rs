@@ -17,8 +17,23 @@ pub fn migrations_down_and_up_again(t: &mut TestDb) {
     assert!(db.applied_migrations().expect("applied").is_empty());
     db.run_pending_migrations().expect("up again");
     assert_eq!(db.applied_migrations().expect("applied").len(), known.len());
-    db.insert_person(&person(1, "Smith", "Sam"))
-        .expect("schema works");
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("schema works");
+    assert!(
+        known
+            .iter()
+            .any(|m| m.starts_with("2026-01-02-000001_cases_and_documents")),
+        "{known:?}"
+    );
+    db.set_team_area("TEAM1", "Wales").expect("teams table");
+    db.set_lao(p.id, &Default::default(), at(1))
+        .expect("lao table");
+    let body = serde_json::json!({ "n": 1 });
+    let id = uuid::Uuid::from_u128(1);
+    db.insert_document(DocumentKind::SentencePlan, id, p.id, None, &body, at(1))
+        .expect("documents table");
+    db.update_document(DocumentKind::SentencePlan, id, 1, &body, at(2))
+        .expect("revisions table");
 }
 
 pub fn durability_settings(t: &mut TestDb) {

@@ -1,9 +1,11 @@
 //! The storage contract suite: every case runs once on SQLite (a temp file) and once on a real
 //! PostgreSQL (a fresh database per test, from `OASYS_TEST_POSTGRES_URL`, which `cargo xtask ci` sets).
 
+mod access_cases;
 mod audit_cases;
 mod backup_cases;
 mod cases;
+mod document_cases;
 mod support;
 mod workflow_cases;
 
@@ -40,4 +42,14 @@ contract!(
     audit_cases::tamper_reorder_detected,
     audit_cases::tamper_truncate_detected,
     audit_cases::concurrent_appends_do_not_fork,
+    access_cases::unknown_person_is_none_or_not_found,
+    access_cases::case_access_composes_allocation_area_relationships_lao,
+    access_cases::reallocation_changes_the_case_manager,
+    access_cases::set_lao_replaces_the_lists,
+    document_cases::document_insert_get_update_history,
+    document_cases::duplicate_document_id_conflicts,
+    document_cases::stale_document_revision_conflicts,
+    document_cases::concurrent_document_updates_one_winner,
+    document_cases::document_history_is_insert_only,
+    document_cases::documents_listed_newest_first,
 );
