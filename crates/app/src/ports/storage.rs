@@ -4,17 +4,29 @@
 use super::allocations::AllocationRepository;
 use super::assessments::AssessmentRepository;
 use super::audit::{AuditError, AuditLog};
+use super::cases::CaseAccessRepository;
+use super::documents::DocumentRepository;
 use super::error::StoreError;
 use super::people::PersonRepository;
 
 /// Every repository port at once (what a unit of work hands out).
 pub trait Repositories:
-    PersonRepository + AllocationRepository + AssessmentRepository + AuditLog
+    PersonRepository
+    + AllocationRepository
+    + AssessmentRepository
+    + CaseAccessRepository
+    + DocumentRepository
+    + AuditLog
 {
 }
 
 impl<T> Repositories for T where
-    T: PersonRepository + AllocationRepository + AssessmentRepository + AuditLog
+    T: PersonRepository
+        + AllocationRepository
+        + AssessmentRepository
+        + CaseAccessRepository
+        + DocumentRepository
+        + AuditLog
 {
 }
 

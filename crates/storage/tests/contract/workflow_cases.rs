@@ -2,7 +2,10 @@
 //! events in one transaction), run on both backends by the `contract!` macro.
 
 use oasys_app::*;
+use serde_json::json;
 
+use crate::access_cases::{co_worker, lao};
+use crate::document_cases::doc_id;
 use crate::support::*;
 
 pub fn caseload_and_reviews_due(t: &mut TestDb) {
@@ -81,23 +84,27 @@ pub fn caseload_and_reviews_due(t: &mut TestDb) {
     );
 }
 
+/// A use case's error in the unit-of-work cases.
+#[derive(Debug)]
+enum Failure {
+    Store(StoreError),
+    Audit(AuditError),
+    Refused,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<AuditError> for Failure {
+    fn from(e: AuditError) -> Self {
+        Self::Audit(e)
+    }
+}
+
 pub fn unit_of_work_rolls_back(t: &mut TestDb) {
-    #[derive(Debug)]
-    enum Failure {
-        Store(StoreError),
-        Audit(AuditError),
-        Refused,
-    }
-    impl From<StoreError> for Failure {
-        fn from(e: StoreError) -> Self {
-            Self::Store(e)
-        }
-    }
-    impl From<AuditError> for Failure {
-        fn from(e: AuditError) -> Self {
-            Self::Audit(e)
-        }
-    }
     let db = t.db();
     let p = person(1, "Smith", "Sam");
     let refused: Result<(), Failure> = db.in_transaction(|tx| {
@@ -144,4 +151,63 @@ pub fn unit_of_work_rolls_back(t: &mut TestDb) {
         db.verify().expect("verify"),
         ChainReport::Intact { entries: 1, .. }
     ));
+}
+
+pub fn unit_of_work_covers_cases_and_documents(t: &mut TestDb) {
+    const PLAN: DocumentKind = DocumentKind::SentencePlan;
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let write_all = |tx: &dyn Repositories| -> Result<u64, Failure> {
+        tx.set_team_area("TEAM1", "Wales")?;
+        tx.add_relationship(p.id, &co_worker("PO2", 1, 9))?;
+        tx.set_lao(p.id, &lao(&["PO7"], &[]), at(1))?;
+        tx.insert_document(PLAN, doc_id(1), p.id, None, &json!({ "n": 1 }), at(1))?;
+        let revision = tx.update_document(PLAN, doc_id(1), 1, &json!({ "n": 2 }), at(2))?;
+        // Reads inside the unit of work see its own writes.
+        let seen = tx.get_document(PLAN, doc_id(1))?.map(|d| d.revision);
+        let access = tx.case_access(p.id)?;
+        let covered = access.is_some_and(|a| a.relationships.iter().any(|r| r.staff_id == "PO2"));
+        assert_eq!((seen, covered), (Some(2), true));
+        tx.append(&entry(1, Some(p.id), 2))?;
+        Ok(revision)
+    };
+    let refused: Result<(), Failure> = db.in_transaction(|tx| {
+        write_all(tx)?;
+        Err(Failure::Refused)
+    });
+    assert!(matches!(refused, Err(Failure::Refused)));
+    let untouched = db.case_access(p.id).expect("read").expect("known");
+    assert!(untouched.relationships.is_empty());
+    assert_eq!(untouched.lao, Default::default());
+    assert_eq!(db.get_document(PLAN, doc_id(1)).expect("get"), None);
+    assert!(db.document_history(PLAN, doc_id(1)).expect("h").is_empty());
+    db.allocate(&crate::access_cases::allocation(p.id, "PO1", "TEAM1", 1))
+        .expect("allocate");
+    assert_eq!(
+        db.case_access(p.id).expect("read").expect("known").area,
+        None,
+        "the team area was rolled back"
+    );
+    assert_eq!(db.in_transaction(write_all).expect("commit"), 2);
+    let access = db.case_access(p.id).expect("read").expect("known");
+    assert_eq!(access.area.as_deref(), Some("Wales"));
+    assert_eq!(access.relationships.len(), 2);
+    assert_eq!(access.lao, lao(&["PO7"], &[]));
+    assert_eq!(db.document_history(PLAN, doc_id(1)).expect("h").len(), 2);
+    // A stale revision inside a unit of work rolls the whole unit back.
+    let stale: Result<(), Failure> = db.in_transaction(|tx| {
+        tx.set_lao(p.id, &lao(&[], &["PO1"]), at(3))?;
+        tx.update_document(PLAN, doc_id(1), 1, &json!({ "n": 3 }), at(3))?;
+        Ok(())
+    });
+    assert!(matches!(
+        stale,
+        Err(Failure::Store(StoreError::Conflict {
+            current_version: Some(2),
+            ..
+        }))
+    ));
+    let kept = db.case_access(p.id).expect("read").expect("known");
+    assert_eq!(kept.lao, lao(&["PO7"], &[]));
 }
