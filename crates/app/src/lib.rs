@@ -2,5 +2,9 @@
 #![warn(missing_docs)]
 
 pub mod ports;
+pub mod usecases;
 
 pub use ports::*;
+pub use usecases::{
+    App, AppError, NewAssessmentRequest, RequestContext, ScoredAssessment, StoredPlan,
+};

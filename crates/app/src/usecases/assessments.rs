@@ -1,0 +1,322 @@
+//! Assessments: create or clone one, apply lifecycle commands (answer, sign, countersign, reject,
+//! roll back, delete, restore, void), read it and its history, score it, and list reviews due.
+
+use chrono::NaiveDate;
+use oasys_assessment_model::{
+    Assessment, Command, CourtReportTemplate, Layer, NewAssessment, Person, Purpose, ReviewEvent,
+    State, next_review,
+};
+use oasys_scoring::{OffenceCatalogue, PredictorInput, ScoreReport, score};
+use oasys_sharing_policy::{Action, Actor, decide};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::ports::{
+    AssessmentSummary, Clock, IdGenerator, Repositories, ReviewDueEntry, ReviewScope, Storage,
+};
+
+use super::{App, AppError, RequestContext};
+
+/// What a practitioner chooses when starting an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAssessmentRequest {
+    /// Layer 1, Layer 3 or Standalone.
+    pub layer: Layer,
+    /// Why the assessment is done.
+    pub purpose: Purpose,
+    /// Court report template, if any.
+    #[serde(default = "no_court_report")]
+    pub court_report: CourtReportTemplate,
+    /// Copy the answers of the person's latest locked assessment.
+    #[serde(default)]
+    pub clone_previous: bool,
+}
+
+fn no_court_report() -> CourtReportTemplate {
+    CourtReportTemplate::None
+}
+
+/// An assessment with every predictor and need section scored from its answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoredAssessment {
+    /// The assessment's id.
+    pub assessment_id: Uuid,
+    /// The version scored.
+    pub version: u64,
+    /// The report (spec §13 of the predictors).
+    pub report: ScoreReport,
+}
+
+/// The policy action a lifecycle command needs.
+fn action_for(command: &Command, state: &State) -> Action {
+    match command {
+        Command::Answer { .. } | Command::ClearAnswer { .. } | Command::ConfirmSection { .. } => {
+            Action::AnswerAssessment
+        }
+        Command::ReassignAssessor { .. } => Action::Allocate,
+        Command::Sign { .. } => Action::SignAssessment,
+        Command::LockIncomplete { .. } => Action::LockIncomplete,
+        Command::Countersign { .. } | Command::SecondCountersign => Action::Countersign,
+        Command::Reject { .. } => Action::RejectCountersign,
+        Command::Rollback { .. } => Action::Rollback,
+        Command::Delete { .. } if *state == State::Open => Action::DeleteDraft,
+        Command::Delete { .. } => Action::ApproveDeletion,
+        Command::Restore { .. } => Action::Restore,
+        Command::Void { .. } => Action::Void,
+    }
+}
+
+fn not_found(id: Uuid) -> AppError {
+    AppError::NotFound {
+        what: "assessment",
+        id: id.to_string(),
+    }
+}
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    pub(super) fn load(
+        &self,
+        repos: &dyn Repositories,
+        id: Uuid,
+    ) -> Result<(Assessment, Person), AppError> {
+        let assessment = repos.get_assessment(id)?.ok_or_else(|| not_found(id))?;
+        let person_id = assessment.header().person.id;
+        let person = repos
+            .get_person(person_id)?
+            .ok_or_else(|| AppError::NotFound {
+                what: "person",
+                id: person_id.to_string(),
+            })?;
+        Ok((assessment, person))
+    }
+
+    /// Starts an assessment for a person (optionally cloned from the latest locked one).
+    ///
+    /// At most one assessment per person may be open or awaiting countersignature.
+    pub fn create_assessment(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        request: &NewAssessmentRequest,
+        ctx: &RequestContext,
+    ) -> Result<Assessment, AppError> {
+        self.unit(|repos| {
+            let resource = self.case(repos, person_id, None, None)?;
+            let action = if request.clone_previous {
+                Action::CloneAssessment
+            } else {
+                Action::CreateAssessment
+            };
+            allow!(self.guard(repos, actor, action, &resource, ctx));
+            let person = repos
+                .get_person(person_id)?
+                .ok_or_else(|| AppError::NotFound {
+                    what: "person",
+                    id: person_id.to_string(),
+                })?;
+            let existing = repos.assessments_for_person(person_id)?;
+            if existing.iter().any(|a| {
+                !a.status.deleted
+                    && matches!(
+                        a.status.state,
+                        State::Open
+                            | State::AwaitingCountersign { .. }
+                            | State::AwaitingDoubleCountersign { .. }
+                    )
+            }) {
+                return Err(AppError::Invalid(vec![
+                    "this person already has an assessment in progress: finish or delete it first"
+                        .to_owned(),
+                ]));
+            }
+            let team = repos
+                .current_allocation(person_id)?
+                .map(|a| a.team)
+                .ok_or_else(|| {
+                    AppError::Invalid(vec!["allocate the case to a team first".to_owned()])
+                })?;
+            let now = self.clock.now();
+            let new = NewAssessment {
+                id: self.ids.new_id(),
+                layer: request.layer,
+                purpose: request.purpose.clone(),
+                question_set_version: oasys_assessment_model::CURRENT_VERSION.to_owned(),
+                predictor_set_version: "v4.11".to_owned(),
+                team,
+                assessor: actor.id.clone(),
+                assessment_date: now.date_naive(),
+                court_report: request.court_report,
+            };
+            let assessment = if request.clone_previous {
+                let source = latest_locked(repos, &existing)?.ok_or_else(|| {
+                    AppError::Invalid(vec!["there is no locked assessment to copy".to_owned()])
+                })?;
+                Assessment::clone_from_previous(&source, new, &person, now)
+            } else {
+                Assessment::create(new, &person, now)
+            }
+            .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            repos.insert_assessment(&assessment, None)?;
+            Ok(Ok(assessment))
+        })
+    }
+
+    /// Applies one lifecycle command to the version the user saw (`expected_version`).
+    ///
+    /// A stale version is a `Conflict`; a command the lifecycle refuses is `Invalid` with its
+    /// reasons. When the command locks the assessment, its review date is stored with it.
+    pub fn apply(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        expected_version: u64,
+        command: Command,
+        review_events: &[ReviewEvent],
+        ctx: &RequestContext,
+    ) -> Result<Assessment, AppError> {
+        self.unit(|repos| {
+            let (mut assessment, person) = self.load(repos, assessment_id)?;
+            let resource = self.case(repos, person.id, Some(&assessment), None)?;
+            allow!(self.guard(
+                repos,
+                actor,
+                action_for(&command, assessment.state()),
+                &resource,
+                ctx
+            ));
+            if assessment.version() != expected_version {
+                return Err(AppError::Conflict {
+                    reason: "the assessment was changed by someone else: reload it".to_owned(),
+                    current_version: Some(assessment.version()),
+                });
+            }
+            let model_actor = actor.as_model_actor().ok_or_else(|| {
+                AppError::Invalid(vec![format!(
+                    "a {} cannot change an assessment",
+                    actor.role
+                )])
+            })?;
+            let now = self.clock.now();
+            assessment
+                .apply(&model_actor, now, command)
+                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            let due =
+                next_review(&assessment, &person, review_events, now.date_naive()).map(|r| r.date);
+            repos.update_assessment(&assessment, expected_version, due)?;
+            Ok(Ok(assessment))
+        })
+    }
+
+    /// An assessment, when the actor may see it.
+    pub fn assessment(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<Assessment, AppError> {
+        self.unit(|repos| {
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            let resource = self.case(repos, person.id, Some(&assessment), None)?;
+            allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
+            Ok(Ok(assessment))
+        })
+    }
+
+    /// Every stored version of an assessment, oldest first.
+    pub fn assessment_history(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<Vec<Assessment>, AppError> {
+        self.unit(|repos| {
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            let resource = self.case(repos, person.id, Some(&assessment), None)?;
+            allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
+            Ok(Ok(repos.assessment_history(assessment_id)?))
+        })
+    }
+
+    /// A person's assessments (summaries), when the actor may see the person.
+    pub fn assessments_for_person(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<Vec<AssessmentSummary>, AppError> {
+        self.unit(|repos| {
+            let resource = self.case(repos, person_id, None, None)?;
+            allow!(self.guard(repos, actor, Action::ViewPerson, &resource, ctx));
+            Ok(Ok(repos.assessments_for_person(person_id)?))
+        })
+    }
+
+    /// Scores an assessment from its answers with every predictor and need section.
+    pub fn score_assessment(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        catalogue: Option<&OffenceCatalogue>,
+        ctx: &RequestContext,
+    ) -> Result<ScoredAssessment, AppError> {
+        self.unit(|repos| {
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            let resource = self.case(repos, person.id, Some(&assessment), None)?;
+            allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
+            let report = score(
+                &PredictorInput::from_assessment(&assessment, &person),
+                catalogue,
+            );
+            Ok(Ok(ScoredAssessment {
+                assessment_id,
+                version: assessment.version(),
+                report,
+            }))
+        })
+    }
+
+    /// Reviews due on or before `before` in a team or for a practitioner, without the cases the
+    /// actor may not see.
+    pub fn reviews_due(
+        &self,
+        actor: &Actor,
+        scope: &ReviewScope,
+        before: NaiveDate,
+        limit: usize,
+        ctx: &RequestContext,
+    ) -> Result<Vec<ReviewDueEntry>, AppError> {
+        self.unit(|repos| {
+            let mut visible = Vec::new();
+            for entry in repos.reviews_due(scope, before, limit)? {
+                let resource = self.case(repos, entry.assessment.person_id, None, None)?;
+                if decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
+                    allow!(self.guard(repos, actor, Action::ViewIdentifiers, &resource, ctx));
+                    visible.push(entry);
+                }
+            }
+            Ok(Ok(visible))
+        })
+    }
+}
+
+/// The person's latest locked (complete or locked-incomplete) assessment that is not deleted.
+fn latest_locked(
+    repos: &dyn Repositories,
+    summaries: &[AssessmentSummary],
+) -> Result<Option<Assessment>, AppError> {
+    let latest = summaries
+        .iter()
+        .filter(|s| {
+            !s.status.deleted
+                && matches!(
+                    s.status.state,
+                    State::Complete { .. } | State::LockedIncomplete
+                )
+        })
+        .max_by_key(|s| s.created_at);
+    match latest {
+        Some(summary) => Ok(repos.get_assessment(summary.id)?),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,223 @@
+//! The use cases web and CLI share. Each one builds the case resource, asks `sharing-policy`
+//! whether the actor may act, writes the audit event, and only then reads or changes data.
+
+/// The team (community) or establishment (custody) a person's location names.
+fn location_team(location: &oasys_assessment_model::Location) -> String {
+    match location {
+        oasys_assessment_model::Location::Community { team, .. } => team.as_str().to_owned(),
+        oasys_assessment_model::Location::Custody { establishment } => {
+            establishment.as_str().to_owned()
+        }
+    }
+}
+
+/// Returns early from a unit of work with an audited denial.
+macro_rules! allow {
+    ($guard:expr) => {
+        if let Err(refusal) = $guard? {
+            return Ok(Err(refusal));
+        }
+    };
+}
+
+mod assessments;
+mod audit;
+mod people;
+mod plans;
+mod sharing;
+
+use oasys_assessment_model::Assessment;
+use oasys_sharing_policy::{
+    Action, Actor, AssessmentFacts, AuditContext, CaseResource, Decision, Denial, Resource,
+    SharingFacts, access_event, decide,
+};
+use thiserror::Error;
+use uuid::Uuid;
+
+use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreError};
+
+pub use assessments::{NewAssessmentRequest, ScoredAssessment};
+pub use plans::StoredPlan;
+
+/// The application: the storage, clock and id ports, wired once by the composition root.
+#[derive(Debug)]
+pub struct App<S, C, I> {
+    store: S,
+    clock: C,
+    ids: I,
+}
+
+/// Per-request context: the correlation id of the request and the user's stated reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    /// Session or request id, copied into audit events.
+    pub correlation_id: Option<String>,
+    /// Why the user needs this (required to read a restricted record).
+    pub justification: Option<String>,
+}
+
+/// Why a use case did not do what was asked.
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// The policy refused; the denial says whether the user may learn the record exists.
+    #[error("{}", .0.user_message)]
+    Denied(Denial),
+    /// No such record (or one the user may not learn exists).
+    #[error("{what} {id} not found")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// Someone else changed the record first; reload and try again.
+    #[error("{reason}")]
+    Conflict {
+        /// What collided.
+        reason: String,
+        /// The version now stored.
+        current_version: Option<u64>,
+    },
+    /// The request breaks a rule of the domain (every problem, in words).
+    #[error("{}", .0.join("; "))]
+    Invalid(Vec<String>),
+    /// Reading a restricted record needs a stated reason.
+    #[error("say why you need to see this restricted record")]
+    JustificationRequired,
+    /// The store or the audit log failed; nothing was changed.
+    #[error("the service is unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { entity, id } => AppError::NotFound { what: entity, id },
+            StoreError::Conflict {
+                reason,
+                current_version,
+                ..
+            } => AppError::Conflict {
+                reason,
+                current_version,
+            },
+            StoreError::Immutable { reason, .. } => AppError::Invalid(vec![reason]),
+            StoreError::Invalid { reason } => AppError::Invalid(vec![reason]),
+            StoreError::Backend(message) => AppError::Unavailable(message),
+        }
+    }
+}
+
+impl From<AuditError> for AppError {
+    fn from(error: AuditError) -> Self {
+        match error {
+            AuditError::Invalid { reason } => AppError::Invalid(vec![reason]),
+            AuditError::Backend(message) => AppError::Unavailable(message),
+        }
+    }
+}
+
+/// A refusal that was audited inside the unit of work and is reported once it has committed.
+#[derive(Debug)]
+enum Refusal {
+    Denied(Denial),
+    JustificationRequired,
+}
+
+/// What a unit of work produced: a value, or an audited refusal.
+type Guarded<T> = Result<T, Refusal>;
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// Wires the application.
+    pub fn new(store: S, clock: C, ids: I) -> Self {
+        Self { store, clock, ids }
+    }
+
+    /// The storage (for adapters that need maintenance calls such as backup).
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Runs `work` in one transaction and turns an audited denial into `AppError::Denied` after
+    /// the transaction (and so the denial's audit event) has committed.
+    fn unit<T>(
+        &self,
+        work: impl FnOnce(&dyn Repositories) -> Result<Guarded<T>, AppError>,
+    ) -> Result<T, AppError> {
+        self.store
+            .in_transaction(work)?
+            .map_err(|refusal| match refusal {
+                Refusal::Denied(denial) => AppError::Denied(denial),
+                Refusal::JustificationRequired => AppError::JustificationRequired,
+            })
+    }
+
+    /// The case resource of a person, with the assessment or sharing request concerned.
+    fn case(
+        &self,
+        repos: &dyn Repositories,
+        person_id: Uuid,
+        assessment: Option<&Assessment>,
+        sharing: Option<SharingFacts>,
+    ) -> Result<Resource, AppError> {
+        let access = repos
+            .case_access(person_id)?
+            .ok_or_else(|| AppError::NotFound {
+                what: "person",
+                id: person_id.to_string(),
+            })?;
+        // Before the first allocation the case sits with the team of the person's location.
+        let responsible_team = match access.responsible_team {
+            Some(team) => team,
+            None => repos
+                .get_person(person_id)?
+                .map(|p| location_team(&p.location))
+                .unwrap_or_default(),
+        };
+        Ok(Resource::Case(Box::new(CaseResource {
+            person_id,
+            responsible_team,
+            area: access.area.unwrap_or_default(),
+            relationships: access.relationships,
+            lao: access.lao,
+            assessment: assessment.map(AssessmentFacts::of),
+            sharing,
+            as_at: self.clock.now(),
+        })))
+    }
+
+    /// Asks the policy, writes the audit event (allowed or denied) and reports the decision.
+    fn guard(
+        &self,
+        repos: &dyn Repositories,
+        actor: &Actor,
+        action: Action,
+        resource: &Resource,
+        ctx: &RequestContext,
+    ) -> Result<Guarded<()>, AppError> {
+        let decision = decide(actor, action, resource);
+        let audit_ctx = AuditContext {
+            event_id: self.ids.new_id(),
+            occurred_at: self.clock.now(),
+            correlation_id: ctx.correlation_id.clone(),
+            justification: ctx.justification.clone(),
+        };
+        match access_event(actor, action, resource, &decision, &audit_ctx) {
+            Ok(event) => {
+                repos.append(&audit::entry(&event))?;
+            }
+            Err(oasys_sharing_policy::AuditError::JustificationRequired) => {
+                repos.append(&audit::justification_missing(
+                    actor, action, resource, &audit_ctx,
+                ))?;
+                return Ok(Err(Refusal::JustificationRequired));
+            }
+            // Only disclosure events need recipients or a released package; access events never do.
+            Err(other) => return Err(AppError::Invalid(vec![other.to_string()])),
+        }
+        Ok(match decision {
+            Decision::Allow { .. } => Ok(()),
+            Decision::Deny(denial) => Err(Refusal::Denied(denial)),
+        })
+    }
+}

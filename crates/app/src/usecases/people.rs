@@ -1,0 +1,153 @@
+//! People and cases: register a person, find and read people, allocate a case, manage the LAO
+//! lists and team areas, and a practitioner's caseload.
+
+use oasys_assessment_model::{OrgCode, Person};
+use oasys_sharing_policy::{Action, Actor, LaoLists, Resource, decide};
+use uuid::Uuid;
+
+use crate::ports::{Allocation, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
+
+use super::{App, AppError, RequestContext};
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// Registers a person (administrators: people normally arrive from the case management system).
+    pub fn register_person(
+        &self,
+        actor: &Actor,
+        person: &Person,
+        ctx: &RequestContext,
+    ) -> Result<(), AppError> {
+        self.unit(|repos| {
+            allow!(self.guard(
+                repos,
+                actor,
+                Action::ManageUsersAndReferenceData,
+                &Resource::Organisation,
+                ctx
+            ));
+            repos.insert_person(person)?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// A person's record, when the actor may see it.
+    pub fn person(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<Person, AppError> {
+        self.unit(|repos| {
+            let resource = self.case(repos, person_id, None, None)?;
+            allow!(self.guard(repos, actor, Action::ViewPerson, &resource, ctx));
+            let person = repos
+                .get_person(person_id)?
+                .ok_or_else(|| AppError::NotFound {
+                    what: "person",
+                    id: person_id.to_string(),
+                })?;
+            Ok(Ok(person))
+        })
+    }
+
+    /// People matching a search, leaving out those the actor may not even know of. Searching is
+    /// not itself a consultation of any one record, so only the people returned are audited.
+    pub fn search_people(
+        &self,
+        actor: &Actor,
+        query: &PersonQuery,
+        limit: usize,
+        ctx: &RequestContext,
+    ) -> Result<Vec<Person>, AppError> {
+        self.unit(|repos| {
+            let mut visible = Vec::new();
+            for person in repos.search_people(query, limit)? {
+                let resource = self.case(repos, person.id, None, None)?;
+                if decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
+                    allow!(self.guard(repos, actor, Action::ViewIdentifiers, &resource, ctx));
+                    visible.push(person);
+                }
+            }
+            Ok(Ok(visible))
+        })
+    }
+
+    /// Allocates a person's case to a practitioner in a team.
+    pub fn allocate(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        practitioner: &str,
+        team: &OrgCode,
+        ctx: &RequestContext,
+    ) -> Result<(), AppError> {
+        self.unit(|repos| {
+            let resource = self.case(repos, person_id, None, None)?;
+            allow!(self.guard(repos, actor, Action::Allocate, &resource, ctx));
+            repos.allocate(&Allocation {
+                person_id,
+                practitioner: practitioner.to_owned(),
+                team: team.clone(),
+                allocated_at: self.clock.now(),
+                allocated_by: actor.id.clone(),
+            })?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// Replaces the limited-access-offender lists of a person.
+    pub fn set_lao(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        lao: &LaoLists,
+        ctx: &RequestContext,
+    ) -> Result<(), AppError> {
+        self.unit(|repos| {
+            let resource = self.case(repos, person_id, None, None)?;
+            allow!(self.guard(repos, actor, Action::ManageLao, &resource, ctx));
+            repos.set_lao(person_id, lao, self.clock.now())?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// Records the area a team belongs to (reference data).
+    pub fn set_team_area(
+        &self,
+        actor: &Actor,
+        team: &str,
+        area: &str,
+        ctx: &RequestContext,
+    ) -> Result<(), AppError> {
+        self.unit(|repos| {
+            allow!(self.guard(
+                repos,
+                actor,
+                Action::ManageUsersAndReferenceData,
+                &Resource::Organisation,
+                ctx
+            ));
+            repos.set_team_area(team, area)?;
+            Ok(Ok(()))
+        })
+    }
+
+    /// The actor's own caseload, without any case the policy no longer lets them see.
+    pub fn caseload(
+        &self,
+        actor: &Actor,
+        ctx: &RequestContext,
+    ) -> Result<Vec<CaseloadEntry>, AppError> {
+        self.unit(|repos| {
+            let mut visible = Vec::new();
+            for entry in repos.caseload(&actor.id)? {
+                let resource = self.case(repos, entry.person.id, None, None)?;
+                if decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
+                    allow!(self.guard(repos, actor, Action::ViewIdentifiers, &resource, ctx));
+                    visible.push(entry);
+                }
+            }
+            Ok(Ok(visible))
+        })
+    }
+}

@@ -1,0 +1,245 @@
+//! Information sharing: record a partner agency's request, decide it (with the mandatory
+//! necessary-and-proportionate justification), and build the disclosure package from the decision.
+
+use oasys_assessment_model::State;
+use oasys_sharing_policy::{
+    Action, Actor, AuditContext, DecisionDraft, DecisionError, DisclosurePackage, RequestDraft,
+    RequestStep, SharingDecision, SharingFacts, SharingRequest, build_package, decide_request,
+    decision_event,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+use crate::ports::{Clock, DocumentKind, IdGenerator, Repositories, Storage};
+
+use super::{App, AppError, RequestContext, audit};
+
+fn decode<T: DeserializeOwned>(body: serde_json::Value, what: &str) -> Result<T, AppError> {
+    serde_json::from_value(body)
+        .map_err(|e| AppError::Unavailable(format!("stored {what} does not decode: {e}")))
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(value)
+        .map_err(|e| AppError::Unavailable(format!("document does not encode: {e}")))
+}
+
+/// A stored request with the person it is about and its storage revision.
+struct Loaded {
+    request: SharingRequest,
+    person_id: Uuid,
+    revision: u64,
+}
+
+fn facts(request: &SharingRequest, decided_by: Option<String>) -> SharingFacts {
+    SharingFacts {
+        request_id: request.record.id,
+        state: request.state,
+        urgency: request.record.urgency,
+        decided_by,
+    }
+}
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    fn load_request(&self, repos: &dyn Repositories, request_id: Uuid) -> Result<Loaded, AppError> {
+        let document = repos
+            .get_document(DocumentKind::SharingRequest, request_id)?
+            .ok_or_else(|| AppError::NotFound {
+                what: "sharing request",
+                id: request_id.to_string(),
+            })?;
+        Ok(Loaded {
+            person_id: document.person_id,
+            revision: document.revision,
+            request: decode(document.body, "sharing request")?,
+        })
+    }
+
+    fn decision_of(
+        &self,
+        repos: &dyn Repositories,
+        request_id: Uuid,
+    ) -> Result<Option<SharingDecision>, AppError> {
+        repos
+            .documents(DocumentKind::SharingDecision, None, usize::MAX)?
+            .into_iter()
+            .find(|d| d.parent_id == Some(request_id))
+            .map(|d| decode(d.body, "sharing decision"))
+            .transpose()
+    }
+
+    /// Records a request from a partner agency about a person.
+    pub fn record_sharing_request(
+        &self,
+        actor: &Actor,
+        person_id: Uuid,
+        draft: RequestDraft,
+        ctx: &RequestContext,
+    ) -> Result<SharingRequest, AppError> {
+        self.unit(|repos| {
+            let resource = self.case(repos, person_id, None, None)?;
+            allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
+            let request = SharingRequest::record(draft).map_err(|e| {
+                AppError::Invalid(e.problems.iter().map(ToString::to_string).collect())
+            })?;
+            repos.insert_document(
+                DocumentKind::SharingRequest,
+                request.record.id,
+                person_id,
+                None,
+                &encode(&request)?,
+                self.clock.now(),
+            )?;
+            Ok(Ok(request))
+        })
+    }
+
+    /// Decides a request: share in full, in part, or decline, always with a justification.
+    pub fn decide_sharing_request(
+        &self,
+        actor: &Actor,
+        request_id: Uuid,
+        draft: DecisionDraft,
+        ctx: &RequestContext,
+    ) -> Result<SharingDecision, AppError> {
+        self.unit(|repos| {
+            let Loaded {
+                mut request,
+                person_id,
+                revision,
+            } = self.load_request(repos, request_id)?;
+            let resource = self.case(repos, person_id, None, Some(facts(&request, None)))?;
+            allow!(self.guard(repos, actor, Action::DecideSharingRequest, &resource, ctx));
+            if self.decision_of(repos, request_id)?.is_some() {
+                return Err(AppError::Invalid(vec![
+                    "this request has already been decided".to_owned(),
+                ]));
+            }
+            let decision =
+                decide_request(draft, &request, actor, &resource).map_err(|e| match e {
+                    DecisionError::NotAuthorised(denial) => AppError::Denied(denial),
+                    other => AppError::Invalid(vec![other.to_string()]),
+                })?;
+            let now = self.clock.now();
+            request
+                .advance(
+                    &RequestStep::Decide {
+                        outcome: decision.outcome(),
+                    },
+                    &actor.id,
+                    now,
+                )
+                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            repos.update_document(
+                DocumentKind::SharingRequest,
+                request_id,
+                revision,
+                &encode(&request)?,
+                now,
+            )?;
+            repos.insert_document(
+                DocumentKind::SharingDecision,
+                decision.record.id,
+                person_id,
+                Some(request_id),
+                &encode(&decision)?,
+                now,
+            )?;
+            let event_ctx = AuditContext {
+                event_id: self.ids.new_id(),
+                occurred_at: now,
+                correlation_id: ctx.correlation_id.clone(),
+                justification: ctx.justification.clone(),
+            };
+            repos.append(&audit::entry(&decision_event(
+                &decision, &request, &event_ctx,
+            )))?;
+            Ok(Ok(decision))
+        })
+    }
+
+    /// Builds the disclosure package of a decided request from the person's latest locked
+    /// assessment: the practitioner's analysis, with raw answers and third parties redacted unless
+    /// the decision justified them. A declined request never yields a package.
+    pub fn build_disclosure(
+        &self,
+        actor: &Actor,
+        request_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<DisclosurePackage, AppError> {
+        self.unit(|repos| {
+            let Loaded {
+                mut request,
+                person_id,
+                revision,
+            } = self.load_request(repos, request_id)?;
+            let decision = self.decision_of(repos, request_id)?.ok_or_else(|| {
+                AppError::Invalid(vec![
+                    "decide the request before building a package".to_owned(),
+                ])
+            })?;
+            let resource = self.case(
+                repos,
+                person_id,
+                None,
+                Some(facts(&request, Some(decision.decided_by.clone()))),
+            )?;
+            // Drafting the package is part of handling the request; reviewing, approving and releasing
+            // it are the later, separately authorised steps.
+            allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
+            let latest = repos
+                .assessments_for_person(person_id)?
+                .into_iter()
+                .filter(|s| {
+                    !s.status.deleted
+                        && matches!(
+                            s.status.state,
+                            State::Complete { .. } | State::LockedIncomplete
+                        )
+                })
+                .max_by_key(|s| s.created_at)
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![
+                        "the person has no locked assessment to share from".to_owned(),
+                    ])
+                })?;
+            let assessment =
+                repos
+                    .get_assessment(latest.id)?
+                    .ok_or_else(|| AppError::NotFound {
+                        what: "assessment",
+                        id: latest.id.to_string(),
+                    })?;
+            let now = self.clock.now();
+            let package = build_package(
+                self.ids.new_id(),
+                &request,
+                &decision,
+                &assessment,
+                None,
+                now,
+            )
+            .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            request
+                .advance(&RequestStep::DraftPackage, &actor.id, now)
+                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            repos.update_document(
+                DocumentKind::SharingRequest,
+                request_id,
+                revision,
+                &encode(&request)?,
+                now,
+            )?;
+            repos.insert_document(
+                DocumentKind::DisclosurePackage,
+                package.id,
+                person_id,
+                Some(request_id),
+                &encode(&package)?,
+                now,
+            )?;
+            Ok(Ok(package))
+        })
+    }
+}

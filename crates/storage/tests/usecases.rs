@@ -1,0 +1,480 @@
+//! The app's use cases against this storage (SQLite), as the composition root runs them: every action checked by the policy and audited,
+//! optimistic concurrency, the one-open-assessment rule, LAO exclusion, scoring, plans and a
+//! sharing request from record to disclosure package.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use oasys_app::{
+    App, AppError, AuditQuery, ChainReport, Clock, IdGenerator, NewAssessmentRequest, Operation,
+    RequestContext, ReviewScope,
+};
+use oasys_assessment_model::{
+    AnswerValue, CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location, Name,
+    OrgCode, Person, Purpose, Rank, State,
+};
+use oasys_sharing_policy::{
+    Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
+    DenyCode, LaoLists, LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft,
+    Requester, Role, SubjectInformed, TemplateSection, Urgency,
+};
+use oasys_storage::Database;
+use uuid::Uuid;
+
+struct TestClock(Mutex<DateTime<Utc>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+struct Sequence(AtomicU64);
+
+impl IdGenerator for Sequence {
+    fn new_id(&self) -> Uuid {
+        Uuid::from_u128(0x1000 + u128::from(self.0.fetch_add(1, Ordering::SeqCst)))
+    }
+}
+
+type TestApp = App<Database, TestClock, Sequence>;
+
+struct World {
+    app: TestApp,
+    _dir: tempfile::TempDir,
+    person: Person,
+}
+
+const AREA: &str = "AREA1";
+
+fn staff(id: &str, role: Role, rank: u8) -> Actor {
+    let mut actor = Actor::new(id, role, AREA);
+    actor.teams.insert("T1".into());
+    if matches!(role, Role::Practitioner) {
+        actor.grade = Rank::new(rank).ok();
+    }
+    if matches!(role, Role::SeniorProbationOfficer) {
+        actor.managed_teams.insert("T1".into());
+    }
+    actor
+}
+
+fn ctx() -> RequestContext {
+    RequestContext {
+        correlation_id: Some("test".into()),
+        justification: None,
+    }
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
+    let store = Database::open(&url).expect("open sqlite");
+    let now = Utc
+        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .expect("time");
+    let app = App::new(
+        store,
+        TestClock(Mutex::new(now)),
+        Sequence(AtomicU64::new(0)),
+    );
+    let person = Person {
+        id: Uuid::from_u128(1),
+        ids: CaseIds::new(Crn::parse("X123456").ok(), None, None).expect("ids"),
+        family_name: Name::parse("Example").expect("name"),
+        given_name: Name::parse("Sam").expect("name"),
+        date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
+        gender: Gender::Male,
+        location: Location::Community {
+            pdu: OrgCode::parse("PDU1").expect("pdu"),
+            team: OrgCode::parse("T1").expect("team"),
+        },
+        ethnicity: None,
+        sexually_motivated_offence_history: Some(false),
+        sentence: None,
+    };
+    let admin = staff("ADMIN", Role::Administrator, 0);
+    app.register_person(&admin, &person, &ctx())
+        .expect("register");
+    app.set_team_area(&admin, "T1", AREA, &ctx())
+        .expect("team area");
+    let spo = staff("SPO1", Role::SeniorProbationOfficer, 0);
+    app.allocate(
+        &spo,
+        person.id,
+        "PO1",
+        &OrgCode::parse("T1").expect("team"),
+        &ctx(),
+    )
+    .expect("allocate");
+    World {
+        app,
+        _dir: dir,
+        person,
+    }
+}
+
+fn new_assessment() -> NewAssessmentRequest {
+    NewAssessmentRequest {
+        layer: Layer::Layer3Full,
+        purpose: Purpose::StartOfCommunityOrder,
+        court_report: CourtReportTemplate::None,
+        clone_previous: false,
+    }
+}
+
+fn answer(code: &str, value: AnswerValue) -> Command {
+    Command::Answer {
+        code: code.into(),
+        value,
+    }
+}
+
+#[test]
+fn the_case_manager_assesses_and_scores_and_others_are_refused() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    assert_eq!(a.version(), 1);
+
+    let mut version = a.version();
+    for command in [
+        answer(
+            "1.29",
+            AnswerValue::Date(NaiveDate::from_ymd_opt(2025, 6, 1).expect("date")),
+        ),
+        answer("1.8", AnswerValue::Count(16)),
+        answer("1.32", AnswerValue::Count(5)),
+        answer(
+            "OFFENCE.OGRS3_CATEGORY",
+            AnswerValue::Code("burglary_domestic".into()),
+        ),
+        answer("3.3", AnswerValue::Yes),
+        answer("3.4", AnswerValue::Problems(2)),
+    ] {
+        version = w
+            .app
+            .apply(&po1, a.header().id, version, command, &[], &ctx())
+            .expect("answer")
+            .version();
+    }
+    let scored = w
+        .app
+        .score_assessment(&po1, a.header().id, None, &ctx())
+        .expect("score");
+    assert!(
+        scored.report.ogrs3.is_calculated(),
+        "{:?}",
+        scored.report.ogrs3.reasons
+    );
+    assert_eq!(
+        scored.report.needs.accommodation.identified_need,
+        Some(true)
+    );
+
+    // A stale version is a conflict carrying the current one.
+    let stale = w.app.apply(
+        &po1,
+        a.header().id,
+        1,
+        answer("3.5", AnswerValue::Problems(1)),
+        &[],
+        &ctx(),
+    );
+    assert!(
+        matches!(stale, Err(AppError::Conflict { current_version: Some(v), .. }) if v == version),
+        "{stale:?}"
+    );
+
+    // Someone with no relationship to the case is refused, and the refusal is audited.
+    let other = staff("PO9", Role::Practitioner, 3);
+    let refused = w.app.assessment(&other, a.header().id, &ctx());
+    assert!(
+        matches!(&refused, Err(AppError::Denied(d)) if d.code == DenyCode::NotInCaseload),
+        "{refused:?}"
+    );
+    let auditor = staff("AUD1", Role::Auditor, 0);
+    let entries = w
+        .app
+        .audit_entries(
+            &auditor,
+            &AuditQuery {
+                person: Some(w.person.id),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            &ctx(),
+        )
+        .expect("audit");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.entry.actor == "PO9" && e.entry.operation == Operation::Security)
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.entry.actor == "PO1" && e.entry.operation == Operation::Consultation)
+    );
+    assert!(matches!(
+        w.app.verify_audit(&auditor, &ctx()),
+        Ok(ChainReport::Intact { .. })
+    ));
+    // A practitioner may not read the audit log.
+    assert!(matches!(
+        w.app.verify_audit(&po1, &ctx()),
+        Err(AppError::Denied(_))
+    ));
+
+    // Only one assessment in progress per person.
+    let second = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx());
+    assert!(matches!(second, Err(AppError::Invalid(_))), "{second:?}");
+
+    // Locking stores the review date; it shows in the reviews due.
+    let locked = w
+        .app
+        .apply(
+            &po1,
+            a.header().id,
+            version,
+            Command::LockIncomplete {
+                reason: "sentence started".into(),
+            },
+            &[],
+            &ctx(),
+        )
+        .expect("lock");
+    assert!(!matches!(locked.state(), State::Open));
+    let due = w
+        .app
+        .reviews_due(
+            &po1,
+            &ReviewScope::Practitioner("PO1".into()),
+            NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"),
+            10,
+            &ctx(),
+        )
+        .expect("reviews due");
+    assert_eq!(due.len(), 1);
+    assert_eq!(w.app.caseload(&po1, &ctx()).expect("caseload").len(), 1);
+}
+
+#[test]
+fn an_excluded_user_loses_the_case() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let spo = staff("SPO1", Role::SeniorProbationOfficer, 0);
+    let lao = LaoLists {
+        excluded: ["PO1".to_owned()].into(),
+        ..LaoLists::default()
+    };
+    w.app
+        .set_lao(&spo, w.person.id, &lao, &ctx())
+        .expect("set lao");
+    let refused = w.app.person(&po1, w.person.id, &ctx());
+    assert!(
+        matches!(&refused, Err(AppError::Denied(d)) if d.code == DenyCode::Excluded),
+        "{refused:?}"
+    );
+    assert!(w.app.caseload(&po1, &ctx()).expect("caseload").is_empty());
+}
+
+#[test]
+fn a_sharing_request_goes_from_record_to_package() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let text = "Analysis: concerns about contact with children were discussed with the person.";
+    let v = w
+        .app
+        .apply(
+            &po1,
+            a.header().id,
+            1,
+            answer("6.97", AnswerValue::Text(text.into())),
+            &[],
+            &ctx(),
+        )
+        .expect("answer")
+        .version();
+    w.app
+        .apply(
+            &po1,
+            a.header().id,
+            v,
+            Command::LockIncomplete {
+                reason: "court deadline".into(),
+            },
+            &[],
+            &ctx(),
+        )
+        .expect("lock");
+
+    let request = w
+        .app
+        .record_sharing_request(&po1, w.person.id, request_draft(), &ctx())
+        .expect("record request");
+    let draft = decision_draft(request.record.id, Outcome::ShareFull);
+    let decision = w
+        .app
+        .decide_sharing_request(&po1, request.record.id, draft.clone(), &ctx())
+        .expect("decide");
+    assert_eq!(decision.outcome(), Outcome::ShareFull);
+    // A decision cannot be taken twice (the request's state no longer allows deciding).
+    let again = w
+        .app
+        .decide_sharing_request(&po1, request.record.id, draft, &ctx());
+    assert!(
+        matches!(again, Err(AppError::Denied(_) | AppError::Invalid(_))),
+        "{again:?}"
+    );
+    let package = w
+        .app
+        .build_disclosure(&po1, request.record.id, &ctx())
+        .expect("package");
+    assert_eq!(package.request_id, request.record.id);
+    assert!(!package.items.is_empty());
+}
+
+#[test]
+fn a_decision_without_justification_is_rejected_and_a_declined_request_yields_no_package() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let request = w
+        .app
+        .record_sharing_request(&po1, w.person.id, request_draft(), &ctx())
+        .expect("record");
+    let mut draft = decision_draft(request.record.id, Outcome::ShareFull);
+    draft.necessity = String::new();
+    assert!(matches!(
+        w.app
+            .decide_sharing_request(&po1, request.record.id, draft, &ctx()),
+        Err(AppError::Invalid(_))
+    ));
+    let mut decline = decision_draft(request.record.id, Outcome::Decline);
+    decline.decline_reason = Some(oasys_sharing_policy::DeclineReason {
+        category: oasys_sharing_policy::DeclineCategory::NotNecessary,
+        text: "The enquiry closed before a decision was needed.".into(),
+    });
+    w.app
+        .decide_sharing_request(&po1, request.record.id, decline, &ctx())
+        .expect("decline");
+    assert!(
+        w.app
+            .build_disclosure(&po1, request.record.id, &ctx())
+            .is_err()
+    );
+}
+
+#[test]
+fn plans_are_drafted_and_saved_with_optimistic_concurrency() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let mut v = 1;
+    for command in [
+        answer("3.3", AnswerValue::Yes),
+        answer("3.4", AnswerValue::Problems(2)),
+        answer("3.99", AnswerValue::Yes),
+    ] {
+        v = w
+            .app
+            .apply(&po1, a.header().id, v, command, &[], &ctx())
+            .expect("answer")
+            .version();
+    }
+    let stored = w
+        .app
+        .draft_plan(&po1, a.header().id, &ctx())
+        .expect("draft");
+    assert!(!stored.plan.objectives().is_empty());
+    let revision = w
+        .app
+        .save_plan(&po1, &stored.plan, stored.revision, &ctx())
+        .expect("save");
+    assert_eq!(revision, 2);
+    let stale = w.app.save_plan(&po1, &stored.plan, stored.revision, &ctx());
+    assert!(matches!(stale, Err(AppError::Conflict { .. })), "{stale:?}");
+    assert_eq!(
+        w.app
+            .plan(&po1, stored.plan.id(), &ctx())
+            .expect("plan")
+            .revision,
+        2
+    );
+}
+
+fn request_draft() -> RequestDraft {
+    RequestDraft {
+        id: Uuid::from_u128(0x77),
+        received_at: Utc
+            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
+            .single()
+            .expect("time"),
+        channel: Channel::Email,
+        agency: Agency {
+            name: "Anytown Children's Services".into(),
+            kind: AgencyKind::ChildrensSocialCare,
+        },
+        requester: Requester {
+            name: "A Worker".into(),
+            role: "Social worker".into(),
+            contact: "aw@example.invalid".into(),
+        },
+        legal_basis: LegalBasis::Ca1989S47,
+        external_reference: "LA-2026-001".into(),
+        meeting_date: None,
+        purpose_kind: PurposeKind::ChildSafeguarding,
+        purpose: "Section 47 enquiry about the subject's partner's child".into(),
+        subject_crn: "X123456".into(),
+        children: vec![ChildConcerned {
+            name: "Child One".into(),
+            age: ChildAge::ApproximateYears(6),
+            relationship: ChildRelationship::PartnersChild,
+            la_reference: Some("C-1".into()),
+        }],
+        scope_requested: TemplateSection::ALL.into_iter().collect(),
+        urgency: Urgency::Standard,
+        due_override: None,
+    }
+}
+
+fn decision_draft(request_id: Uuid, outcome: Outcome) -> DecisionDraft {
+    DecisionDraft {
+        id: Uuid::from_u128(0x78),
+        request_id,
+        outcome,
+        decided_at: Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("time"),
+        legal_basis_confirmed: LegalBasis::Ca1989S47,
+        basis_note: None,
+        necessity:
+            "The local authority needs the risk analysis to protect the child named in the request."
+                .into(),
+        proportionality:
+            "Only the analysis relevant to children is shared; raw answers stay with probation."
+                .into(),
+        sections: TemplateSection::ALL.into_iter().collect(),
+        exceptions: Vec::new(),
+        conditions: RecipientCondition::standard(),
+        subject_informed: SubjectInformed::No {
+            reason: "Informing him could put the child at risk.".into(),
+        },
+        decline_reason: None,
+    }
+}
