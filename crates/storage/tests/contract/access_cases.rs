@@ -180,3 +180,35 @@ pub fn set_lao_replaces_the_lists(t: &mut TestDb) {
     let cleared = db.case_access(p.id).expect("read").expect("known");
     assert_eq!(cleared.lao, LaoLists::default());
 }
+
+pub fn concurrent_first_writes_of_lao_and_team_all_succeed(t: &mut TestDb) {
+    const WRITERS: usize = 8;
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let barrier = std::sync::Barrier::new(WRITERS);
+    let results: Vec<Result<(), StoreError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|i| {
+                let barrier = &barrier;
+                let staff = format!("PO{i}");
+                s.spawn(move || {
+                    barrier.wait();
+                    db.set_lao(p.id, &lao(&[staff.as_str()], &[]), at(1))?;
+                    db.set_team_area("TEAM1", &staff)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("writer thread"))
+            .collect()
+    });
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    db.allocate(&allocation(p.id, "PO1", "TEAM1", 1))
+        .expect("allocate");
+    let access = db.case_access(p.id).expect("read").expect("known");
+    let area = access.area.expect("one area won");
+    assert!(area.starts_with("PO"), "{area}");
+    assert_eq!(access.lao.excluded.len(), 1, "one list won, not a merge");
+}
