@@ -52,12 +52,19 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
     let lean = end_to_end(&binary, &input, &dir, &["--no-explanation"])?;
 
     let what_works = what_works()?;
+    let storage = storage_figures(&dir, records)?;
 
     let mut report = render(per_assessment_ns, records, &input, &full, &lean)?;
     report.push_str(&format!(
         "\n## What Works validation\n\n| Measure | Value | Target |\n|---|---|---|\n\
          | AUC, decile calibration and O/E of 17 predictors on 1,000,000 synthetic people, overall and by sex \
          (`cargo run --release -p oasys-what-works --example validate_million`) | {what_works} | < 10 s |\n"
+    ));
+    report.push_str(&format!(
+        "\n## Storage (SQLite, embedded default)\n\n\
+         `cargo run --release -p oasys-storage --example seed -- FILE {records}`: people with five assessments \
+         each, 100 cases per practitioner; each query timed as the mean of 20 runs after one warm-up.\n\n\
+         | Measure | Value | Target |\n|---|---|---|\n{storage}"
     ));
     let path = root().join("docs/performance.md");
     fs::write(&path, &report)?;
@@ -95,6 +102,68 @@ fn what_works() -> Result<String> {
         .and_then(|rest| rest.split(" s").next())
         .context("unexpected output from the What Works benchmark")?;
     Ok(format!("{seconds} s"))
+}
+
+/// Seeds an SQLite database with `records` assessments and times the caseload and reviews-due
+/// queries; returns the table rows.
+fn storage_figures(dir: &Path, records: u64) -> Result<String> {
+    let db = dir.join("seed.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let mut example = cargo();
+    example.args([
+        "run",
+        "--locked",
+        "--release",
+        "-p",
+        "oasys-storage",
+        "--example",
+        "seed",
+        "--",
+    ]);
+    example.arg(&db).arg(records.to_string());
+    eprintln!(
+        "$ cargo run --release -p oasys-storage --example seed -- {} {records}",
+        db.display()
+    );
+    let out = example
+        .output()
+        .context("could not run the storage benchmark")?;
+    if !out.status.success() {
+        bail!(
+            "the storage benchmark failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .map(str::to_owned)
+    };
+    let inserts = line("inserted").context("no insert figure")?;
+    let per_second = inserts.rsplit(": ").next().unwrap_or(&inserts).to_owned();
+    let caseload = line("caseload").context("no caseload figure")?;
+    let reviews = line("reviews due").context("no reviews-due figure")?;
+    let after_in = |l: &str| l.rsplit(" in ").next().unwrap_or(l).to_owned();
+    Ok(format!(
+        "| inserts (person, allocation and assessment, 1,000 people per transaction) | {per_second} | — |\n\
+         | caseload of one practitioner ({}) | {} | < 10 ms |\n\
+         | reviews due in one team, up to 500 ({}) | {} | < 50 ms |\n",
+        caseload
+            .split(": ")
+            .nth(1)
+            .and_then(|r| r.split(" in ").next())
+            .unwrap_or(""),
+        after_in(&caseload),
+        reviews
+            .split(": ")
+            .nth(1)
+            .and_then(|r| r.split(" in ").next())
+            .unwrap_or(""),
+        after_in(&reviews),
+    ))
 }
 
 fn target_dir() -> PathBuf {
