@@ -6,5 +6,5 @@ pub mod usecases;
 
 pub use ports::*;
 pub use usecases::{
-    App, AppError, NewAssessmentRequest, RequestContext, ScoredAssessment, StoredPlan,
+    App, AppError, ApplyOptions, NewAssessmentRequest, RequestContext, ScoredAssessment, StoredPlan,
 };

@@ -51,6 +51,8 @@ pub enum Action {
     DraftSharingDecision,
     /// Decide a sharing request (share in full, in part, or decline).
     DecideSharingRequest,
+    /// Build the draft disclosure package of a request decided for sharing.
+    DraftDisclosure,
     /// Approve a disclosure package (second person).
     ApproveDisclosure,
     /// Release an approved disclosure package.
@@ -71,7 +73,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Self::ViewIdentifiers,
         Self::ViewPerson,
         Self::ViewAssessment,
@@ -93,6 +95,7 @@ impl Action {
         Self::RecordSharingRequest,
         Self::DraftSharingDecision,
         Self::DecideSharingRequest,
+        Self::DraftDisclosure,
         Self::ApproveDisclosure,
         Self::ReleaseDisclosure,
         Self::Allocate,
@@ -153,6 +156,7 @@ impl Action {
             self,
             Self::DraftSharingDecision
                 | Self::DecideSharingRequest
+                | Self::DraftDisclosure
                 | Self::ApproveDisclosure
                 | Self::ReleaseDisclosure
         )
@@ -183,6 +187,7 @@ impl Action {
             Self::RecordSharingRequest => "record_sharing_request",
             Self::DraftSharingDecision => "draft_sharing_decision",
             Self::DecideSharingRequest => "decide_sharing_request",
+            Self::DraftDisclosure => "draft_disclosure",
             Self::ApproveDisclosure => "approve_disclosure",
             Self::ReleaseDisclosure => "release_disclosure",
             Self::Allocate => "allocate",

@@ -133,7 +133,9 @@ pub fn operation_of(action: Action) -> Operation {
     match action {
         a if a.is_read() => Operation::Consultation,
         Action::CreateAssessment | Action::RecordSharingRequest => Operation::Collection,
-        Action::CloneAssessment | Action::BuildDeidentifiedDataset => Operation::Combination,
+        Action::CloneAssessment | Action::BuildDeidentifiedDataset | Action::DraftDisclosure => {
+            Operation::Combination
+        }
         Action::ReleaseDisclosure => Operation::Disclosure,
         _ => Operation::Alteration,
     }

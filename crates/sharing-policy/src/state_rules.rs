@@ -134,6 +134,11 @@ fn sharing_rule(
             (!matches!(s.state, RequestState::Received | RequestState::Assigned))
                 .then(|| "This request has already been decided or closed.".to_owned())
         }
+        Action::DraftDisclosure => (!matches!(
+            s.state,
+            RequestState::DecidedFull | RequestState::DecidedPartial
+        ))
+        .then(|| "A package can be drafted only from a decision to share.".to_owned()),
         Action::ApproveDisclosure => {
             if s.state != RequestState::RedactionReviewed {
                 Some(

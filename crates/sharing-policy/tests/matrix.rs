@@ -76,14 +76,16 @@ enum Sh {
     ReviewedByOther,
     ReviewedByMeImmediate,
     Approved,
+    Decided,
 }
-const SHARINGS: [Sh; 6] = [
+const SHARINGS: [Sh; 7] = [
     Sh::None,
     Sh::Assigned,
     Sh::ReviewedByMe,
     Sh::ReviewedByOther,
     Sh::ReviewedByMeImmediate,
     Sh::Approved,
+    Sh::Decided,
 ];
 
 fn assessment_id() -> Uuid {
@@ -210,6 +212,7 @@ fn resource(rel: Rel, st: St, lao: Lao, mine: bool, sh: Sh) -> Resource {
             Urgency::Immediate,
         )),
         Sh::Approved => Some(sharing(RequestState::Approved, "OTHER", Urgency::Standard)),
+        Sh::Decided => Some(sharing(RequestState::DecidedPartial, ME, Urgency::Standard)),
     };
     Resource::Case(Box::new(CaseResource {
         person_id: Uuid::from_u128(1),
@@ -257,7 +260,7 @@ fn role_may(role: Role, grade: Option<u8>, action: Action) -> bool {
     );
     match role {
         r if worker(r) => match action {
-            DecideSharingRequest => rank_of(role, grade) >= 3,
+            DecideSharingRequest | DraftDisclosure => rank_of(role, grade) >= 3,
             Rollback
             | Restore
             | Void
@@ -322,6 +325,7 @@ fn basis(role: Role, action: Action, rel: Rel) -> Option<AccessBasis> {
                     | RecordSharingRequest
                     | DraftSharingDecision
                     | DecideSharingRequest
+                    | DraftDisclosure
                     | ReleaseDisclosure
             )
     } else {
@@ -400,6 +404,7 @@ fn state_ok(
         DraftSharingDecision | DecideSharingRequest => sh == Sh::Assigned,
         ApproveDisclosure => matches!(sh, Sh::ReviewedByOther | Sh::ReviewedByMeImmediate),
         ReleaseDisclosure => sh == Sh::Approved,
+        DraftDisclosure => sh == Sh::Decided,
         _ => true,
     };
     assessment_ok && sharing_ok
@@ -429,7 +434,11 @@ fn sharing_action(action: Action) -> bool {
     use Action::*;
     matches!(
         action,
-        DraftSharingDecision | DecideSharingRequest | ApproveDisclosure | ReleaseDisclosure
+        DraftSharingDecision
+            | DecideSharingRequest
+            | DraftDisclosure
+            | ApproveDisclosure
+            | ReleaseDisclosure
     )
 }
 

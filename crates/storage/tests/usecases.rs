@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use oasys_app::{
-    App, AppError, AuditQuery, ChainReport, Clock, IdGenerator, NewAssessmentRequest, Operation,
-    RequestContext, ReviewScope,
+    App, AppError, ApplyOptions, AuditQuery, ChainReport, Clock, IdGenerator, NewAssessmentRequest,
+    Operation, RequestContext, ReviewScope,
 };
 use oasys_assessment_model::{
     AnswerValue, CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location, Name,
@@ -159,7 +159,14 @@ fn the_case_manager_assesses_and_scores_and_others_are_refused() {
     ] {
         version = w
             .app
-            .apply(&po1, a.header().id, version, command, &[], &ctx())
+            .apply(
+                &po1,
+                a.header().id,
+                version,
+                command,
+                &ApplyOptions::default(),
+                &ctx(),
+            )
             .expect("answer")
             .version();
     }
@@ -183,7 +190,7 @@ fn the_case_manager_assesses_and_scores_and_others_are_refused() {
         a.header().id,
         1,
         answer("3.5", AnswerValue::Problems(1)),
-        &[],
+        &ApplyOptions::default(),
         &ctx(),
     );
     assert!(
@@ -208,7 +215,10 @@ fn the_case_manager_assesses_and_scores_and_others_are_refused() {
                 limit: 100,
                 ..AuditQuery::default()
             },
-            &ctx(),
+            &RequestContext {
+                correlation_id: None,
+                justification: Some("monthly access review".into()),
+            },
         )
         .expect("audit");
     assert!(
@@ -247,7 +257,7 @@ fn the_case_manager_assesses_and_scores_and_others_are_refused() {
             Command::LockIncomplete {
                 reason: "sentence started".into(),
             },
-            &[],
+            &ApplyOptions::default(),
             &ctx(),
         )
         .expect("lock");
@@ -302,7 +312,7 @@ fn a_sharing_request_goes_from_record_to_package() {
             a.header().id,
             1,
             answer("6.97", AnswerValue::Text(text.into())),
-            &[],
+            &ApplyOptions::default(),
             &ctx(),
         )
         .expect("answer")
@@ -315,7 +325,7 @@ fn a_sharing_request_goes_from_record_to_package() {
             Command::LockIncomplete {
                 reason: "court deadline".into(),
             },
-            &[],
+            &ApplyOptions::default(),
             &ctx(),
         )
         .expect("lock");
@@ -392,7 +402,14 @@ fn plans_are_drafted_and_saved_with_optimistic_concurrency() {
     ] {
         v = w
             .app
-            .apply(&po1, a.header().id, v, command, &[], &ctx())
+            .apply(
+                &po1,
+                a.header().id,
+                v,
+                command,
+                &ApplyOptions::default(),
+                &ctx(),
+            )
             .expect("answer")
             .version();
     }
@@ -477,4 +494,208 @@ fn decision_draft(request_id: Uuid, outcome: Outcome) -> DecisionDraft {
         },
         decline_reason: None,
     }
+}
+
+#[test]
+fn reading_the_audit_log_states_its_purpose() {
+    let w = world();
+    let auditor = staff("AUD1", Role::Auditor, 0);
+    let unstated = w.app.audit_entries(
+        &auditor,
+        &AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        },
+        &ctx(),
+    );
+    assert!(
+        matches!(unstated, Err(AppError::JustificationRequired)),
+        "{unstated:?}"
+    );
+}
+
+#[test]
+fn a_low_grade_signature_goes_to_the_nominated_countersigner() {
+    let w = world();
+    // A rank 1 practitioner allocated the case: every locked assessment needs countersigning.
+    let spo = staff("SPO1", Role::SeniorProbationOfficer, 0);
+    w.app
+        .allocate(
+            &spo,
+            w.person.id,
+            "PSO1",
+            &OrgCode::parse("T1").expect("team"),
+            &ctx(),
+        )
+        .expect("allocate");
+    let pso = staff("PSO1", Role::Practitioner, 1);
+    let a = w
+        .app
+        .create_assessment(&pso, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let lock = Command::LockIncomplete {
+        reason: "court deadline".into(),
+    };
+    let unnominated = w.app.apply(
+        &pso,
+        a.header().id,
+        1,
+        lock.clone(),
+        &ApplyOptions::default(),
+        &ctx(),
+    );
+    assert!(
+        matches!(unnominated, Err(AppError::Invalid(_))),
+        "{unnominated:?}"
+    );
+    let nominated = ApplyOptions {
+        countersigner: Some("PO1".into()),
+        ..ApplyOptions::default()
+    };
+    let awaiting = w
+        .app
+        .apply(&pso, a.header().id, 1, lock, &nominated, &ctx())
+        .expect("lock");
+    assert!(
+        matches!(awaiting.state(), State::AwaitingCountersign { .. }),
+        "{:?}",
+        awaiting.state()
+    );
+    // The nominated countersigner (an approved PO outside the allocation) can now act on it.
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let done = w
+        .app
+        .apply(
+            &po1,
+            a.header().id,
+            awaiting.version(),
+            Command::Countersign {
+                send_for_second: false,
+            },
+            &ApplyOptions::default(),
+            &ctx(),
+        )
+        .expect("countersign");
+    assert!(
+        !matches!(done.state(), State::AwaitingCountersign { .. }),
+        "{:?}",
+        done.state()
+    );
+}
+
+#[test]
+fn a_second_assessment_can_be_cloned_from_the_locked_one() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let v = w
+        .app
+        .apply(
+            &po1,
+            a.header().id,
+            1,
+            answer("3.4", AnswerValue::Problems(1)),
+            &ApplyOptions::default(),
+            &ctx(),
+        )
+        .expect("answer")
+        .version();
+    w.app
+        .apply(
+            &po1,
+            a.header().id,
+            v,
+            Command::LockIncomplete {
+                reason: "sentence started".into(),
+            },
+            &ApplyOptions::default(),
+            &ctx(),
+        )
+        .expect("lock");
+    let clone = NewAssessmentRequest {
+        clone_previous: true,
+        purpose: Purpose::Review,
+        ..new_assessment()
+    };
+    let b = w
+        .app
+        .create_assessment(&po1, w.person.id, &clone, &ctx())
+        .expect("clone");
+    assert_ne!(b.header().id, a.header().id);
+    assert_eq!(b.answer("3.4"), Some(&AnswerValue::Problems(1)));
+}
+
+#[test]
+fn the_request_must_be_about_this_person_and_a_case_administrator_cannot_draft_a_package() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let mut wrong = request_draft();
+    wrong.subject_crn = "Y654321".into();
+    assert!(matches!(
+        w.app
+            .record_sharing_request(&po1, w.person.id, wrong, &ctx()),
+        Err(AppError::Invalid(_))
+    ));
+    let request = w
+        .app
+        .record_sharing_request(&po1, w.person.id, request_draft(), &ctx())
+        .expect("record");
+    let decision = w
+        .app
+        .decide_sharing_request(
+            &po1,
+            request.record.id,
+            decision_draft(request.record.id, Outcome::ShareFull),
+            &ctx(),
+        )
+        .expect("decide");
+    assert_ne!(
+        decision.record.id,
+        Uuid::from_u128(0x78),
+        "ids are made by the service"
+    );
+    let admin = staff("CA1", Role::CaseAdministrator, 0);
+    let refused = w.app.build_disclosure(&admin, request.record.id, &ctx());
+    assert!(matches!(refused, Err(AppError::Denied(_))), "{refused:?}");
+}
+
+#[test]
+fn an_edit_cannot_sign_a_plan() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let mut v = 1;
+    for command in [
+        answer("3.3", AnswerValue::Yes),
+        answer("3.4", AnswerValue::Problems(2)),
+    ] {
+        v = w
+            .app
+            .apply(
+                &po1,
+                a.header().id,
+                v,
+                command,
+                &ApplyOptions::default(),
+                &ctx(),
+            )
+            .expect("answer")
+            .version();
+    }
+    let stored = w
+        .app
+        .draft_plan(&po1, a.header().id, &ctx())
+        .expect("draft");
+    let mut forged = serde_json::to_value(&stored.plan).expect("json");
+    forged["signing"] = serde_json::json!("COUNTERSIGNED");
+    let forged: oasys_sentence_plan::SentencePlan =
+        serde_json::from_value(forged).expect("a plan with a forged status");
+    let refused = w.app.save_plan(&po1, &forged, stored.revision, &ctx());
+    assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
 }

@@ -7,7 +7,7 @@ use oasys_assessment_model::{
     State, next_review,
 };
 use oasys_scoring::{OffenceCatalogue, PredictorInput, ScoreReport, score};
-use oasys_sharing_policy::{Action, Actor, decide};
+use oasys_sharing_policy::{Action, Actor, Relationship, RelationshipKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -46,6 +46,16 @@ pub struct ScoredAssessment {
     pub version: u64,
     /// The report (spec §13 of the predictors).
     pub report: ScoreReport,
+}
+
+/// What else a lifecycle command needs besides the command itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Events that bring the next review forward (recall, significant change…).
+    pub review_events: Vec<ReviewEvent>,
+    /// Staff id of the countersigner nominated when the command sends the assessment for
+    /// (double) countersignature; they get a countersign task on this assessment.
+    pub countersigner: Option<String>,
 }
 
 /// The policy action a lifecycle command needs.
@@ -102,7 +112,14 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
         self.unit(|repos| {
-            let resource = self.case(repos, person_id, None, None)?;
+            let existing = repos.assessments_for_person(person_id)?;
+            // Cloning is decided on the assessment copied from.
+            let source = if request.clone_previous {
+                latest_locked(repos, &existing)?
+            } else {
+                None
+            };
+            let resource = self.case(repos, person_id, source.as_ref(), None)?;
             let action = if request.clone_previous {
                 Action::CloneAssessment
             } else {
@@ -115,7 +132,6 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                     what: "person",
                     id: person_id.to_string(),
                 })?;
-            let existing = repos.assessments_for_person(person_id)?;
             if existing.iter().any(|a| {
                 !a.status.deleted
                     && matches!(
@@ -149,7 +165,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 court_report: request.court_report,
             };
             let assessment = if request.clone_previous {
-                let source = latest_locked(repos, &existing)?.ok_or_else(|| {
+                let source = source.ok_or_else(|| {
                     AppError::Invalid(vec!["there is no locked assessment to copy".to_owned()])
                 })?;
                 Assessment::clone_from_previous(&source, new, &person, now)
@@ -165,14 +181,15 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     /// Applies one lifecycle command to the version the user saw (`expected_version`).
     ///
     /// A stale version is a `Conflict`; a command the lifecycle refuses is `Invalid` with its
-    /// reasons. When the command locks the assessment, its review date is stored with it.
+    /// reasons. When the command locks the assessment, its review date is stored with it; when it
+    /// sends the assessment for countersignature, the nominated countersigner gets the task.
     pub fn apply(
         &self,
         actor: &Actor,
         assessment_id: Uuid,
         expected_version: u64,
         command: Command,
-        review_events: &[ReviewEvent],
+        options: &ApplyOptions,
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
         self.unit(|repos| {
@@ -198,11 +215,42 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 )])
             })?;
             let now = self.clock.now();
+            let before = assessment.state().clone();
             assessment
                 .apply(&model_actor, now, command)
                 .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-            let due =
-                next_review(&assessment, &person, review_events, now.date_naive()).map(|r| r.date);
+            let awaiting = matches!(
+                assessment.state(),
+                State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
+            );
+            if awaiting && *assessment.state() != before {
+                let countersigner = options
+                    .countersigner
+                    .as_deref()
+                    .filter(|c| !c.trim().is_empty())
+                    .ok_or_else(|| {
+                        AppError::Invalid(vec![
+                            "this assessment needs countersigning: nominate the countersigner"
+                                .to_owned(),
+                        ])
+                    })?;
+                repos.add_relationship(
+                    person.id,
+                    &Relationship {
+                        staff_id: countersigner.to_owned(),
+                        kind: RelationshipKind::CountersignTask { assessment_id },
+                        from: now,
+                        until: None,
+                    },
+                )?;
+            }
+            let due = next_review(
+                &assessment,
+                &person,
+                &options.review_events,
+                now.date_naive(),
+            )
+            .map(|r| r.date);
             repos.update_assessment(&assessment, expected_version, due)?;
             Ok(Ok(assessment))
         })
@@ -289,9 +337,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         self.unit(|repos| {
             let mut visible = Vec::new();
             for entry in repos.reviews_due(scope, before, limit)? {
-                let resource = self.case(repos, entry.assessment.person_id, None, None)?;
-                if decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
-                    allow!(self.guard(repos, actor, Action::ViewIdentifiers, &resource, ctx));
+                if self.may_list(repos, actor, entry.assessment.person_id, ctx)? {
                     visible.push(entry);
                 }
             }

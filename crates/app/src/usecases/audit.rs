@@ -95,6 +95,14 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         query: &AuditQuery,
         ctx: &RequestContext,
     ) -> Result<Vec<AuditEntry>, AppError> {
+        // Reading the audit log states its purpose (DPA 2018 s.62(4)).
+        if ctx
+            .justification
+            .as_deref()
+            .is_none_or(|j| j.trim().is_empty())
+        {
+            return Err(AppError::JustificationRequired);
+        }
         self.unit(|repos| {
             allow!(self.guard(
                 repos,

@@ -36,7 +36,7 @@ use uuid::Uuid;
 
 use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreError};
 
-pub use assessments::{NewAssessmentRequest, ScoredAssessment};
+pub use assessments::{ApplyOptions, NewAssessmentRequest, ScoredAssessment};
 pub use plans::StoredPlan;
 
 /// The application: the storage, clock and id ports, wired once by the composition root.
@@ -101,7 +101,10 @@ impl From<StoreError> for AppError {
                 reason,
                 current_version,
             },
-            StoreError::Immutable { reason, .. } => AppError::Invalid(vec![reason]),
+            StoreError::Immutable { reason, .. } => AppError::Conflict {
+                reason,
+                current_version: None,
+            },
             StoreError::Invalid { reason } => AppError::Invalid(vec![reason]),
             StoreError::Backend(message) => AppError::Unavailable(message),
         }
@@ -219,5 +222,26 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             Decision::Allow { .. } => Ok(()),
             Decision::Deny(denial) => Err(Refusal::Denied(denial)),
         })
+    }
+}
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// For list views: whether a row may be shown, auditing the consultation of each row shown.
+    /// A row the actor may not see, or may see only with a stated reason (a limited access case),
+    /// is left out rather than failing the whole list.
+    fn may_list(
+        &self,
+        repos: &dyn Repositories,
+        actor: &Actor,
+        person_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<bool, AppError> {
+        let resource = self.case(repos, person_id, None, None)?;
+        if !decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
+            return Ok(false);
+        }
+        Ok(self
+            .guard(repos, actor, Action::ViewIdentifiers, &resource, ctx)?
+            .is_ok())
     }
 }

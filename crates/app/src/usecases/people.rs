@@ -2,7 +2,7 @@
 //! lists and team areas, and a practitioner's caseload.
 
 use oasys_assessment_model::{OrgCode, Person};
-use oasys_sharing_policy::{Action, Actor, LaoLists, Resource, decide};
+use oasys_sharing_policy::{Action, Actor, LaoLists, Resource};
 use uuid::Uuid;
 
 use crate::ports::{Allocation, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
@@ -62,9 +62,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         self.unit(|repos| {
             let mut visible = Vec::new();
             for person in repos.search_people(query, limit)? {
-                let resource = self.case(repos, person.id, None, None)?;
-                if decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
-                    allow!(self.guard(repos, actor, Action::ViewIdentifiers, &resource, ctx));
+                if self.may_list(repos, actor, person.id, ctx)? {
                     visible.push(person);
                 }
             }
@@ -141,9 +139,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         self.unit(|repos| {
             let mut visible = Vec::new();
             for entry in repos.caseload(&actor.id)? {
-                let resource = self.case(repos, entry.person.id, None, None)?;
-                if decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
-                    allow!(self.guard(repos, actor, Action::ViewIdentifiers, &resource, ctx));
+                if self.may_list(repos, actor, entry.person.id, ctx)? {
                     visible.push(entry);
                 }
             }

@@ -102,13 +102,27 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     ) -> Result<u64, AppError> {
         self.unit(|repos| {
             let stored = self.load_plan(repos, plan.id())?;
-            let resource = self.case(repos, stored.plan.person_id(), None, None)?;
+            // The plan's assessment is in the resource, so a voided or deleted one blocks editing.
+            let assessment = repos.get_assessment(stored.plan.assessment_id())?;
+            let resource = self.case(repos, stored.plan.person_id(), assessment.as_ref(), None)?;
             allow!(self.guard(repos, actor, Action::EditSentencePlan, &resource, ctx));
             let mut problems = Vec::new();
             if plan.person_id() != stored.plan.person_id()
                 || plan.assessment_id() != stored.plan.assessment_id()
             {
                 problems.push("a plan cannot be moved to another person or assessment".to_owned());
+            }
+            // Identity, version and sign-off come from the stored plan, never from the edit.
+            if plan.plan_type() != stored.plan.plan_type()
+                || plan.created() != stored.plan.created()
+                || plan.version() != stored.plan.version()
+                || plan.previous() != stored.plan.previous()
+                || plan.signing() != stored.plan.signing()
+                || plan.signing_events() != stored.plan.signing_events()
+            {
+                problems.push(
+                    "a plan's type, version and signing cannot be changed by editing it".to_owned(),
+                );
             }
             if !stored.plan.signing().is_editable() {
                 problems.push(

@@ -32,12 +32,14 @@ struct Loaded {
     revision: u64,
 }
 
-fn facts(request: &SharingRequest, decided_by: Option<String>) -> SharingFacts {
+/// What the policy needs to know about a request (who decided it matters only for approval,
+/// which is not one of these use cases).
+fn facts(request: &SharingRequest) -> SharingFacts {
     SharingFacts {
         request_id: request.record.id,
         state: request.state,
         urgency: request.record.urgency,
-        decided_by,
+        decided_by: None,
     }
 }
 
@@ -59,10 +61,11 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     fn decision_of(
         &self,
         repos: &dyn Repositories,
+        person_id: Uuid,
         request_id: Uuid,
     ) -> Result<Option<SharingDecision>, AppError> {
         repos
-            .documents(DocumentKind::SharingDecision, None, usize::MAX)?
+            .documents(DocumentKind::SharingDecision, Some(person_id), usize::MAX)?
             .into_iter()
             .find(|d| d.parent_id == Some(request_id))
             .map(|d| decode(d.body, "sharing decision"))
@@ -74,12 +77,25 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         &self,
         actor: &Actor,
         person_id: Uuid,
-        draft: RequestDraft,
+        mut draft: RequestDraft,
         ctx: &RequestContext,
     ) -> Result<SharingRequest, AppError> {
         self.unit(|repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
+            let person = repos
+                .get_person(person_id)?
+                .ok_or_else(|| AppError::NotFound {
+                    what: "person",
+                    id: person_id.to_string(),
+                })?;
+            if person.ids.crn().map(|c| c.as_str()) != Some(draft.subject_crn.trim()) {
+                return Err(AppError::Invalid(vec![
+                    "the request's subject CRN is not this person's CRN".to_owned(),
+                ]));
+            }
+            // Ids are made here, never taken from the request body.
+            draft.id = self.ids.new_id();
             let request = SharingRequest::record(draft).map_err(|e| {
                 AppError::Invalid(e.problems.iter().map(ToString::to_string).collect())
             })?;
@@ -100,7 +116,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         &self,
         actor: &Actor,
         request_id: Uuid,
-        draft: DecisionDraft,
+        mut draft: DecisionDraft,
         ctx: &RequestContext,
     ) -> Result<SharingDecision, AppError> {
         self.unit(|repos| {
@@ -109,9 +125,12 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 person_id,
                 revision,
             } = self.load_request(repos, request_id)?;
-            let resource = self.case(repos, person_id, None, Some(facts(&request, None)))?;
+            let resource = self.case(repos, person_id, None, Some(facts(&request)))?;
             allow!(self.guard(repos, actor, Action::DecideSharingRequest, &resource, ctx));
-            if self.decision_of(repos, request_id)?.is_some() {
+            // Ids are made here, never taken from the request body.
+            draft.id = self.ids.new_id();
+            draft.request_id = request_id;
+            if self.decision_of(repos, person_id, request_id)?.is_some() {
                 return Err(AppError::Invalid(vec![
                     "this request has already been decided".to_owned(),
                 ]));
@@ -174,20 +193,16 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 person_id,
                 revision,
             } = self.load_request(repos, request_id)?;
-            let decision = self.decision_of(repos, request_id)?.ok_or_else(|| {
-                AppError::Invalid(vec![
-                    "decide the request before building a package".to_owned(),
-                ])
-            })?;
-            let resource = self.case(
-                repos,
-                person_id,
-                None,
-                Some(facts(&request, Some(decision.decided_by.clone()))),
-            )?;
-            // Drafting the package is part of handling the request; reviewing, approving and releasing
-            // it are the later, separately authorised steps.
-            allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
+            // The policy sees the request's state: only a decision to share allows a draft package.
+            let resource = self.case(repos, person_id, None, Some(facts(&request)))?;
+            allow!(self.guard(repos, actor, Action::DraftDisclosure, &resource, ctx));
+            let decision = self
+                .decision_of(repos, person_id, request_id)?
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![
+                        "decide the request before building a package".to_owned(),
+                    ])
+                })?;
             let latest = repos
                 .assessments_for_person(person_id)?
                 .into_iter()
