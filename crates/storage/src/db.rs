@@ -218,8 +218,11 @@ fn check_pg_durability(conn: &mut DbConnection) -> Result<(), StoreError> {
     let DbConnection::Pg(c) = conn else {
         return Ok(());
     };
+    // `reset_val` is the server's (or role's, or database's) value, not the `SET` every pooled
+    // connection makes, so a server configured with `synchronous_commit = off` is caught too.
     for name in ["fsync", "full_page_writes", "synchronous_commit"] {
-        let value = sql_query(format!("SELECT current_setting('{name}') AS value"))
+        let value = sql_query("SELECT reset_val AS value FROM pg_settings WHERE name = $1")
+            .bind::<diesel::sql_types::Text, _>(name)
             .get_result::<Setting>(c)
             .map_err(|e| backend_error("could not read a server setting", e))?
             .value;

@@ -129,6 +129,25 @@ fn pg_program(name: &str) -> PathBuf {
         .map_or_else(|| PathBuf::from(name), |(_, p)| p)
 }
 
+/// Points a PostgreSQL client tool at the database of `url`. The password travels in the
+/// child's environment (`PGPASSWORD`), never on its command line where `ps` would show it.
+fn pg_connection(cmd: &mut Command, url: &str) -> Result<(), StoreError> {
+    let mut parsed = url::Url::parse(url)
+        .map_err(|e| StoreError::Backend(format!("not a PostgreSQL URL: {e}")))?;
+    if let Some(password) = parsed.password() {
+        let password = percent_encoding::percent_decode_str(password)
+            .decode_utf8()
+            .map_err(|e| StoreError::Backend(format!("the URL's password is not UTF-8: {e}")))?
+            .into_owned();
+        cmd.env("PGPASSWORD", password);
+        parsed.set_password(None).map_err(|()| {
+            StoreError::Backend("cannot remove the password from the URL".to_owned())
+        })?;
+    }
+    cmd.arg("--dbname").arg(parsed.as_str());
+    Ok(())
+}
+
 fn run_tool(mut cmd: Command, what: &str) -> Result<(), StoreError> {
     let out = cmd
         .output()
@@ -204,7 +223,7 @@ impl Database {
                     .arg("--no-owner")
                     .arg("--file")
                     .arg(dest);
-                cmd.arg("--dbname").arg(url);
+                pg_connection(&mut cmd, url)?;
                 run_tool(cmd, "pg_dump")?;
             }
         }
@@ -245,7 +264,8 @@ impl Database {
                     "--no-privileges",
                     "--single-transaction",
                 ]);
-                cmd.arg("--dbname").arg(&url).arg(backup);
+                pg_connection(&mut cmd, &url)?;
+                cmd.arg(backup);
                 run_tool(cmd, "pg_restore")?;
             }
         }

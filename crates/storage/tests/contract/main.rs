@@ -55,3 +55,30 @@ contract!(
     document_cases::document_history_is_insert_only,
     document_cases::documents_listed_newest_first,
 );
+
+/// PostgreSQL only: a database whose sessions default to `synchronous_commit = off` could lose
+/// acknowledged writes, so opening it is refused (the pool's own `SET` must not hide it).
+#[test]
+fn postgres_without_synchronous_commit_is_refused() {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, PgConnection};
+
+    let (base, name, url) = support::TestDb::empty_postgres();
+    let mut admin = PgConnection::establish(&base).expect("connect to the PostgreSQL server");
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{name}\" SET synchronous_commit = off"
+        ))
+        .expect("turn synchronous commit off for the test database");
+    let refused = oasys_storage::Database::open(&url);
+    admin
+        .batch_execute(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .expect("drop the test database");
+    match refused {
+        Err(oasys_app::StoreError::Backend(message)) => {
+            assert!(message.contains("synchronous_commit"), "{message}")
+        }
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("a database without synchronous commit was opened"),
+    }
+}
