@@ -3,27 +3,21 @@
 
 use std::collections::HashMap;
 
+use oasys_assessment_model::vocabulary::{OFFENCE_CATEGORIES, OGRS3_CATEGORIES};
 use serde::Serialize;
 
 use crate::PredictorInput;
 use crate::result::{Reason, ReasonCode};
 
+/// An enum over a category list whose keys live in assessment-model's vocabulary (the one source of
+/// the names); variants are in the same order as the keys.
 macro_rules! categories {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $key:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident from $keys:path { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
-        ///
-        /// ```
-        #[doc = concat!("use oasys_scoring::", stringify!($name), ";")]
-        #[doc = concat!("for category in ", stringify!($name), "::ALL {")]
-        #[doc = concat!("    assert_eq!(", stringify!($name), "::parse(category.key()), Some(*category));")]
-        /// }
-        #[doc = concat!("assert_eq!(", stringify!($name), "::parse(\"shoplifting\"), None);")]
-        /// ```
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
             $(
-                #[doc = concat!("`", $key, "`")]
+                #[allow(missing_docs)] // named by `key()`
                 $variant,
             )+
         }
@@ -34,75 +28,78 @@ macro_rules! categories {
 
             /// The canonical snake_case name used in inputs, outputs and the catalogue.
             pub fn key(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $key),+
-                }
+                $keys[self as usize]
             }
 
             /// Parses a canonical name; `None` for anything else.
             pub fn parse(key: &str) -> Option<Self> {
-                match key {
-                    $($key => Some(Self::$variant),)+
-                    _ => None,
-                }
+                $keys.iter().position(|k| *k == key).and_then(|i| Self::ALL.get(i).copied())
             }
         }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.key())
+            }
+        }
+
+        const _: () = assert!($name::ALL.len() == $keys.len(), "one variant per key");
     };
 }
 
 categories! {
     /// The 20 OGRS3 offence categories (input `ogrs3_offence_category`).
-    Ogrs3Category {
-        Violence = "violence",
-        Robbery = "robbery",
-        PublicOrder = "public_order",
-        SexualNotAgainstChild = "sexual_not_against_child",
-        SexualAgainstChild = "sexual_against_child",
-        SolicitingOrProstitution = "soliciting_or_prostitution",
-        BurglaryDomestic = "burglary_domestic",
-        BurglaryOther = "burglary_other",
-        TheftNonMotor = "theft_non_motor",
-        HandlingStolenGoods = "handling_stolen_goods",
-        FraudAndForgery = "fraud_and_forgery",
-        AbscondingOrBail = "absconding_or_bail",
-        TakingAndDrivingAway = "taking_and_driving_away",
-        TheftFromVehicles = "theft_from_vehicles",
-        OtherMotoring = "other_motoring",
-        DrinkDriving = "drink_driving",
-        CriminalDamage = "criminal_damage",
-        DrugImportExportOrProduction = "drug_import_export_or_production",
-        DrugPossessionOrSupply = "drug_possession_or_supply",
-        OtherOffences = "other_offences",
+    Ogrs3Category from OGRS3_CATEGORIES {
+        Violence,
+        Robbery,
+        PublicOrder,
+        SexualNotAgainstChild,
+        SexualAgainstChild,
+        SolicitingOrProstitution,
+        BurglaryDomestic,
+        BurglaryOther,
+        TheftNonMotor,
+        HandlingStolenGoods,
+        FraudAndForgery,
+        AbscondingOrBail,
+        TakingAndDrivingAway,
+        TheftFromVehicles,
+        OtherMotoring,
+        DrinkDriving,
+        CriminalDamage,
+        DrugImportExportOrProduction,
+        DrugPossessionOrSupply,
+        OtherOffences,
     }
 }
 
 categories! {
     /// The 24 offence categories used by SNSV, ARP, VRP and SVRP (input `offence_category`).
-    OffenceCategory {
-        ViolenceAgainstThePersonSubAbh = "violence_against_the_person_sub_abh",
-        ViolenceAgainstThePersonAbhPlus = "violence_against_the_person_abh_plus",
-        WeaponsNonFirearm = "weapons_non_firearm",
-        FirearmsMostSerious = "firearms_most_serious",
-        FirearmsOther = "firearms_other",
-        AcquisitiveViolence = "acquisitive_violence",
-        PublicOrderAndHarassment = "public_order_and_harassment",
-        SexualNotAgainstChild = "sexual_not_against_child",
-        SexualAgainstChild = "sexual_against_child",
-        BurglaryDomestic = "burglary_domestic",
-        BurglaryOther = "burglary_other",
-        TheftNonMotor = "theft_non_motor",
-        HandlingStolenGoods = "handling_stolen_goods",
-        VehicleRelatedTheft = "vehicle_related_theft",
-        FraudAndForgery = "fraud_and_forgery",
-        WelfareFraud = "welfare_fraud",
-        AbscondingOrBail = "absconding_or_bail",
-        MotoringOffences = "motoring_offences",
-        DrinkDriving = "drink_driving",
-        Drunkenness = "drunkenness",
-        CriminalDamage = "criminal_damage",
-        DrugImportExportOrProduction = "drug_import_export_or_production",
-        DrugPossessionOrSupply = "drug_possession_or_supply",
-        OtherOffences = "other_offences",
+    OffenceCategory from OFFENCE_CATEGORIES {
+        ViolenceAgainstThePersonSubAbh,
+        ViolenceAgainstThePersonAbhPlus,
+        WeaponsNonFirearm,
+        FirearmsMostSerious,
+        FirearmsOther,
+        AcquisitiveViolence,
+        PublicOrderAndHarassment,
+        SexualNotAgainstChild,
+        SexualAgainstChild,
+        BurglaryDomestic,
+        BurglaryOther,
+        TheftNonMotor,
+        HandlingStolenGoods,
+        VehicleRelatedTheft,
+        FraudAndForgery,
+        WelfareFraud,
+        AbscondingOrBail,
+        MotoringOffences,
+        DrinkDriving,
+        Drunkenness,
+        CriminalDamage,
+        DrugImportExportOrProduction,
+        DrugPossessionOrSupply,
+        OtherOffences,
     }
 }
 
@@ -348,5 +345,37 @@ pub(crate) fn resolve_category(
     match category {
         Some(category) => Resolved::Category(category),
         None => Resolved::Problem(not_found(code, "offence category for this predictor")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snake(name: &str) -> String {
+        let mut out = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
+    /// The variants (which carry the coefficients) line up with the vocabulary's keys.
+    #[test]
+    fn variants_and_keys_are_in_the_same_order() {
+        for c in Ogrs3Category::ALL {
+            assert_eq!(c.key(), snake(&format!("{c:?}")));
+        }
+        for c in OffenceCategory::ALL {
+            assert_eq!(c.key(), snake(&format!("{c:?}")));
+        }
+        assert_eq!(
+            OffenceCategory::parse("welfare_fraud"),
+            Some(OffenceCategory::WelfareFraud)
+        );
+        assert_eq!(Ogrs3Category::parse("nonsense"), None);
     }
 }
