@@ -14,6 +14,14 @@ use crate::result::{Reason, ReasonCode};
 macro_rules! categories {
     ($(#[$meta:meta])* $name:ident from $keys:path { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
+        ///
+        /// ```
+        #[doc = concat!("use oasys_scoring::", stringify!($name), ";")]
+        #[doc = concat!("for category in ", stringify!($name), "::ALL {")]
+        #[doc = concat!("    assert_eq!(", stringify!($name), "::parse(category.key()), Some(*category));")]
+        /// }
+        #[doc = concat!("assert_eq!(", stringify!($name), "::parse(\"shoplifting\"), None);")]
+        /// ```
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
             $(
