@@ -9,6 +9,7 @@ pub use conn::{Backend, DbConnection, SQLITE_BUSY_TIMEOUT_MS};
 pub use db::{Database, POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS};
 pub use repos::Tx;
 
+mod accounts;
 mod allocations;
 mod assessments;
 mod audit;

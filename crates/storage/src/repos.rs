@@ -5,10 +5,11 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use oasys_app::{
-    Allocation, AllocationRepository, AssessmentRepository, AssessmentSummary, AuditEntry,
-    AuditError, AuditLog, AuditQuery, CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport,
-    DocumentKind, DocumentRepository, NewAuditEntry, PersonQuery, PersonRepository, Repositories,
-    ReviewDueEntry, ReviewScope, Storage, StoreError, StoredDocument,
+    AccountProfile, AccountRepository, Allocation, AllocationRepository, ApiToken,
+    AssessmentRepository, AssessmentSummary, AuditEntry, AuditError, AuditLog, AuditQuery,
+    CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, DocumentKind, DocumentRepository,
+    NewAuditEntry, PersonQuery, PersonRepository, Repositories, ReviewDueEntry, ReviewScope,
+    Session, SessionLimits, Storage, StoreError, StoredDocument, UserAccount,
 };
 use oasys_assessment_model::{Assessment, Person};
 use oasys_sharing_policy::{LaoLists, Relationship};
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use crate::conn::{DbConnection, write_tx};
 use crate::db::{Database, TxError};
-use crate::{allocations, assessments, audit, cases, documents, people};
+use crate::{accounts, allocations, assessments, audit, cases, documents, people};
 
 /// The repositories of one open transaction, handed to `Storage::in_transaction`'s work.
 pub struct Tx<'a> {
@@ -194,6 +195,66 @@ macro_rules! repositories {
                 id: Uuid,
             ) -> Result<Vec<StoredDocument>, StoreError> {
                 self.read(|c| documents::history(c, kind, id))
+            }
+        }
+
+        impl AccountRepository for $ty {
+            fn create_user(&self, account: &UserAccount) -> Result<(), StoreError> {
+                self.write(|c| accounts::create_user(c, account))
+            }
+            fn user(&self, username: &str) -> Result<Option<UserAccount>, StoreError> {
+                self.read(|c| accounts::user(c, username))
+            }
+            fn set_disabled(&self, username: &str, disabled: bool) -> Result<(), StoreError> {
+                self.write(|c| accounts::set_disabled(c, username, disabled))
+            }
+            fn set_profile(
+                &self,
+                username: &str,
+                profile: &AccountProfile,
+            ) -> Result<(), StoreError> {
+                self.write(|c| accounts::set_profile(c, username, profile))
+            }
+            fn set_password_hash(
+                &self,
+                username: &str,
+                password_hash: &str,
+            ) -> Result<(), StoreError> {
+                self.write(|c| accounts::set_password_hash(c, username, password_hash))
+            }
+            fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+                self.write(|c| accounts::create_session(c, session))
+            }
+            fn session(
+                &self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+                limits: SessionLimits,
+            ) -> Result<Option<Session>, StoreError> {
+                self.read(|c| accounts::session(c, token_hash, now, limits))
+            }
+            fn touch_session(
+                &self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+            ) -> Result<(), StoreError> {
+                self.write(|c| accounts::touch_session(c, token_hash, now))
+            }
+            fn revoke_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                self.write(|c| accounts::revoke_session(c, token_hash))
+            }
+            fn create_api_token(&self, token: &ApiToken) -> Result<(), StoreError> {
+                self.write(|c| accounts::create_api_token(c, token))
+            }
+            fn api_token(
+                &self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+            ) -> Result<Option<ApiToken>, StoreError> {
+                self.read(|c| accounts::api_token(c, token_hash, now))
+            }
+            fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+                self.write(|c| accounts::revoke_api_token(c, id, at))
             }
         }
 

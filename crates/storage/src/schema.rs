@@ -149,3 +149,34 @@ diesel::allow_tables_to_appear_in_same_query!(
     documents,
     document_revisions,
 );
+
+diesel::table! {
+    users (username) {
+        username -> Text,
+        password_hash -> Text,
+        profile -> Text,
+        disabled -> Bool,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        username -> Text,
+        created_at -> BigInt,
+        last_seen_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        token_hash -> Text,
+        username -> Text,
+        scope -> Text,
+        created_at -> BigInt,
+        expires_at -> Nullable<BigInt>,
+        revoked_at -> Nullable<BigInt>,
+    }
+}

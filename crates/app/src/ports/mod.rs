@@ -1,6 +1,7 @@
 //! The ports: what the use cases need from the outside world, as traits with their contracts.
 //! Adapters (`oasys-storage`, test fakes) implement them; nothing here does I/O.
 
+pub mod accounts;
 pub mod allocations;
 pub mod assessments;
 pub mod audit;
@@ -11,6 +12,9 @@ pub mod error;
 pub mod people;
 pub mod storage;
 
+pub use accounts::{
+    AccountProfile, AccountRepository, ApiToken, Session, SessionLimits, UserAccount,
+};
 pub use allocations::{Allocation, AllocationRepository, CaseloadEntry};
 pub use assessments::{AssessmentRepository, AssessmentSummary, ReviewDueEntry, ReviewScope};
 pub use audit::{

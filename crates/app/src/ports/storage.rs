@@ -1,6 +1,7 @@
 //! The unit of work: all repositories together, and several writes in one transaction.
 //! Use cases that change data and write its audit event go through `Storage::in_transaction`.
 
+use super::accounts::AccountRepository;
 use super::allocations::AllocationRepository;
 use super::assessments::AssessmentRepository;
 use super::audit::{AuditError, AuditLog};
@@ -17,6 +18,7 @@ pub trait Repositories:
     + CaseAccessRepository
     + DocumentRepository
     + AuditLog
+    + AccountRepository
 {
 }
 
@@ -27,6 +29,7 @@ impl<T> Repositories for T where
         + CaseAccessRepository
         + DocumentRepository
         + AuditLog
+        + AccountRepository
 {
 }
 

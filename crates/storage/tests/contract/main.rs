@@ -2,6 +2,7 @@
 //! PostgreSQL (a fresh database per test, from `OASYS_TEST_POSTGRES_URL`, which `cargo xtask ci` sets).
 
 mod access_cases;
+mod account_cases;
 mod audit_cases;
 mod backup_cases;
 mod cases;
@@ -54,6 +55,10 @@ contract!(
     document_cases::concurrent_document_updates_one_winner,
     document_cases::document_history_is_insert_only,
     document_cases::documents_listed_newest_first,
+    account_cases::users_create_get_update,
+    account_cases::sessions_expire_and_end,
+    account_cases::api_tokens_expire_and_revoke,
+    account_cases::accounts_in_a_unit_of_work_roll_back,
 );
 
 /// PostgreSQL only: a database whose sessions default to `synchronous_commit = off` could lose
