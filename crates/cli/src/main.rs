@@ -1,20 +1,35 @@
 //! The `oasys` command: the operators' tool and the composition root of the adapters.
-//! Exit codes: 0 success, 1 some records were rejected (the rest were processed), 2 usage or fatal error.
+//! Exit codes: 0 success, 1 the operation found problems (rejected records, a failed check), 2 usage or fatal error.
 
 mod catalogue;
+mod config;
+mod db;
+mod migrations;
+mod output;
 mod records;
 mod score;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "oasys",
     version,
-    about = "Offender assessment: predictors, needs and (soon) the whole case file"
+    about = "Offender assessment: predictors, needs and (soon) the whole case file",
+    after_help = "\
+Examples:
+  oasys db migrate                      create and migrate ./oasys.db
+  oasys db status --format json         what the database holds
+  oasys score --input cases.jsonl       score predictor inputs
+  oasys completions bash > /etc/bash_completion.d/oasys
+
+Data commands take --database URL (sqlite://PATH, a file path or postgres://USER@HOST/DB), else
+OASYS_DATABASE_URL, else `database` in the config file (--config FILE, or ./oasys.toml when
+present), else ./oasys.db. Reports take --format table|json (OASYS_FORMAT, `format`).
+Exit status: 0 ok, 1 the operation found problems, 2 usage or fatal error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,16 +51,41 @@ number and field, an {\"line\", \"id\", \"error\"} object takes its place in the
 run goes on.
 Exit status: 0 every line scored, 1 some lines rejected, 2 usage or fatal error.")]
     Score(score::ScoreArgs),
+    /// Look after the database: migrate, status, backup, restore, verify
+    #[command(after_help = "\
+Examples:
+  oasys db migrate
+  oasys db status --database sqlite:///var/lib/oasys/oasys.db
+  oasys db backup /backups/oasys-$(date +%F).db
+  oasys db restore /backups/oasys-2026-01-31.db --database sqlite://restored.db
+  oasys db verify --format json")]
+    Db(db::DbArgs),
+    /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  oasys completions bash > ~/.local/share/bash-completion/completions/oasys
+  oasys completions zsh > \"${fpath[1]}/_oasys\"
+  oasys completions fish > ~/.config/fish/completions/oasys.fish")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Score(args) => score::run(&args),
+        Command::Db(args) => db::run(&args),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
+            Ok(Outcome::Success)
+        }
     };
     match outcome {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
-        Ok(Outcome::SomeRejected) => ExitCode::from(1),
+        Ok(Outcome::SomeRejected | Outcome::ProblemsFound) => ExitCode::from(1),
         // A reader that stops early (`oasys score … | head`) is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
@@ -55,11 +95,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// How a command that processes many records ended.
+/// How a command ended when it did not fail outright.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Success,
+    /// Some records were rejected; the rest were processed.
     SomeRejected,
+    /// A check found problems (e.g. a broken audit chain, pending migrations).
+    ProblemsFound,
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -162,7 +162,34 @@ fn run_tool(mut cmd: Command, what: &str) -> Result<(), StoreError> {
     }
 }
 
+/// The main tables `row_counts` reports, in schema order.
+const COUNTED: &[&str] = &[
+    "people",
+    "allocations",
+    "assessments",
+    "assessment_versions",
+    "documents",
+    "document_revisions",
+    "audit_log",
+];
+
 impl Database {
+    /// Rows in each main table (name, count), in schema order: what `oasys db status` shows.
+    pub fn row_counts(&self) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        let mut conn = self.conn()?;
+        COUNTED
+            .iter()
+            .map(|table| {
+                let sql = format!("SELECT CAST(COUNT(*) AS TEXT) AS value FROM {table}");
+                let count = texts(&mut conn, &sql)?
+                    .first()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+                Ok((*table, count))
+            })
+            .collect()
+    }
+
     /// Checks the storage (SQLite page and foreign-key checks; portable consistency queries on
     /// both) and verifies the audit chain.
     pub fn integrity_check(&self) -> Result<IntegrityReport, StoreError> {
