@@ -242,3 +242,34 @@ fn bad_database_urls_are_usage_errors_that_say_what_to_do() {
         stderr(&no_backup)
     );
 }
+
+#[test]
+fn status_reports_pending_migrations_without_applying_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert_code(&oasys(dir.path(), &["db", "migrate"]), 0);
+    let path = dir.path().join("oasys.db");
+    let mut conn =
+        SqliteConnection::establish(&path.display().to_string()).expect("raw connection");
+    conn.batch_execute(
+        "DELETE FROM __diesel_schema_migrations \
+         WHERE version = (SELECT MAX(version) FROM __diesel_schema_migrations)",
+    )
+    .expect("forget the newest migration");
+    drop(conn);
+
+    for _ in 0..2 {
+        let status = oasys(dir.path(), &["db", "status", "--format", "json"]);
+        assert_code(&status, 1);
+        let report = json(&status);
+        assert_eq!(
+            report["migrations"]["pending"].as_array().map(Vec::len),
+            Some(1)
+        );
+        assert_eq!(report["rows"], serde_json::Value::Null);
+        assert!(
+            stderr(&status).contains("run `oasys db migrate`"),
+            "{}",
+            stderr(&status)
+        );
+    }
+}
