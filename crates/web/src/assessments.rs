@@ -1,0 +1,231 @@
+//! Assessment routes: create, read (with `ETag`), apply a lifecycle command (with `If-Match`),
+//! score, and list reviews due.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Days, NaiveDate};
+use oasys_app::{
+    ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
+    ScoredAssessment, Storage,
+};
+use oasys_assessment_model::{Assessment, Command, OrgCode, ReviewEvent};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{StrictJson, StrictQuery, etag, if_match, path_id};
+use crate::state::AppState;
+
+/// Most reviews one request lists.
+const REVIEWS_LIMIT: usize = 200;
+
+/// A lifecycle command with what it may need besides.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// The command (`{"command": "answer", "code": "3.4", "value": …}`, `sign`, `countersign`…).
+    #[schema(value_type = Object)]
+    pub command: Command,
+    /// Staff id of the countersigner, when the command sends the assessment for countersigning.
+    #[serde(default)]
+    pub countersigner: Option<String>,
+    /// Events that bring the next review forward.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub review_events: Vec<ReviewEvent>,
+}
+
+/// Starting an assessment (see `NewAssessmentRequest`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct CreateAssessment(pub NewAssessmentRequest);
+
+impl utoipa::PartialSchema for CreateAssessment {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some(
+                "layer, purpose, court_report (optional), clone_previous (optional)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for CreateAssessment {}
+
+/// Which reviews to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewsDueQuery {
+    /// Reviews due before this date (default: 28 days from today).
+    #[param(value_type = Option<String>, format = Date)]
+    pub before: Option<NaiveDate>,
+    /// A team's reviews instead of the caller's own.
+    pub team: Option<String>,
+}
+
+/// The assessment as JSON with its strong `ETag`.
+fn with_etag(assessment: &Assessment, status: StatusCode) -> Response {
+    let tag = etag(assessment.header().id, assessment.version());
+    let mut response = (status, Json(assessment)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// Starts an assessment for a person (optionally cloned from the latest locked one).
+#[utoipa::path(post, path = "/api/v1/people/{id}/assessments", tag = "assessments",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    request_body = CreateAssessment,
+    responses((status = 201, description = "Created; ETag header", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn create_assessment<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    StrictJson(CreateAssessment(request)): StrictJson<CreateAssessment>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let person_id = path_id(&id)?;
+    let assessment = state
+        .blocking(move |app| {
+            Ok(app.create_assessment(&caller.actor, person_id, &request, &caller.ctx)?)
+        })
+        .await?;
+    Ok(with_etag(&assessment, StatusCode::CREATED))
+}
+
+/// One assessment, with `ETag: "<id>-<version>"`.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id")),
+    responses((status = 200, description = "The assessment; ETag header", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn get_assessment<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let assessment = state
+        .blocking(move |app| Ok(app.assessment(&caller.actor, id, &caller.ctx)?))
+        .await?;
+    Ok(with_etag(&assessment, StatusCode::OK))
+}
+
+/// Applies a lifecycle command; `If-Match` must carry the `ETag` of the version changed.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/commands", tag = "assessments",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id"),
+        ("If-Match" = String, Header, description = "ETag of the version read")),
+    request_body = CommandRequest,
+    responses((status = 200, description = "The new version; ETag header", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 412, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+pub async fn apply_command<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    StrictJson(request): StrictJson<CommandRequest>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let expected = if_match(&headers, id)?;
+    let options = ApplyOptions {
+        review_events: request.review_events,
+        countersigner: request.countersigner,
+    };
+    let applied = state
+        .blocking(move |app| {
+            Ok(app.apply(
+                &caller.actor,
+                id,
+                expected,
+                request.command,
+                &options,
+                &caller.ctx,
+            )?)
+        })
+        .await;
+    match applied {
+        Ok(assessment) => Ok(with_etag(&assessment, StatusCode::OK)),
+        Err(error) if error.status() == StatusCode::CONFLICT => match error.conflict_version() {
+            Some(current) => Err(error.precondition_failed(etag(id, current))),
+            None => Err(error),
+        },
+        Err(error) => Err(error),
+    }
+}
+
+/// Every predictor and need section scored from the assessment's answers.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/scores", tag = "assessments",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id")),
+    responses((status = 200, description = "The score report", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn scores<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<ScoredAssessment>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let scored = state
+        .blocking(move |app| Ok(app.score_assessment(&caller.actor, id, None, &caller.ctx)?))
+        .await?;
+    Ok(Json(scored))
+}
+
+/// Reviews falling due: the caller's own, or a team's.
+#[utoipa::path(get, path = "/api/v1/reviews-due", tag = "assessments", params(ReviewsDueQuery),
+    responses((status = 200, description = "Reviews due, soonest first", body = [Object]),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+pub async fn reviews_due<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<ReviewsDueQuery>,
+) -> Result<Json<Vec<ReviewDueEntry>>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let scope = match query.team {
+        Some(team) => ReviewScope::Team(
+            OrgCode::parse(&team)
+                .map_err(|e| ApiError::unprocessable(Some("team".to_owned()), e.to_string()))?,
+        ),
+        None => ReviewScope::Practitioner(caller.actor.id.clone()),
+    };
+    let today = state.clock.now().date_naive();
+    let before = query
+        .before
+        .unwrap_or_else(|| today.checked_add_days(Days::new(28)).unwrap_or(today));
+    let entries = state
+        .blocking(move |app| {
+            Ok(app.reviews_due(&caller.actor, &scope, before, REVIEWS_LIMIT, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(entries))
+}

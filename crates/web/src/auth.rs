@@ -1,0 +1,326 @@
+//! Authentication: argon2id password hashes, random session and API tokens stored as SHA-256,
+//! the `Caller` extractor (session cookie or bearer token) and the login/logout routes.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use oasys_app::{Clock, IdGenerator, RequestContext, Session, Storage, UserAccount};
+use oasys_sharing_policy::{Action, Actor, Role};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::extract::StrictJson;
+use crate::state::AppState;
+
+/// The session cookie's name with the `__Host-` prefix (spec S8).
+pub const SECURE_COOKIE: &str = "__Host-oasys_session";
+/// The cookie's name on plain-HTTP test deployments.
+pub const PLAIN_COOKIE: &str = "oasys_session";
+
+fn argon2() -> Argon2<'static> {
+    // RustCrypto defaults: m = 19,456 KiB, t = 2, p = 1 (spec S1).
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
+}
+
+/// A random salt of 128 bits from the OS random source.
+fn salt() -> Result<SaltString, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
+    SaltString::encode_b64(&bytes).map_err(|_| ApiError::internal())
+}
+
+/// Hashes a password with argon2id (PHC string). For the CLI's `user add` and rehash on login.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    argon2()
+        .hash_password(password.as_bytes(), &salt()?)
+        .map(|h| h.to_string())
+        .map_err(|_| ApiError::internal())
+}
+
+/// Whether `password` matches the PHC string (false for an unparsable hash).
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+/// Whether a stored hash is weaker than today's parameters (then it is rehashed on login).
+fn needs_rehash(phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let wanted = Params::default();
+    let param = |name: &str| hash.params.get_decimal(name).unwrap_or(0);
+    hash.algorithm.as_str() != "argon2id"
+        || param("m") < wanted.m_cost()
+        || param("t") < wanted.t_cost()
+}
+
+/// A hash of an unguessable password, verified when the user is unknown so that unknown users
+/// and wrong passwords take the same time (spec S4).
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no user has this password").unwrap_or_default())
+}
+
+/// A new 256-bit secret (hex) and its SHA-256 (hex), for sessions and API tokens.
+pub fn new_secret() -> Result<(String, String), ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| ApiError::internal())?;
+    let token = hex(&bytes);
+    let hash = secret_hash(&token);
+    Ok((token, hash))
+}
+
+/// The hex SHA-256 under which a secret is stored.
+pub fn secret_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The policy actor of an account, read fresh on every request (no cached claims).
+fn actor_of(account: &UserAccount, token_scope: BTreeSet<Action>) -> Actor {
+    let profile = &account.profile;
+    let mut actor = Actor::new(account.username.clone(), profile.role, profile.area.clone());
+    actor.grade = profile.grade;
+    actor.teams = profile.teams.clone();
+    actor.managed_teams = profile.managed_teams.clone();
+    actor.token_scope = token_scope;
+    actor.active = !account.disabled;
+    actor
+}
+
+/// Who is calling: the actor, the request context and the session (for logout).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The policy actor.
+    pub actor: Actor,
+    /// Correlation id (the request id) for audit events.
+    pub ctx: RequestContext,
+    /// The session's token hash when the caller used a cookie.
+    pub session_hash: Option<String>,
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// The request id set by the request-id layer.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+impl<S, C, I> AppState<S, C, I> {
+    fn cookie_name(&self) -> &'static str {
+        if self.config.secure_cookies {
+            SECURE_COOKIE
+        } else {
+            PLAIN_COOKIE
+        }
+    }
+}
+
+impl<S, C, I> FromRequestParts<AppState<S, C, I>> for Caller
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S, C, I>,
+    ) -> Result<Self, Self::Rejection> {
+        let now = state.clock.now();
+        let limits = state.config.sessions;
+        let cookie = cookie_value(&parts.headers, state.cookie_name()).map(secret_hash);
+        let token = bearer(&parts.headers).map(secret_hash);
+        let justification = parts
+            .headers
+            .get("x-justification")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let ctx = RequestContext {
+            correlation_id: request_id(&parts.headers),
+            justification,
+        };
+        let found = state
+            .blocking(move |app| {
+                let store = app.store();
+                if let Some(hash) = cookie {
+                    let Some(session) = store.session(&hash, now, limits)? else {
+                        return Ok(None);
+                    };
+                    store.touch_session(&hash, now)?;
+                    let account = store.user(&session.username)?;
+                    return Ok(account.map(|a| (actor_of(&a, BTreeSet::new()), Some(hash))));
+                }
+                if let Some(hash) = token {
+                    let Some(token) = store.api_token(&hash, now)? else {
+                        return Ok(None);
+                    };
+                    let account = store.user(&token.username)?;
+                    return Ok(account.map(|a| (actor_of(&a, token.scope), None)));
+                }
+                Ok(None)
+            })
+            .await?;
+        match found {
+            Some((actor, session_hash)) if actor.active => Ok(Caller {
+                actor,
+                ctx,
+                session_hash,
+            }),
+            _ => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+impl From<oasys_app::StoreError> for ApiError {
+    fn from(error: oasys_app::StoreError) -> Self {
+        oasys_app::AppError::from(error).into()
+    }
+}
+
+/// Login credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The username.
+    pub username: String,
+    /// The password (never logged).
+    pub password: String,
+}
+
+/// Who logged in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// The username.
+    pub username: String,
+    /// The role acted in.
+    #[schema(value_type = String)]
+    pub role: Role,
+}
+
+/// Logs in with a username and password; a new session replaces any presented one.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    responses((status = 200, description = "Logged in; session cookie set", body = LoginResponse),
+        (status = 401, description = "Wrong username or password", body = crate::error::Problem)))]
+pub async fn login<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    headers: HeaderMap,
+    StrictJson(request): StrictJson<LoginRequest>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let permit = state
+        .hashing
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let now = state.clock.now();
+    let old = cookie_value(&headers, state.cookie_name()).map(secret_hash);
+    let session = state
+        .blocking(move |app| {
+            let _permit = permit;
+            let store = app.store();
+            let account = store.user(&request.username)?.filter(|a| !a.disabled);
+            let Some(account) = account else {
+                verify_password(&request.password, dummy_hash());
+                return Err(ApiError::unauthenticated().detail("wrong username or password"));
+            };
+            if !verify_password(&request.password, &account.password_hash) {
+                return Err(ApiError::unauthenticated().detail("wrong username or password"));
+            }
+            if needs_rehash(&account.password_hash) {
+                store.set_password_hash(&account.username, &hash_password(&request.password)?)?;
+            }
+            if let Some(old) = old {
+                store.revoke_session(&old)?;
+            }
+            let (token, hash) = new_secret()?;
+            store.create_session(&Session {
+                token_hash: hash,
+                username: account.username.clone(),
+                created_at: now,
+                last_seen_at: now,
+            })?;
+            Ok((token, account))
+        })
+        .await;
+    let (token, account) = session?;
+    let attributes = if state.config.secure_cookies {
+        "; Path=/; Secure; HttpOnly; SameSite=Strict"
+    } else {
+        "; Path=/; HttpOnly; SameSite=Strict"
+    };
+    let cookie = format!("{}={token}{attributes}", state.cookie_name());
+    let cookie = HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?;
+    let body = LoginResponse {
+        username: account.username,
+        role: account.profile.role,
+    };
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// Ends the caller's session (server-side) and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "Logged out"),
+        (status = 401, description = "Not logged in", body = crate::error::Problem)))]
+pub async fn logout<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    if let Some(hash) = caller.session_hash {
+        state
+            .blocking(move |app| Ok(app.store().revoke_session(&hash)?))
+            .await?;
+    }
+    let expired = format!("{}=; Path=/; Max-Age=0", state.cookie_name());
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&expired) {
+        headers.insert(header::SET_COOKIE, value);
+    }
+    headers.insert("clear-site-data", HeaderValue::from_static("\"cookies\""));
+    Ok(response)
+}

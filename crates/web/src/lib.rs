@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod assessments;
+mod auth;
+mod error;
+mod extract;
+mod health;
+mod openapi;
+mod people;
+mod router;
+mod state;
+
+pub use auth::{
+    Caller, LoginRequest, LoginResponse, PLAIN_COOKIE, SECURE_COOKIE, hash_password, new_secret,
+    secret_hash, verify_password,
+};
+pub use error::{ApiError, Problem};
+pub use extract::{BODY_LIMIT, etag};
+pub use openapi::{ApiDoc, openapi_json};
+pub use router::router;
+pub use state::{AppState, WebConfig};

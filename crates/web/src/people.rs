@@ -1,0 +1,109 @@
+//! People routes: read one person, search by CRN or name, and the caller's caseload.
+//! Every call goes through the app's use cases, which ask the policy and audit.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use oasys_app::{CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
+use oasys_assessment_model::{Crn, Person};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{StrictQuery, path_id};
+use crate::state::AppState;
+
+/// Most people a search returns.
+const SEARCH_LIMIT: usize = 50;
+
+/// Search parameters: exactly one of `crn` or `name` (a family-name prefix).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleSearch {
+    /// Exact CRN.
+    pub crn: Option<String>,
+    /// Start of the family name.
+    pub name: Option<String>,
+}
+
+/// One person.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    responses((status = 200, description = "The person", body = Object),
+        (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem)))]
+pub async fn get_person<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Person>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let person = state
+        .blocking(move |app| Ok(app.person(&caller.actor, id, &caller.ctx)?))
+        .await?;
+    Ok(Json(person))
+}
+
+/// People matching a CRN or a name prefix (rows the caller may not see are left out).
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleSearch),
+    responses((status = 200, description = "Matching people", body = [Object]),
+        (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn search_people<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    StrictQuery(search): StrictQuery<PeopleSearch>,
+) -> Result<Json<Vec<Person>>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let query = match (search.crn, search.name) {
+        (Some(crn), None) => PersonQuery::Crn(
+            Crn::parse(&crn)
+                .map_err(|e| ApiError::unprocessable(Some("crn".to_owned()), e.to_string()))?,
+        ),
+        (None, Some(name)) if !name.trim().is_empty() => PersonQuery::Name {
+            family: name,
+            given: None,
+        },
+        _ => {
+            return Err(ApiError::unprocessable(
+                Some("crn".to_owned()),
+                "give exactly one of crn or name",
+            ));
+        }
+    };
+    let people = state
+        .blocking(move |app| {
+            Ok(app.search_people(&caller.actor, &query, SEARCH_LIMIT, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(people))
+}
+
+/// The caller's caseload.
+#[utoipa::path(get, path = "/api/v1/caseload", tag = "people",
+    responses((status = 200, description = "People allocated to the caller", body = [Object]),
+        (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
+pub async fn caseload<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+) -> Result<Json<Vec<CaseloadEntry>>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let entries = state
+        .blocking(move |app| Ok(app.caseload(&caller.actor, &caller.ctx)?))
+        .await?;
+    Ok(Json(entries))
+}

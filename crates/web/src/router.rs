@@ -1,0 +1,125 @@
+//! The router: routes under `/api/v1`, health, the OpenAPI document, and the layers every request
+//! passes (request id, tracing without personal data, body limit, timeout, panics, headers).
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use oasys_app::{Clock, IdGenerator, Storage};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+use crate::extract::BODY_LIMIT;
+use crate::state::AppState;
+use crate::{assessments, auth, health, openapi, people};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// A whole request may take this long (spec R10).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn not_found() -> ApiError {
+    ApiError::not_found().detail("no such route")
+}
+
+async fn openapi_document() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::openapi_json(),
+    )
+        .into_response()
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal().into_response()
+}
+
+/// The span of a request: method, route template and request id only (never the URI, whose
+/// query may hold a name or a CRN).
+fn span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!("request", method = %request.method(), route, request_id = id)
+}
+
+fn header_layer(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Builds the router over the application.
+pub fn router<S, C, I>(state: AppState<S, C, I>) -> Router
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let api = Router::new()
+        .route("/auth/login", post(auth::login::<S, C, I>))
+        .route("/auth/logout", post(auth::logout::<S, C, I>))
+        .route("/people", get(people::search_people::<S, C, I>))
+        .route("/people/{id}", get(people::get_person::<S, C, I>))
+        .route(
+            "/people/{id}/assessments",
+            post(assessments::create_assessment::<S, C, I>),
+        )
+        .route("/caseload", get(people::caseload::<S, C, I>))
+        .route("/reviews-due", get(assessments::reviews_due::<S, C, I>))
+        .route(
+            "/assessments/{id}",
+            get(assessments::get_assessment::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/commands",
+            post(assessments::apply_command::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/scores",
+            get(assessments::scores::<S, C, I>),
+        );
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(openapi_document))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready::<S, C, I>))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(header_layer(header::CACHE_CONTROL, "no-store"))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ))
+        .layer(header_layer(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(span))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+            header::COOKIE,
+        ]))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
