@@ -43,6 +43,8 @@ fn json_error(path: String, error: &serde_json::Error) -> ApiError {
                 .map(|name| {
                     if path == "." || path.is_empty() {
                         name.to_owned()
+                    } else if path == name || path.ends_with(&format!(".{name}")) {
+                        path.clone()
                     } else {
                         // The path names the object holding the unknown key.
                         format!("{path}.{name}")

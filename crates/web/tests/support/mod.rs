@@ -1,0 +1,261 @@
+//! The test world: a real SQLite database with one allocated person, staff in every role the
+//! matrix needs (each with a stored session), and helpers that drive the router in-process.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use oasys_app::{
+    AccountProfile, AccountRepository, App, Clock, IdGenerator, RequestContext, Session,
+    UserAccount,
+};
+use oasys_assessment_model::{CaseIds, Crn, Gender, Location, Name, OrgCode, Person, Rank};
+use oasys_sharing_policy::{Actor, LaoLists, Role};
+use oasys_storage::Database;
+use oasys_web::{AppState, SECURE_COOKIE, WebConfig, router, secret_hash};
+use serde_json::Value;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// A clock tests can move.
+#[derive(Clone)]
+pub struct TestClock(pub Arc<Mutex<DateTime<Utc>>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+/// Ids from a counter.
+pub struct Sequence(AtomicU64);
+
+impl IdGenerator for Sequence {
+    fn new_id(&self) -> Uuid {
+        Uuid::from_u128(0x1_0000 + u128::from(self.0.fetch_add(1, Ordering::SeqCst)))
+    }
+}
+
+pub const AREA: &str = "AREA1";
+pub const TEAM: &str = "T1";
+pub const PERSON: Uuid = Uuid::from_u128(1);
+/// The person whose LAO exclusion list names `PO_EXCLUDED`.
+pub const LAO_PERSON: Uuid = Uuid::from_u128(2);
+
+/// Staff: allocated practitioner, same-area practitioner, other-area practitioner, a
+/// practitioner allocated to the LAO case but excluded from it, case admin, analyst.
+pub const PO: &str = "PO1";
+pub const PO_SAME_AREA: &str = "PO2";
+pub const PO_OTHER_AREA: &str = "PO3";
+pub const PO_EXCLUDED: &str = "PO4";
+pub const CASE_ADMIN: &str = "CA1";
+pub const ANALYST: &str = "AN1";
+
+pub struct World {
+    pub router: Router,
+    pub db: Database,
+    pub clock: TestClock,
+    _dir: tempfile::TempDir,
+}
+
+fn person(id: Uuid, crn: &str, family: &str) -> Person {
+    Person {
+        id,
+        ids: CaseIds::new(Crn::parse(crn).ok(), None, None).expect("ids"),
+        family_name: Name::parse(family).expect("name"),
+        given_name: Name::parse("Sam").expect("name"),
+        date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
+        gender: Gender::Male,
+        location: Location::Community {
+            pdu: OrgCode::parse("PDU1").expect("pdu"),
+            team: OrgCode::parse(TEAM).expect("team"),
+        },
+        ethnicity: None,
+        sexually_motivated_offence_history: Some(false),
+        sentence: None,
+    }
+}
+
+pub fn profile(role: Role, area: &str) -> AccountProfile {
+    AccountProfile {
+        role,
+        grade: Rank::new(3).ok().filter(|_| role.is_case_worker()),
+        area: area.to_owned(),
+        teams: BTreeSet::from([TEAM.to_owned()]),
+        managed_teams: BTreeSet::new(),
+    }
+}
+
+/// The cookie header of `user`'s stored session.
+pub fn cookie(user: &str) -> String {
+    format!("{SECURE_COOKIE}=session-of-{user}")
+}
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .expect("time")
+}
+
+pub fn world() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
+    let store = Database::open(&url).expect("open sqlite");
+    let clock = TestClock(Arc::new(Mutex::new(now())));
+    let app = App::new(store, clock.clone(), Sequence(AtomicU64::new(0)));
+    let ctx = RequestContext::default();
+    let admin = Actor::new("ADMIN", Role::Administrator, AREA);
+    let spo = {
+        let mut a = Actor::new("SPO1", Role::SeniorProbationOfficer, AREA);
+        a.managed_teams.insert(TEAM.to_owned());
+        a.teams.insert(TEAM.to_owned());
+        a
+    };
+    let team = OrgCode::parse(TEAM).expect("team");
+    app.set_team_area(&admin, TEAM, AREA, &ctx)
+        .expect("team area");
+    for (id, crn, family, allocated) in [
+        (PERSON, "X123456", "Example", PO),
+        (LAO_PERSON, "X654321", "Sample", PO_EXCLUDED),
+    ] {
+        app.register_person(&admin, &person(id, crn, family), &ctx)
+            .expect("register");
+        app.allocate(&spo, id, allocated, &team, &ctx)
+            .expect("allocate");
+    }
+    let lao = LaoLists {
+        excluded: BTreeSet::from([PO_EXCLUDED.to_owned()]),
+        restricted_to: BTreeSet::new(),
+        exclusion_message: Some("You are excluded from this record".to_owned()),
+        restriction_message: None,
+    };
+    app.set_lao(&admin, LAO_PERSON, &lao, &ctx).expect("lao");
+    let users = [
+        (PO, Role::Practitioner, AREA),
+        (PO_SAME_AREA, Role::Practitioner, AREA),
+        (PO_OTHER_AREA, Role::Practitioner, "AREA9"),
+        (PO_EXCLUDED, Role::Practitioner, AREA),
+        (CASE_ADMIN, Role::CaseAdministrator, AREA),
+        (ANALYST, Role::Analyst, AREA),
+    ];
+    let store = app.store();
+    for (user, role, area) in users {
+        store
+            .create_user(&UserAccount {
+                username: user.to_owned(),
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$unusable".to_owned(),
+                profile: profile(role, area),
+                disabled: false,
+                created_at: now(),
+            })
+            .expect("user");
+        store
+            .create_session(&Session {
+                token_hash: secret_hash(&format!("session-of-{user}")),
+                username: user.to_owned(),
+                created_at: now(),
+                last_seen_at: now(),
+            })
+            .expect("session");
+    }
+    let db = Database::open(&url).expect("second handle");
+    let config = WebConfig::default();
+    let state = AppState::new(app, Arc::new(clock.clone()), config);
+    World {
+        router: router(state),
+        db,
+        clock,
+        _dir: dir,
+    }
+}
+
+/// A response, its headers and its JSON body (`Value::Null` when empty or not JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl World {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// A request as `user` (None: anonymous) with an optional JSON body and extra headers.
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        user: Option<&str>,
+        body: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(user) = user {
+            builder = builder.header(header::COOKIE, cookie(user));
+        }
+        if body.is_some() {
+            builder = builder.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (name, value) in extra {
+            builder = builder.header(*name, *value);
+        }
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_owned()));
+        self.send(builder.body(body).expect("request")).await
+    }
+
+    pub async fn get(&self, uri: &str, user: &str) -> Reply {
+        self.call(Method::GET, uri, Some(user), None, &[]).await
+    }
+
+    pub async fn post(&self, uri: &str, user: &str, body: &str, extra: &[(&str, &str)]) -> Reply {
+        self.call(Method::POST, uri, Some(user), Some(body), extra)
+            .await
+    }
+
+    /// Starts an assessment on `PERSON` as the allocated practitioner; returns its id and ETag.
+    pub async fn new_assessment(&self) -> (Uuid, String) {
+        let reply = self
+            .post(
+                &format!("/api/v1/people/{PERSON}/assessments"),
+                PO,
+                r#"{"layer":"layer3_full","purpose":"start_of_community_order"}"#,
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        let etag = reply.headers[header::ETAG]
+            .to_str()
+            .expect("etag")
+            .to_owned();
+        let id = reply.body["header"]["id"]
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .expect("assessment id");
+        (id, etag)
+    }
+}
