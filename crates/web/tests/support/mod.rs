@@ -86,7 +86,8 @@ pub fn profile(role: Role, area: &str) -> AccountProfile {
         role,
         grade: Rank::new(3).ok().filter(|_| role.is_case_worker()),
         area: area.to_owned(),
-        teams: BTreeSet::from([TEAM.to_owned()]),
+        // Staff of another area work in another team.
+        teams: BTreeSet::from([if area == AREA { TEAM } else { "T9" }.to_owned()]),
         managed_teams: BTreeSet::new(),
     }
 }

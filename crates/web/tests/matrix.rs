@@ -1,0 +1,172 @@
+//! The role × route × caseload matrix over HTTP: every cell's status is asserted, so an
+//! unexpected 2xx (or a 403 where existence must stay hidden) fails.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use support::*;
+use uuid::Uuid;
+
+const OK: u16 = 200;
+const CREATED: u16 = 201;
+const FORBIDDEN: u16 = 403;
+const HIDDEN: u16 = 404;
+
+/// Users in matrix column order.
+const USERS: [&str; 6] = [
+    PO,
+    PO_SAME_AREA,
+    PO_OTHER_AREA,
+    PO_EXCLUDED,
+    CASE_ADMIN,
+    ANALYST,
+];
+
+struct Row {
+    name: &'static str,
+    method: Method,
+    uri: String,
+    body: Option<&'static str>,
+    /// Expected status per user in `USERS` order.
+    expect: [u16; 6],
+}
+
+async fn check(w: &World, rows: &[Row]) {
+    let mut failures = Vec::new();
+    for row in rows {
+        for (user, expected) in USERS.iter().zip(row.expect) {
+            let reply = w
+                .call(row.method.clone(), &row.uri, Some(user), row.body, &[])
+                .await;
+            if reply.status.as_u16() != expected {
+                failures.push(format!(
+                    "{} as {user}: expected {expected}, got {} {}",
+                    row.name, reply.status, reply.text
+                ));
+            }
+            assert!(!reply.status.is_server_error(), "{} as {user}", row.name);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const CREATE: &str = r#"{"layer":"layer3_full","purpose":"start_of_community_order"}"#;
+
+#[tokio::test]
+async fn people_routes() {
+    let w = world();
+    // PO allocated · PO same area · PO other area · PO excluded (from the LAO case) · case admin · analyst
+    let rows = [
+        Row {
+            name: "read allocated person",
+            method: Method::GET,
+            uri: format!("/api/v1/people/{PERSON}"),
+            body: None,
+            // A case administrator sees identifiers only (no identifiers route yet).
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            name: "read LAO person",
+            method: Method::GET,
+            uri: format!("/api/v1/people/{LAO_PERSON}"),
+            body: None,
+            expect: [
+                FORBIDDEN, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ],
+        },
+        Row {
+            name: "read unknown person",
+            method: Method::GET,
+            uri: format!("/api/v1/people/{}", Uuid::from_u128(999)),
+            body: None,
+            expect: [HIDDEN; 6],
+        },
+        Row {
+            name: "caseload",
+            method: Method::GET,
+            uri: "/api/v1/caseload".to_owned(),
+            body: None,
+            // Everyone has a caseload; it is empty unless cases are allocated to them.
+            expect: [OK; 6],
+        },
+    ];
+    check(&w, &rows).await;
+}
+
+#[tokio::test]
+async fn assessment_routes() {
+    let w = world();
+    let (id, _) = w.new_assessment().await;
+    let rows = [
+        Row {
+            name: "read assessment",
+            method: Method::GET,
+            uri: format!("/api/v1/assessments/{id}"),
+            body: None,
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            name: "score assessment",
+            method: Method::GET,
+            uri: format!("/api/v1/assessments/{id}/scores"),
+            body: None,
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            name: "start a second assessment",
+            method: Method::POST,
+            uri: format!("/api/v1/people/{PERSON}/assessments"),
+            body: Some(CREATE),
+            // The allocated practitioner already has one open: a broken rule, not a 2xx.
+            expect: [422, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            name: "start an assessment on the LAO case",
+            method: Method::POST,
+            uri: format!("/api/v1/people/{LAO_PERSON}/assessments"),
+            body: Some(CREATE),
+            expect: [
+                FORBIDDEN, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+            ],
+        },
+    ];
+    check(&w, &rows).await;
+}
+
+#[tokio::test]
+async fn search_leaves_out_what_the_caller_may_not_see() {
+    let w = world();
+    let names = |reply: &Reply| reply.body.as_array().map_or(0, Vec::len);
+    let mine = w.get("/api/v1/people?name=exam", PO).await;
+    assert_eq!(mine.status, StatusCode::OK, "{}", mine.text);
+    assert_eq!(names(&mine), 1);
+    let lao = w.get("/api/v1/people?crn=X654321", PO_EXCLUDED).await;
+    assert_eq!(lao.status, StatusCode::OK, "{}", lao.text);
+    assert_eq!(names(&lao), 0, "an excluded user never sees the row");
+    let other = w.get("/api/v1/people?name=exam", PO_OTHER_AREA).await;
+    assert_eq!(names(&other), 0, "{}", other.text);
+    for user in [PO_SAME_AREA, CASE_ADMIN, ANALYST] {
+        let caseload = w.get("/api/v1/caseload", user).await;
+        assert_eq!(names(&caseload), 0, "{user}: {}", caseload.text);
+    }
+    let excluded = w.get("/api/v1/caseload", PO_EXCLUDED).await;
+    assert!(!excluded.text.contains("Sample"), "{}", excluded.text);
+    let analyst = w.get("/api/v1/people?name=exam", ANALYST).await;
+    assert!(
+        analyst.status != StatusCode::OK || names(&analyst) == 0,
+        "{}",
+        analyst.text
+    );
+}
+
+#[tokio::test]
+async fn created_is_201_for_the_allocated_practitioner_only() {
+    let w = world();
+    let uri = format!("/api/v1/people/{PERSON}/assessments");
+    for user in [PO_SAME_AREA, PO_OTHER_AREA, CASE_ADMIN, ANALYST] {
+        let reply = w.post(&uri, user, CREATE, &[]).await;
+        assert!(!reply.status.is_success(), "{user}: {}", reply.text);
+    }
+    let reply = w.post(&uri, PO, CREATE, &[]).await;
+    assert_eq!(reply.status.as_u16(), CREATED, "{}", reply.text);
+}
