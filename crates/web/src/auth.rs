@@ -233,7 +233,8 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
     responses((status = 200, description = "Logged in; session cookie set", body = LoginResponse),
-        (status = 401, description = "Wrong username or password", body = crate::error::Problem)))]
+        (status = 401, description = "Wrong username or password", body = crate::error::Problem),
+        (status = 429, description = "Too many failed logins for this username", body = crate::error::Problem)))]
 pub async fn login<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     headers: HeaderMap,
@@ -244,13 +245,27 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
+    let now = state.clock.now();
+    if let Some(wait) = state.logins.refused(&request.username, now) {
+        let mut response = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-attempts",
+            "Too many attempts",
+        )
+        .detail("too many failed logins: try again later")
+        .into_response();
+        if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    let username = request.username.clone();
     let permit = state
         .hashing
         .clone()
         .acquire_owned()
         .await
         .map_err(|_| ApiError::internal())?;
-    let now = state.clock.now();
     let old = cookie_value(&headers, state.cookie_name()).map(secret_hash);
     let session = state
         .blocking(move |app| {
@@ -280,7 +295,18 @@ where
             Ok((token, account))
         })
         .await;
-    let (token, account) = session?;
+    let (token, account) = match session {
+        Ok(done) => {
+            state.logins.succeeded(&username);
+            done
+        }
+        Err(error) => {
+            if error.status() == StatusCode::UNAUTHORIZED {
+                state.logins.failed(&username, now);
+            }
+            return Err(error);
+        }
+    };
     let attributes = if state.config.secure_cookies {
         "; Path=/; Secure; HttpOnly; SameSite=Strict"
     } else {

@@ -6,6 +6,7 @@ mod auth;
 mod error;
 mod extract;
 mod health;
+mod limits;
 mod openapi;
 mod people;
 mod router;

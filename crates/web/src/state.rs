@@ -8,6 +8,7 @@ use oasys_app::{App, Clock, IdGenerator, SessionLimits, Storage};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
+use crate::limits::LoginThrottle;
 
 /// Settings of the web adapter.
 #[derive(Debug, Clone)]
@@ -36,6 +37,7 @@ pub struct AppState<S, C, I> {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: WebConfig,
     pub(crate) hashing: Arc<Semaphore>,
+    pub(crate) logins: Arc<LoginThrottle>,
 }
 
 impl<S, C, I> std::fmt::Debug for AppState<S, C, I> {
@@ -53,6 +55,7 @@ impl<S, C, I> Clone for AppState<S, C, I> {
             clock: Arc::clone(&self.clock),
             config: self.config.clone(),
             hashing: Arc::clone(&self.hashing),
+            logins: Arc::clone(&self.logins),
         }
     }
 }
@@ -70,6 +73,7 @@ where
             clock,
             config,
             hashing: Arc::new(Semaphore::new(2)),
+            logins: Arc::new(LoginThrottle::default()),
         }
     }
 

@@ -117,12 +117,19 @@ async fn bad_bodies_name_the_field() {
     );
     assert!(unknown_code.text.contains("99.99"), "{}", unknown_code.text);
 
-    let illegal = send(r#"{"command":{"command":"second_countersign"}}"#.to_owned()).await;
-    assert!(
-        illegal.status == StatusCode::UNPROCESSABLE_ENTITY
-            || illegal.status == StatusCode::FORBIDDEN,
-        "{} {}",
+    // Signing an empty assessment is an illegal transition: refused naming what is missing.
+    let illegal = send(r#"{"command":{"command":"sign","plan_agreed":null}}"#.to_owned()).await;
+    assert_eq!(
         illegal.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        illegal.text
+    );
+    assert!(
+        illegal.body["errors"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty()),
+        "{}",
         illegal.text
     );
     // Nothing was written by any of them.
