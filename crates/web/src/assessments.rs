@@ -229,3 +229,25 @@ where
         .await?;
     Ok(Json(entries))
 }
+
+/// Every stored version of an assessment, oldest first.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/history", tag = "assessments",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id")),
+    responses((status = 200, description = "Every version, oldest first", body = [Object]),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn history<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Assessment>>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let versions = state
+        .blocking(move |app| Ok(app.assessment_history(&caller.actor, id, &caller.ctx)?))
+        .await?;
+    Ok(Json(versions))
+}

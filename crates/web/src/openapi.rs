@@ -12,13 +12,14 @@ use crate::{assessments, auth, error, health, people};
     paths(
         auth::login, auth::logout,
         people::get_person, people::search_people, people::caseload,
+        people::person_assessments, people::allocate,
         assessments::create_assessment, assessments::get_assessment, assessments::apply_command,
-        assessments::scores, assessments::reviews_due,
+        assessments::scores, assessments::history, assessments::reviews_due,
         health::live, health::ready,
     ),
     components(schemas(
         error::Problem, auth::LoginRequest, auth::LoginResponse, health::Health,
-        assessments::CommandRequest, assessments::CreateAssessment,
+        assessments::CommandRequest, assessments::CreateAssessment, people::AllocationRequest,
     )),
     tags((name = "auth"), (name = "people"), (name = "assessments"), (name = "health"))
 )]

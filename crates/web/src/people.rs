@@ -1,16 +1,17 @@
-//! People routes: read one person, search by CRN or name, and the caller's caseload.
-//! Every call goes through the app's use cases, which ask the policy and audit.
+//! People routes: read one person, search by CRN or name, the caller's caseload, a person's
+//! assessments and allocation.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use oasys_app::{CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
-use oasys_assessment_model::{Crn, Person};
+use axum::http::StatusCode;
+use oasys_app::{AssessmentSummary, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
+use oasys_assessment_model::{Crn, OrgCode, Person};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{StrictQuery, path_id};
+use crate::extract::{StrictJson, StrictQuery, path_id};
 use crate::state::AppState;
 
 /// Most people a search returns.
@@ -106,4 +107,71 @@ where
         .blocking(move |app| Ok(app.caseload(&caller.actor, &caller.ctx)?))
         .await?;
     Ok(Json(entries))
+}
+
+/// The person's assessments (summaries, newest first as stored).
+#[utoipa::path(get, path = "/api/v1/people/{id}/assessments", tag = "people",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    responses((status = 200, description = "Assessment summaries", body = [Object]),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn person_assessments<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AssessmentSummary>>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let summaries = state
+        .blocking(move |app| Ok(app.assessments_for_person(&caller.actor, id, &caller.ctx)?))
+        .await?;
+    Ok(Json(summaries))
+}
+
+/// Who a person is allocated to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationRequest {
+    /// Staff id of the case manager.
+    pub practitioner: String,
+    /// Their team code.
+    pub team: String,
+}
+
+/// Allocates (or reallocates) a person to a practitioner; takes effect on the next request.
+#[utoipa::path(post, path = "/api/v1/people/{id}/allocation", tag = "people",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    request_body = AllocationRequest,
+    responses((status = 204, description = "Allocated"),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn allocate<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    StrictJson(request): StrictJson<AllocationRequest>,
+) -> Result<StatusCode, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let team = OrgCode::parse(&request.team)
+        .map_err(|e| ApiError::unprocessable(Some("team".to_owned()), e.to_string()))?;
+    if request.practitioner.trim().is_empty() {
+        return Err(ApiError::unprocessable(
+            Some("practitioner".to_owned()),
+            "name the practitioner",
+        ));
+    }
+    state
+        .blocking(move |app| {
+            Ok(app.allocate(&caller.actor, id, &request.practitioner, &team, &caller.ctx)?)
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

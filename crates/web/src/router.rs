@@ -75,8 +75,10 @@ where
         .route("/people/{id}", get(people::get_person::<S, C, I>))
         .route(
             "/people/{id}/assessments",
-            post(assessments::create_assessment::<S, C, I>),
+            post(assessments::create_assessment::<S, C, I>)
+                .get(people::person_assessments::<S, C, I>),
         )
+        .route("/people/{id}/allocation", post(people::allocate::<S, C, I>))
         .route("/caseload", get(people::caseload::<S, C, I>))
         .route("/reviews-due", get(assessments::reviews_due::<S, C, I>))
         .route(
@@ -90,6 +92,10 @@ where
         .route(
             "/assessments/{id}/scores",
             get(assessments::scores::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/history",
+            get(assessments::history::<S, C, I>),
         );
     Router::new()
         .nest("/api/v1", api)

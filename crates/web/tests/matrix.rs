@@ -113,6 +113,20 @@ async fn assessment_routes() {
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
         },
         Row {
+            name: "assessment history",
+            method: Method::GET,
+            uri: format!("/api/v1/assessments/{id}/history"),
+            body: None,
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
+            name: "a person's assessments",
+            method: Method::GET,
+            uri: format!("/api/v1/people/{PERSON}/assessments"),
+            body: None,
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+        },
+        Row {
             name: "start a second assessment",
             method: Method::POST,
             uri: format!("/api/v1/people/{PERSON}/assessments"),
@@ -169,4 +183,31 @@ async fn created_is_201_for_the_allocated_practitioner_only() {
     }
     let reply = w.post(&uri, PO, CREATE, &[]).await;
     assert_eq!(reply.status.as_u16(), CREATED, "{}", reply.text);
+}
+
+#[tokio::test]
+async fn allocation_by_a_case_admin_takes_effect_on_the_next_request() {
+    let w = world();
+    let uri = format!("/api/v1/people/{PERSON}/allocation");
+    let body = r#"{"practitioner":"PO2","team":"T1"}"#;
+    let person = format!("/api/v1/people/{PERSON}");
+    assert_eq!(w.get(&person, PO).await.status, StatusCode::OK);
+    for user in [PO, PO_SAME_AREA, PO_OTHER_AREA, ANALYST] {
+        let reply = w.post(&uri, user, body, &[]).await;
+        assert!(!reply.status.is_success(), "{user}: {}", reply.text);
+    }
+    let reply = w.post(&uri, CASE_ADMIN, body, &[]).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    assert_eq!(w.get(&person, PO_SAME_AREA).await.status, StatusCode::OK);
+    assert_eq!(w.get(&person, PO).await.status, StatusCode::FORBIDDEN);
+    let bad = w
+        .post(
+            &uri,
+            CASE_ADMIN,
+            r#"{"practitioner":"PO2","team":"t 1"}"#,
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["field"], "team");
 }
