@@ -5,6 +5,7 @@ mod assessments;
 mod auth;
 mod error;
 mod extract;
+mod guard;
 mod health;
 mod limits;
 mod openapi;
@@ -18,6 +19,7 @@ pub use auth::{
 };
 pub use error::{ApiError, Problem};
 pub use extract::{BODY_LIMIT, etag};
+pub use guard::MAX_IN_FLIGHT;
 pub use openapi::{ApiDoc, openapi_json};
 pub use router::router;
 pub use state::{AppState, WebConfig};

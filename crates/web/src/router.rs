@@ -1,14 +1,18 @@
-//! The router: routes under `/api/v1`, health, the OpenAPI document, and the layers every request
-//! passes (request id, tracing without personal data, body limit, timeout, panics, headers).
+//! The router: `/api/v1` routes, health and the OpenAPI document, behind layers for request ids,
+//! tracing without personal data, load shedding, CSRF, body limit, timeout, panics and headers.
 
 use std::time::Duration;
 
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use oasys_app::{Clock, IdGenerator, Storage};
+use tower::ServiceBuilder;
+use tower::limit::ConcurrencyLimitLayer;
+use tower::load_shed::LoadShedLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
@@ -19,7 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{assessments, auth, health, openapi, people};
+use crate::{assessments, auth, guard, health, openapi, people};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -104,6 +108,7 @@ where
         .route("/health/ready", get(health::ready::<S, C, I>))
         .fallback(not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(guard::same_origin))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(header_layer(header::CACHE_CONTROL, "no-store"))
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -121,6 +126,12 @@ where
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
         ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(guard::overloaded))
+                .layer(LoadShedLayer::new())
+                .layer(ConcurrencyLimitLayer::new(guard::MAX_IN_FLIGHT)),
+        )
         .layer(TraceLayer::new_for_http().make_span_with(span))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,

@@ -172,3 +172,45 @@ async fn bearer_tokens_work_until_revoked() {
     w.db.revoke_api_token(id, now()).expect("revoke");
     assert_eq!(call().await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn cross_site_writes_are_refused() {
+    let w = world();
+    let uri = format!("/api/v1/people/{PERSON}/assessments");
+    let body = r#"{"layer":"layer3_full","purpose":"start_of_community_order"}"#;
+    for extra in [
+        [("sec-fetch-site", "cross-site"), ("x-none", "")],
+        [
+            ("origin", "https://evil.example"),
+            ("host", "oasys.example"),
+        ],
+    ] {
+        let reply = w.post(&uri, PO, body, &extra).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text);
+        assert_eq!(reply.body["field"], "Origin");
+    }
+    // Reads are never refused for it, and nothing was written.
+    let read = w
+        .call(
+            Method::GET,
+            &format!("/api/v1/people/{PERSON}/assessments"),
+            Some(PO),
+            None,
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body.as_array().map(Vec::len), Some(0));
+    let same = w
+        .post(
+            &uri,
+            PO,
+            body,
+            &[
+                ("origin", "https://oasys.example"),
+                ("host", "oasys.example"),
+            ],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::CREATED, "{}", same.text);
+}
