@@ -4,10 +4,12 @@
 mod catalogue;
 mod config;
 mod db;
+mod demo;
 mod migrations;
 mod output;
 mod records;
 mod score;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +62,16 @@ Examples:
   oasys db restore /backups/oasys-2026-01-31.db --database sqlite://restored.db
   oasys db verify --format json")]
     Db(db::DbArgs),
+    /// Run the web server (JSON API) on the database; --demo seeds a fictional demo
+    #[command(after_help = "\
+Examples:
+  oasys serve --demo                                  ./oasys.db with demo users, on 127.0.0.1:8080
+  oasys serve --addr 0.0.0.0:8080 --database postgres://oasys@db/oasys
+  OASYS_DATABASE_URL=sqlite:///var/lib/oasys/oasys.db oasys serve
+
+The server is stateless (sessions live in the database), so several can share one PostgreSQL.
+It stops on Ctrl-C or SIGTERM after finishing the requests in flight.")]
+    Serve(serve::ServeArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -78,6 +90,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Score(args) => score::run(&args),
         Command::Db(args) => db::run(&args),
+        Command::Serve(args) => serve::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
             Ok(Outcome::Success)
