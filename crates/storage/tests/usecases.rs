@@ -699,3 +699,55 @@ fn an_edit_cannot_sign_a_plan() {
     let refused = w.app.save_plan(&po1, &forged, stored.revision, &ctx());
     assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
 }
+
+#[test]
+fn a_rejected_request_is_audited_even_though_it_changed_nothing() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let stale = w.app.apply(
+        &po1,
+        a.header().id,
+        7,
+        answer("3.4", AnswerValue::Problems(1)),
+        &ApplyOptions::default(),
+        &ctx(),
+    );
+    assert!(matches!(stale, Err(AppError::Conflict { .. })), "{stale:?}");
+    let auditor = staff("AUD1", Role::Auditor, 0);
+    let purpose = RequestContext {
+        correlation_id: None,
+        justification: Some("security review".into()),
+    };
+    let entries = w
+        .app
+        .audit_entries(
+            &auditor,
+            &AuditQuery {
+                limit: 500,
+                ..AuditQuery::default()
+            },
+            &purpose,
+        )
+        .expect("audit");
+    assert!(
+        entries.iter().any(|e| e.entry.actor == "PO1"
+            && e.entry.action == "request_rejected"
+            && e.entry.outcome
+                == oasys_app::AuditOutcome::Denied {
+                    code: "conflict".into()
+                }),
+        "no rejection event"
+    );
+    // The assessment itself is unchanged.
+    assert_eq!(
+        w.app
+            .assessment(&po1, a.header().id, &ctx())
+            .expect("read")
+            .version(),
+        1
+    );
+}

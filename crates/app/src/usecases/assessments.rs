@@ -111,7 +111,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         request: &NewAssessmentRequest,
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let existing = repos.assessments_for_person(person_id)?;
             // Cloning is decided on the assessment copied from.
             let source = if request.clone_previous {
@@ -192,7 +192,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         options: &ApplyOptions,
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let (mut assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(
@@ -263,7 +263,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
@@ -278,7 +278,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Vec<Assessment>, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
@@ -293,7 +293,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         person_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Vec<AssessmentSummary>, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::ViewPerson, &resource, ctx));
             Ok(Ok(repos.assessments_for_person(person_id)?))
@@ -308,7 +308,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         catalogue: Option<&OffenceCatalogue>,
         ctx: &RequestContext,
     ) -> Result<ScoredAssessment, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
@@ -334,7 +334,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<ReviewDueEntry>, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let mut visible = Vec::new();
             for entry in repos.reviews_due(scope, before, limit)? {
                 if self.may_list(repos, actor, entry.assessment.person_id, ctx)? {

@@ -87,6 +87,39 @@ pub(crate) fn justification_missing(
     }
 }
 
+/// The security event of a request rejected after the policy allowed it. Only the kind of rejection
+/// is kept: a message could quote an answer, and answers are personal data.
+pub(crate) fn rejection(
+    actor: &Actor,
+    code: &str,
+    error: &super::AppError,
+    event_id: uuid::Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        event_id,
+        occurred_at: at,
+        actor: actor.id.clone(),
+        actor_role: actor.role.code().to_owned(),
+        correlation_id: None,
+        operation: Operation::Security,
+        action: "request_rejected".to_owned(),
+        subject_person: None,
+        subject_ref: None,
+        recipients: Vec::new(),
+        justification: None,
+        outcome: AuditOutcome::Denied {
+            code: code.to_owned(),
+        },
+        details: json!({
+            "problems": match error {
+                super::AppError::Invalid(problems) => problems.len(),
+                _ => 1,
+            }
+        }),
+    }
+}
+
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     /// Audit entries (administrators and auditors only); the query itself is audited.
     pub fn audit_entries(
@@ -103,7 +136,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         {
             return Err(AppError::JustificationRequired);
         }
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,
@@ -121,7 +154,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         ctx: &RequestContext,
     ) -> Result<ChainReport, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,

@@ -1,6 +1,17 @@
 //! The use cases web and CLI share. Each one builds the case resource, asks `sharing-policy`
 //! whether the actor may act, writes the audit event, and only then reads or changes data.
 
+/// The audit code of a rejection worth logging (not a denial or an outage, which are logged or
+/// reported elsewhere).
+fn rejection_code(error: &AppError) -> Option<&'static str> {
+    match error {
+        AppError::Invalid(_) => Some("invalid"),
+        AppError::Conflict { .. } => Some("conflict"),
+        AppError::NotFound { .. } => Some("not_found"),
+        AppError::Denied(_) | AppError::JustificationRequired | AppError::Unavailable(_) => None,
+    }
+}
+
 /// The team (community) or establishment (custody) a person's location names.
 fn location_team(location: &oasys_assessment_model::Location) -> String {
     match location {
@@ -143,16 +154,32 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
 
     /// Runs `work` in one transaction and turns an audited denial into `AppError::Denied` after
     /// the transaction (and so the denial's audit event) has committed.
+    ///
+    /// A request the store or the domain rejects after the policy allowed it (a stale version, a
+    /// broken rule, a missing record) rolls back with everything else, so the rejection is then
+    /// audited on its own (spec §4.1: validation rejections on authenticated routes are logged).
     fn unit<T>(
         &self,
+        actor: &Actor,
         work: impl FnOnce(&dyn Repositories) -> Result<Guarded<T>, AppError>,
     ) -> Result<T, AppError> {
-        self.store
-            .in_transaction(work)?
-            .map_err(|refusal| match refusal {
+        match self.store.in_transaction(work) {
+            Ok(outcome) => outcome.map_err(|refusal| match refusal {
                 Refusal::Denied(denial) => AppError::Denied(denial),
                 Refusal::JustificationRequired => AppError::JustificationRequired,
-            })
+            }),
+            Err(error) => {
+                if let Some(code) = rejection_code(&error) {
+                    let entry =
+                        audit::rejection(actor, code, &error, self.ids.new_id(), self.clock.now());
+                    // The request has failed either way; a log failure here surfaces on the next write.
+                    let _ = self
+                        .store
+                        .in_transaction(|repos| repos.append(&entry).map_err(AppError::from));
+                }
+                Err(error)
+            }
+        }
     }
 
     /// The case resource of a person, with the assessment or sharing request concerned.

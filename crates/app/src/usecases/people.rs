@@ -17,7 +17,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         person: &Person,
         ctx: &RequestContext,
     ) -> Result<(), AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,
@@ -37,7 +37,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         person_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Person, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::ViewPerson, &resource, ctx));
             let person = repos
@@ -59,7 +59,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<Person>, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let mut visible = Vec::new();
             for person in repos.search_people(query, limit)? {
                 if self.may_list(repos, actor, person.id, ctx)? {
@@ -79,7 +79,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         team: &OrgCode,
         ctx: &RequestContext,
     ) -> Result<(), AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::Allocate, &resource, ctx));
             repos.allocate(&Allocation {
@@ -101,7 +101,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         lao: &LaoLists,
         ctx: &RequestContext,
     ) -> Result<(), AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::ManageLao, &resource, ctx));
             repos.set_lao(person_id, lao, self.clock.now())?;
@@ -117,7 +117,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         area: &str,
         ctx: &RequestContext,
     ) -> Result<(), AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,
@@ -136,7 +136,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         ctx: &RequestContext,
     ) -> Result<Vec<CaseloadEntry>, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let mut visible = Vec::new();
             for entry in repos.caseload(&actor.id)? {
                 if self.may_list(repos, actor, entry.person.id, ctx)? {

@@ -51,7 +51,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<StoredPlan, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::EditSentencePlan, &resource, ctx));
@@ -84,7 +84,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         plan_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<StoredPlan, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let stored = self.load_plan(repos, plan_id)?;
             let resource = self.case(repos, stored.plan.person_id(), None, None)?;
             allow!(self.guard(repos, actor, Action::ViewPlan, &resource, ctx));
@@ -100,7 +100,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         expected_revision: u64,
         ctx: &RequestContext,
     ) -> Result<u64, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let stored = self.load_plan(repos, plan.id())?;
             // The plan's assessment is in the resource, so a voided or deleted one blocks editing.
             let assessment = repos.get_assessment(stored.plan.assessment_id())?;

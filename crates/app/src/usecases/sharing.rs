@@ -80,7 +80,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         mut draft: RequestDraft,
         ctx: &RequestContext,
     ) -> Result<SharingRequest, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
             let person = repos
@@ -119,7 +119,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         mut draft: DecisionDraft,
         ctx: &RequestContext,
     ) -> Result<SharingDecision, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let Loaded {
                 mut request,
                 person_id,
@@ -187,7 +187,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         request_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<DisclosurePackage, AppError> {
-        self.unit(|repos| {
+        self.unit(actor, |repos| {
             let Loaded {
                 mut request,
                 person_id,
