@@ -1,6 +1,7 @@
 //! The `oasys` command: the operators' tool and the composition root of the adapters.
 //! Exit codes: 0 success, 1 the operation found problems (rejected records, a failed check), 2 usage or fatal error.
 
+mod accounts;
 mod catalogue;
 mod config;
 mod db;
@@ -72,6 +73,10 @@ Examples:
 The server is stateless (sessions live in the database), so several can share one PostgreSQL.
 It stops on Ctrl-C or SIGTERM after finishing the requests in flight.")]
     Serve(serve::ServeArgs),
+    /// Manage local accounts: add, disable, enable, change role
+    User(accounts::UserArgs),
+    /// Manage API bearer tokens: create, revoke
+    Token(accounts::TokenArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -91,6 +96,8 @@ fn main() -> ExitCode {
         Command::Score(args) => score::run(&args),
         Command::Db(args) => db::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::User(args) => accounts::run_user(&args),
+        Command::Token(args) => accounts::run_token(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
             Ok(Outcome::Success)

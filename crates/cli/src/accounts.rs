@@ -1,0 +1,320 @@
+//! `oasys user add|disable|enable|role` and `oasys token create|revoke`: the operator's account
+//! administration, straight on the database, each change audited in the same transaction.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use anyhow::{Context, Result, anyhow, bail};
+use chrono::{Duration, Utc};
+use clap::Subcommand;
+use oasys_app::{
+    AccountProfile, ApiToken, AuditError, AuditOutcome, NewAuditEntry, Operation, Repositories,
+    Storage, StoreError, UserAccount,
+};
+use oasys_assessment_model::Rank;
+use oasys_sharing_policy::{Action, Role};
+use oasys_storage::Database;
+use uuid::Uuid;
+
+use crate::Outcome;
+use crate::config::Common;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct UserArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: UserCommand,
+}
+
+/// Who the account is: role, grade and where they work.
+#[derive(Debug, Clone, clap::Args)]
+struct ProfileArgs {
+    /// Role: practitioner, prison_offender_manager, senior_probation_officer, head_of_pdu, homd,
+    /// case_administrator, analyst, administrator, auditor, service_client
+    #[arg(long)]
+    role: String,
+    /// Framework grade 1–5 (practitioners and managers)
+    #[arg(long)]
+    grade: Option<u8>,
+    /// Area (region)
+    #[arg(long)]
+    area: String,
+    /// Team the user works in (repeatable)
+    #[arg(long = "team")]
+    teams: Vec<String>,
+    /// Team the user manages (repeatable; managers only)
+    #[arg(long = "manages")]
+    managed_teams: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create a local account; the password is read from standard input (first line)
+    #[command(after_help = "\
+Examples:
+  printf '%s\\n' \"$PASSWORD\" | oasys user add jsmith --role practitioner --grade 3 --area North --team N1
+  oasys user add spo1 --role senior_probation_officer --area North --team N1 --manages N1 < password.txt")]
+    Add {
+        /// Username
+        username: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+    },
+    /// Disable an account (ends its sessions)
+    Disable {
+        /// Username
+        username: String,
+    },
+    /// Enable a disabled account
+    Enable {
+        /// Username
+        username: String,
+    },
+    /// Replace an account's role, grade, area and teams
+    Role {
+        /// Username
+        username: String,
+        #[command(flatten)]
+        profile: ProfileArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct TokenArgs {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    command: TokenCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API bearer token for a user; the secret is printed once and stored only hashed
+    #[command(after_help = "\
+Examples:
+  oasys token create svc-reports --scope view_person --scope view_assessment --expires-days 90")]
+    Create {
+        /// Username the token acts as
+        username: String,
+        /// Action the token allows (repeatable; service clients only use what is listed)
+        #[arg(long = "scope")]
+        scope: Vec<String>,
+        /// Days until the token expires (none: it lasts until revoked)
+        #[arg(long)]
+        expires_days: Option<i64>,
+    },
+    /// Revoke a token by its id
+    Revoke {
+        /// Token id (printed by `oasys token create`)
+        id: Uuid,
+    },
+}
+
+fn open(common: &Common) -> Result<Database> {
+    let settings = common.resolve()?;
+    Database::open(&settings.database).with_context(|| {
+        format!(
+            "cannot open the database {} (from {}); run `oasys db status` to see what is wrong",
+            crate::config::redact(&settings.database),
+            settings.database_source
+        )
+    })
+}
+
+fn role(code: &str) -> Result<Role> {
+    Role::ALL
+        .into_iter()
+        .find(|r| r.code() == code)
+        .ok_or_else(|| {
+            let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+            anyhow!("unknown role {code:?}; use one of: {}", known.join(", "))
+        })
+}
+
+fn profile(args: &ProfileArgs) -> Result<AccountProfile> {
+    let role = role(&args.role)?;
+    let grade = args
+        .grade
+        .map(|g| Rank::new(g).map_err(|e| anyhow!("--grade {g}: {e}")))
+        .transpose()?;
+    if !args.managed_teams.is_empty() && !role.is_manager() {
+        bail!(
+            "--manages is for managers; a {} manages no team",
+            role.code()
+        );
+    }
+    if args.area.trim().is_empty() {
+        bail!("--area must not be empty");
+    }
+    Ok(AccountProfile {
+        role,
+        grade,
+        area: args.area.clone(),
+        teams: args.teams.iter().cloned().collect(),
+        managed_teams: args.managed_teams.iter().cloned().collect(),
+    })
+}
+
+/// Who ran the command, for the audit log.
+fn operator() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("operator:{user}")
+}
+
+/// Runs `work` and its audit event in one transaction.
+fn audited(
+    db: &Database,
+    action: &str,
+    subject: &str,
+    work: impl FnOnce(&dyn Repositories) -> Result<(), StoreError>,
+) -> Result<()> {
+    #[derive(Debug, thiserror::Error)]
+    enum Failure {
+        #[error(transparent)]
+        Store(#[from] StoreError),
+        #[error(transparent)]
+        Audit(#[from] AuditError),
+    }
+    db.in_transaction(|repos| -> Result<(), Failure> {
+        work(repos)?;
+        repos.append(&NewAuditEntry {
+            event_id: Uuid::new_v4(),
+            occurred_at: Utc::now(),
+            actor: operator(),
+            actor_role: "operator".into(),
+            correlation_id: None,
+            operation: Operation::Security,
+            action: action.into(),
+            subject_person: None,
+            subject_ref: Some(subject.into()),
+            recipients: Vec::new(),
+            justification: None,
+            outcome: AuditOutcome::Allowed,
+            details: serde_json::json!({}),
+        })?;
+        Ok(())
+    })
+    .map_err(|e| anyhow!("{e}"))
+}
+
+fn read_password() -> Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read the password from standard input")?;
+    let password = text.lines().next().unwrap_or("").to_owned();
+    if password.chars().count() < 12 {
+        bail!("the password must have at least 12 characters (give it on standard input)");
+    }
+    Ok(password)
+}
+
+pub(crate) fn run_user(args: &UserArgs) -> Result<Outcome> {
+    let db = open(&args.common)?;
+    match &args.command {
+        UserCommand::Add {
+            username,
+            profile: p,
+        } => {
+            let profile = profile(p)?;
+            let password = read_password()?;
+            let hash = oasys_web::hash_password(&password)
+                .map_err(|e| anyhow!("cannot hash the password: {e:?}"))?;
+            let account = UserAccount {
+                username: username.clone(),
+                password_hash: hash,
+                profile,
+                disabled: false,
+                created_at: Utc::now(),
+            };
+            audited(&db, "user_add", username, |repos| {
+                repos.create_user(&account)
+            })
+            .with_context(|| format!("cannot add {username} (is the username taken?)"))?;
+            println!("added {username}");
+        }
+        UserCommand::Disable { username } | UserCommand::Enable { username } => {
+            let disable = matches!(args.command, UserCommand::Disable { .. });
+            let action = if disable {
+                "user_disable"
+            } else {
+                "user_enable"
+            };
+            audited(&db, action, username, |repos| {
+                repos.set_disabled(username, disable)
+            })
+            .with_context(|| format!("cannot change {username} (is the username right?)"))?;
+            println!(
+                "{} {username}",
+                if disable { "disabled" } else { "enabled" }
+            );
+        }
+        UserCommand::Role {
+            username,
+            profile: p,
+        } => {
+            let profile = profile(p)?;
+            audited(&db, "user_role", username, |repos| {
+                repos.set_profile(username, &profile)
+            })
+            .with_context(|| format!("cannot change {username} (is the username right?)"))?;
+            println!("changed {username}");
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+pub(crate) fn run_token(args: &TokenArgs) -> Result<Outcome> {
+    let db = open(&args.common)?;
+    match &args.command {
+        TokenCommand::Create {
+            username,
+            scope,
+            expires_days,
+        } => {
+            let scope: BTreeSet<Action> = scope
+                .iter()
+                .map(|code| {
+                    Action::ALL
+                        .into_iter()
+                        .find(|a| a.code() == code)
+                        .ok_or_else(|| anyhow!("unknown action {code:?} in --scope"))
+                })
+                .collect::<Result<_>>()?;
+            let (secret, hash) =
+                oasys_web::new_secret().map_err(|e| anyhow!("cannot make a secret: {e:?}"))?;
+            let now = Utc::now();
+            let token = ApiToken {
+                id: Uuid::new_v4(),
+                token_hash: hash,
+                username: username.clone(),
+                scope,
+                created_at: now,
+                expires_at: expires_days.map(|d| now + Duration::days(d)),
+                revoked_at: None,
+            };
+            audited(&db, "token_create", username, |repos| {
+                repos.create_api_token(&token)
+            })
+            .with_context(|| {
+                format!("cannot create a token for {username} (is the username right?)")
+            })?;
+            println!("token id {}", token.id);
+            println!("secret {secret}");
+            eprintln!(
+                "the secret is shown once: give it to the client now (Authorization: Bearer <secret>)"
+            );
+        }
+        TokenCommand::Revoke { id } => {
+            audited(&db, "token_revoke", &id.to_string(), |repos| {
+                repos.revoke_api_token(*id, Utc::now())
+            })
+            .with_context(|| format!("cannot revoke token {id} (is the id right?)"))?;
+            println!("revoked {id}");
+        }
+    }
+    Ok(Outcome::Success)
+}
