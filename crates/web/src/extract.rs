@@ -62,6 +62,42 @@ fn json_error(path: String, error: &serde_json::Error) -> ApiError {
     }
 }
 
+/// Deserializes a parsed JSON value, naming the field of a type error or an unknown field.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        json_error(path, &inner)
+    })
+}
+
+/// Fills server-made ids into a JSON object (nil UUIDs the use case replaces); a client that
+/// sends one is told the server makes it.
+pub fn with_server_ids(
+    mut value: serde_json::Value,
+    keys: &[&str],
+) -> Result<serde_json::Value, ApiError> {
+    let Some(object) = value.as_object_mut() else {
+        return Err(ApiError::unprocessable(
+            None,
+            "the body must be a JSON object",
+        ));
+    };
+    for key in keys {
+        if object.contains_key(*key) {
+            return Err(ApiError::unprocessable(
+                Some((*key).to_owned()),
+                "the server makes this id: leave it out",
+            ));
+        }
+        object.insert(
+            (*key).to_owned(),
+            serde_json::Value::String(Uuid::nil().to_string()),
+        );
+    }
+    Ok(value)
+}
+
 /// The key named by serde's "unknown field `x`, expected …" message.
 fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("unknown field `")?;

@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod assessments;
+mod audit;
 mod auth;
 mod error;
 mod extract;
@@ -10,7 +11,9 @@ mod health;
 mod limits;
 mod openapi;
 mod people;
+mod plans;
 mod router;
+mod sharing;
 mod state;
 
 pub use auth::{

@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{assessments, auth, error, health, people};
+use crate::{assessments, audit, auth, error, health, people, plans, sharing};
 
 /// The API description.
 #[derive(Debug, OpenApi)]
@@ -12,7 +12,10 @@ use crate::{assessments, auth, error, health, people};
     paths(
         auth::login, auth::logout,
         people::get_person, people::search_people, people::caseload,
-        people::person_assessments, people::allocate,
+        people::person_assessments, people::allocate, people::register_person, people::set_lao,
+        plans::draft_plan, plans::get_plan, plans::save_plan,
+        sharing::record_request, sharing::decide, sharing::build_package,
+        audit::audit_entries, audit::verify_audit,
         assessments::create_assessment, assessments::get_assessment, assessments::apply_command,
         assessments::scores, assessments::history, assessments::reviews_due,
         health::live, health::ready,
@@ -20,8 +23,11 @@ use crate::{assessments, auth, error, health, people};
     components(schemas(
         error::Problem, auth::LoginRequest, auth::LoginResponse, health::Health,
         assessments::CommandRequest, assessments::CreateAssessment, people::AllocationRequest,
+        people::RegisterPerson, people::LaoRequest, plans::PlanBody,
+        sharing::NewSharingRequest, sharing::NewDecision,
     )),
-    tags((name = "auth"), (name = "people"), (name = "assessments"), (name = "health"))
+    tags((name = "auth"), (name = "people"), (name = "assessments"),
+        (name = "plans"), (name = "sharing"), (name = "audit"), (name = "health"))
 )]
 pub struct ApiDoc;
 

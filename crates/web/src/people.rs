@@ -1,11 +1,12 @@
 //! People routes: read one person, search by CRN or name, the caller's caseload, a person's
-//! assessments and allocation.
+//! assessments and allocation, registration and the LAO lists.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use oasys_app::{AssessmentSummary, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
 use oasys_assessment_model::{Crn, OrgCode, Person};
+use oasys_sharing_policy::LaoLists;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -172,6 +173,92 @@ where
         .blocking(move |app| {
             Ok(app.allocate(&caller.actor, id, &request.practitioner, &team, &caller.ctx)?)
         })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A person to register (the full record; people normally arrive from case management).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct RegisterPerson(pub Person);
+
+impl utoipa::PartialSchema for RegisterPerson {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some(
+                "id, ids (crn, pnc, noms), family_name, given_name, date_of_birth, gender, \
+                 location, ethnicity, sexually_motivated_offence_history, sentence",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for RegisterPerson {}
+
+/// Registers a person (administrators only).
+#[utoipa::path(post, path = "/api/v1/people", tag = "people",
+    request_body = RegisterPerson,
+    responses((status = 201, description = "Registered", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
+        (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn register_person<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    StrictJson(RegisterPerson(person)): StrictJson<RegisterPerson>,
+) -> Result<(StatusCode, Json<Person>), ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let person = state
+        .blocking(move |app| {
+            app.register_person(&caller.actor, &person, &caller.ctx)?;
+            Ok(person)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(person)))
+}
+
+/// A person's limited-access-offender lists.
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct LaoRequest(pub LaoLists);
+
+impl utoipa::PartialSchema for LaoRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some(
+                "excluded, restricted_to (staff ids), exclusion_message, restriction_message",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for LaoRequest {}
+
+/// Replaces a person's limited-access-offender lists.
+#[utoipa::path(put, path = "/api/v1/people/{id}/lao", tag = "people",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    request_body = LaoRequest,
+    responses((status = 204, description = "Replaced"),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn set_lao<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    StrictJson(LaoRequest(lao)): StrictJson<LaoRequest>,
+) -> Result<StatusCode, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    state
+        .blocking(move |app| Ok(app.set_lao(&caller.actor, id, &lao, &caller.ctx)?))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

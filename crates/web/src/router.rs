@@ -8,7 +8,7 @@ use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use oasys_app::{Clock, IdGenerator, Storage};
 use tower::ServiceBuilder;
 use tower::limit::ConcurrencyLimitLayer;
@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{assessments, auth, guard, health, openapi, people};
+use crate::{assessments, audit, auth, guard, health, openapi, people, plans, sharing};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -75,7 +75,30 @@ where
     let api = Router::new()
         .route("/auth/login", post(auth::login::<S, C, I>))
         .route("/auth/logout", post(auth::logout::<S, C, I>))
-        .route("/people", get(people::search_people::<S, C, I>))
+        .route(
+            "/people",
+            get(people::search_people::<S, C, I>).post(people::register_person::<S, C, I>),
+        )
+        .route("/people/{id}/lao", put(people::set_lao::<S, C, I>))
+        .route(
+            "/people/{id}/sharing-requests",
+            post(sharing::record_request::<S, C, I>),
+        )
+        .route(
+            "/sharing-requests/{id}/decision",
+            post(sharing::decide::<S, C, I>),
+        )
+        .route(
+            "/sharing-requests/{id}/package",
+            post(sharing::build_package::<S, C, I>),
+        )
+        .route("/assessments/{id}/plan", post(plans::draft_plan::<S, C, I>))
+        .route(
+            "/plans/{id}",
+            get(plans::get_plan::<S, C, I>).put(plans::save_plan::<S, C, I>),
+        )
+        .route("/audit", get(audit::audit_entries::<S, C, I>))
+        .route("/audit/verify", get(audit::verify_audit::<S, C, I>))
         .route("/people/{id}", get(people::get_person::<S, C, I>))
         .route(
             "/people/{id}/assessments",

@@ -34,6 +34,11 @@ fn checked_in_document_matches_the_code() {
         "/api/v1/auth/login",
         "/api/v1/people/{id}",
         "/api/v1/assessments/{id}/commands",
+        "/api/v1/people/{id}/lao",
+        "/api/v1/plans/{id}",
+        "/api/v1/sharing-requests/{id}/decision",
+        "/api/v1/audit",
+        "/api/v1/audit/verify",
         "/health/ready",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");

@@ -55,6 +55,9 @@ pub const PO_OTHER_AREA: &str = "PO3";
 pub const PO_EXCLUDED: &str = "PO4";
 pub const CASE_ADMIN: &str = "CA1";
 pub const ANALYST: &str = "AN1";
+/// An administrator and an auditor (outside the case matrix).
+pub const ADMIN: &str = "ADM1";
+pub const AUDITOR: &str = "AUD1";
 
 pub struct World {
     pub router: Router,
@@ -63,7 +66,7 @@ pub struct World {
     _dir: tempfile::TempDir,
 }
 
-fn person(id: Uuid, crn: &str, family: &str) -> Person {
+pub fn person(id: Uuid, crn: &str, family: &str) -> Person {
     Person {
         id,
         ids: CaseIds::new(Crn::parse(crn).ok(), None, None).expect("ids"),
@@ -143,6 +146,8 @@ pub fn world() -> World {
         (PO_EXCLUDED, Role::Practitioner, AREA),
         (CASE_ADMIN, Role::CaseAdministrator, AREA),
         (ANALYST, Role::Analyst, AREA),
+        (ADMIN, Role::Administrator, AREA),
+        (AUDITOR, Role::Auditor, AREA),
     ];
     let store = app.store();
     for (user, role, area) in users {
@@ -231,6 +236,11 @@ impl World {
 
     pub async fn get(&self, uri: &str, user: &str) -> Reply {
         self.call(Method::GET, uri, Some(user), None, &[]).await
+    }
+
+    pub async fn put(&self, uri: &str, user: &str, body: &str, extra: &[(&str, &str)]) -> Reply {
+        self.call(Method::PUT, uri, Some(user), Some(body), extra)
+            .await
     }
 
     pub async fn post(&self, uri: &str, user: &str, body: &str, extra: &[(&str, &str)]) -> Reply {

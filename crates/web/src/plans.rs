@@ -1,0 +1,137 @@
+//! Sentence plan routes: draft one from an assessment, read it (with `ETag` = storage revision),
+//! and save edits (with `If-Match`: 428 without it, 412 when stale).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use oasys_app::{Clock, IdGenerator, Storage};
+use oasys_sentence_plan::SentencePlan;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{StrictJson, etag, if_match, path_id};
+use crate::state::AppState;
+
+/// The plan as JSON with `ETag: "<plan id>-<revision>"`.
+fn with_etag(plan: &SentencePlan, revision: u64, status: StatusCode) -> Response {
+    let tag = etag(plan.id(), revision);
+    let mut response = (status, Json(plan)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// An edited sentence plan (the whole plan as read, with the changes).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct PlanBody(pub SentencePlan);
+
+impl utoipa::PartialSchema for PlanBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some(
+                "The sentence plan as read from GET /api/v1/plans/{id}, with the edits",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for PlanBody {}
+
+/// Drafts an initial sentence plan from an assessment (one objective per need, harm first).
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/plan", tag = "plans",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id")),
+    responses((status = 201, description = "The drafted plan; ETag header", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn draft_plan<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let stored = state
+        .blocking(move |app| Ok(app.draft_plan(&caller.actor, id, &caller.ctx)?))
+        .await?;
+    Ok(with_etag(
+        &stored.plan,
+        stored.revision,
+        StatusCode::CREATED,
+    ))
+}
+
+/// One sentence plan, with `ETag: "<id>-<revision>"`.
+#[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans",
+    params(("id" = uuid::Uuid, Path, description = "Plan id")),
+    responses((status = 200, description = "The plan; ETag header", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn get_plan<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let stored = state
+        .blocking(move |app| Ok(app.plan(&caller.actor, id, &caller.ctx)?))
+        .await?;
+    Ok(with_etag(&stored.plan, stored.revision, StatusCode::OK))
+}
+
+/// Saves an edited plan; `If-Match` must carry the `ETag` of the revision edited.
+#[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "plans",
+    params(("id" = uuid::Uuid, Path, description = "Plan id"),
+        ("If-Match" = String, Header, description = "ETag of the revision read")),
+    request_body = PlanBody,
+    responses((status = 200, description = "The saved plan; ETag header", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 412, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
+pub async fn save_plan<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    StrictJson(PlanBody(plan)): StrictJson<PlanBody>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id)?;
+    let expected = if_match(&headers, id)?;
+    if plan.id() != id {
+        return Err(ApiError::unprocessable(
+            Some("id".to_owned()),
+            "the plan's id is not the one in the path",
+        ));
+    }
+    let saved = state
+        .blocking(move |app| {
+            let revision = app.save_plan(&caller.actor, &plan, expected, &caller.ctx)?;
+            Ok((plan, revision))
+        })
+        .await;
+    match saved {
+        Ok((plan, revision)) => Ok(with_etag(&plan, revision, StatusCode::OK)),
+        Err(error) if error.status() == StatusCode::CONFLICT => match error.conflict_version() {
+            Some(current) => Err(error.precondition_failed(etag(id, current))),
+            None => Err(error),
+        },
+        Err(error) => Err(error),
+    }
+}

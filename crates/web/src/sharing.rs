@@ -1,0 +1,135 @@
+//! Information sharing routes: record a partner agency's request about a person, decide it, and
+//! build the disclosure package. Ids are made by the server, never taken from the body.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use oasys_app::{Clock, IdGenerator, Storage};
+use oasys_sharing_policy::{
+    DecisionDraft, DisclosurePackage, RequestDraft, SharingDecision, SharingRequest,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{StrictJson, from_value, path_id, with_server_ids};
+use crate::state::AppState;
+
+/// A request from a partner agency (the `RequestDraft` fields without `id`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct NewSharingRequest(pub serde_json::Value);
+
+impl utoipa::PartialSchema for NewSharingRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some(
+                "received_at, channel, agency, requester, legal_basis, external_reference, \
+                 meeting_date, purpose_kind, purpose, subject_crn, children, scope_requested, \
+                 urgency, due_override (no id: the server makes it)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for NewSharingRequest {}
+
+/// A decision on a request (the `DecisionDraft` fields without `id` and `request_id`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct NewDecision(pub serde_json::Value);
+
+impl utoipa::PartialSchema for NewDecision {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .description(Some(
+                "outcome, decided_at, legal_basis_confirmed, basis_note, necessity, \
+                 proportionality, sections, exceptions, conditions, subject_informed, \
+                 decline_reason (no id or request_id: the server sets them)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for NewDecision {}
+
+/// Records a partner agency's request for information about a person.
+#[utoipa::path(post, path = "/api/v1/people/{id}/sharing-requests", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Person id")),
+    request_body = NewSharingRequest,
+    responses((status = 201, description = "The recorded request", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn record_request<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    StrictJson(NewSharingRequest(body)): StrictJson<NewSharingRequest>,
+) -> Result<(StatusCode, Json<SharingRequest>), ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let person_id = path_id(&id)?;
+    let draft: RequestDraft = from_value(with_server_ids(body, &["id"])?)?;
+    let request = state
+        .blocking(move |app| {
+            Ok(app.record_sharing_request(&caller.actor, person_id, draft, &caller.ctx)?)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+/// Decides a request: share in full, in part, or decline, with the justification.
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/decision", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    request_body = NewDecision,
+    responses((status = 201, description = "The recorded decision", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn decide<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+    StrictJson(NewDecision(body)): StrictJson<NewDecision>,
+) -> Result<(StatusCode, Json<SharingDecision>), ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let request_id = path_id(&id)?;
+    let draft: DecisionDraft = from_value(with_server_ids(body, &["id", "request_id"])?)?;
+    let decision = state
+        .blocking(move |app| {
+            Ok(app.decide_sharing_request(&caller.actor, request_id, draft, &caller.ctx)?)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(decision)))
+}
+
+/// Builds the disclosure package of a decided request from the latest locked assessment.
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/package", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    responses((status = 201, description = "The draft disclosure package", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn build_package<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<DisclosurePackage>), ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let request_id = path_id(&id)?;
+    let package = state
+        .blocking(move |app| Ok(app.build_disclosure(&caller.actor, request_id, &caller.ctx)?))
+        .await?;
+    Ok((StatusCode::CREATED, Json(package)))
+}

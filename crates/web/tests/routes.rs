@@ -1,0 +1,479 @@
+//! Registration and LAO lists, sentence plans, sharing requests and audit over HTTP: for each
+//! route a success, a denial and bad input (a 4xx problem naming the field, never a 5xx).
+
+mod support;
+
+use axum::http::{StatusCode, header};
+use chrono::{TimeZone, Utc};
+use oasys_sharing_policy::{
+    Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
+    LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft, Requester, SubjectInformed,
+    TemplateSection, Urgency,
+};
+use serde_json::Value;
+use support::*;
+use uuid::Uuid;
+
+fn without(value: Value, keys: &[&str]) -> String {
+    let mut value = value;
+    if let Some(object) = value.as_object_mut() {
+        for key in keys {
+            object.remove(*key);
+        }
+    }
+    value.to_string()
+}
+
+fn request_body() -> Value {
+    let draft = RequestDraft {
+        id: Uuid::nil(),
+        received_at: Utc
+            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
+            .single()
+            .expect("time"),
+        channel: Channel::Email,
+        agency: Agency {
+            name: "Anytown Children's Services".into(),
+            kind: AgencyKind::ChildrensSocialCare,
+        },
+        requester: Requester {
+            name: "A Worker".into(),
+            role: "Social worker".into(),
+            contact: "aw@example.invalid".into(),
+        },
+        legal_basis: LegalBasis::Ca1989S47,
+        external_reference: "LA-2026-001".into(),
+        meeting_date: None,
+        purpose_kind: PurposeKind::ChildSafeguarding,
+        purpose: "Section 47 enquiry about the subject's partner's child".into(),
+        subject_crn: "X123456".into(),
+        children: vec![ChildConcerned {
+            name: "Child One".into(),
+            age: ChildAge::ApproximateYears(6),
+            relationship: ChildRelationship::PartnersChild,
+            la_reference: Some("C-1".into()),
+        }],
+        scope_requested: TemplateSection::ALL.into_iter().collect(),
+        urgency: Urgency::Standard,
+        due_override: None,
+    };
+    serde_json::to_value(draft).expect("json")
+}
+
+fn decision_body() -> Value {
+    let draft = DecisionDraft {
+        id: Uuid::nil(),
+        request_id: Uuid::nil(),
+        outcome: Outcome::ShareFull,
+        decided_at: now(),
+        legal_basis_confirmed: LegalBasis::Ca1989S47,
+        basis_note: None,
+        necessity:
+            "The local authority needs the risk analysis to protect the child named in the request."
+                .into(),
+        proportionality:
+            "Only the analysis relevant to children is shared; raw answers stay with probation."
+                .into(),
+        sections: TemplateSection::ALL.into_iter().collect(),
+        exceptions: Vec::new(),
+        conditions: RecipientCondition::standard(),
+        subject_informed: SubjectInformed::No {
+            reason: "Informing him could put the child at risk.".into(),
+        },
+        decline_reason: None,
+    };
+    serde_json::to_value(draft).expect("json")
+}
+
+#[tokio::test]
+async fn registering_a_person_is_for_administrators() {
+    let w = world();
+    let id = Uuid::from_u128(77);
+    let body = serde_json::to_string(&person(id, "X777777", "Newcomer")).expect("json");
+    for user in [PO, CASE_ADMIN, ANALYST, AUDITOR] {
+        let reply = w.post("/api/v1/people", user, &body, &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{user}: {}",
+            reply.text
+        );
+    }
+    let reply = w.post("/api/v1/people", ADMIN, &body, &[]).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.body["id"], id.to_string());
+    let again = w.post("/api/v1/people", ADMIN, &body, &[]).await;
+    assert!(again.status.is_client_error(), "{}", again.text);
+
+    let mut extra: Value = serde_json::from_str(&body).expect("json");
+    extra["colour"] = Value::from("red");
+    let unknown = w
+        .post("/api/v1/people", ADMIN, &extra.to_string(), &[])
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.text
+    );
+    assert_eq!(unknown.body["field"], "colour");
+    let mut wrong: Value = serde_json::from_str(&body).expect("json");
+    wrong["date_of_birth"] = Value::from("last tuesday");
+    let wrong = w
+        .post("/api/v1/people", ADMIN, &wrong.to_string(), &[])
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.text
+    );
+    assert_eq!(wrong.body["field"], "date_of_birth");
+    let malformed = w.post("/api/v1/people", ADMIN, "{", &[]).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn lao_lists_are_set_by_administrators() {
+    let w = world();
+    let uri = format!("/api/v1/people/{PERSON}/lao");
+    let body = r#"{"excluded":["PO2"],"restricted_to":[],"exclusion_message":null,"restriction_message":null}"#;
+    for user in [PO, PO_SAME_AREA, ANALYST, AUDITOR] {
+        let reply = w.put(&uri, user, body, &[]).await;
+        assert!(
+            matches!(reply.status.as_u16(), 403 | 404),
+            "{user}: {} {}",
+            reply.status,
+            reply.text
+        );
+    }
+    let reply = w.put(&uri, ADMIN, body, &[]).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text);
+    // PO2 is now excluded from the person's record.
+    let read = w
+        .get(&format!("/api/v1/people/{PERSON}"), PO_SAME_AREA)
+        .await;
+    assert_eq!(read.status, StatusCode::FORBIDDEN, "{}", read.text);
+
+    let bad = w.put(&uri, ADMIN, r#"{"excluded":"PO2"}"#, &[]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.body["field"], "excluded");
+    let unknown = w
+        .put(
+            &format!("/api/v1/people/{}/lao", Uuid::from_u128(999)),
+            ADMIN,
+            body,
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.text);
+}
+
+#[tokio::test]
+async fn sentence_plans_draft_read_and_save_with_if_match() {
+    let w = world();
+    let (assessment, _) = w.new_assessment().await;
+    let draft_uri = format!("/api/v1/assessments/{assessment}/plan");
+    for user in [PO_SAME_AREA, CASE_ADMIN, ANALYST] {
+        let reply = w.post(&draft_uri, user, "{}", &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{user}: {}",
+            reply.text
+        );
+    }
+    let hidden = w.post(&draft_uri, PO_OTHER_AREA, "{}", &[]).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
+    let drafted = w.post(&draft_uri, PO, "{}", &[]).await;
+    assert_eq!(drafted.status, StatusCode::CREATED, "{}", drafted.text);
+    let plan = drafted.body.clone();
+    let id = plan["id"].as_str().expect("plan id").to_owned();
+    let etag = drafted.headers[header::ETAG]
+        .to_str()
+        .expect("etag")
+        .to_owned();
+    assert_eq!(etag, format!("\"{id}-1\""));
+
+    let uri = format!("/api/v1/plans/{id}");
+    let read = w.get(&uri, PO).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.headers[header::ETAG], etag.as_str());
+    assert_eq!(read.body, plan);
+    assert_eq!(
+        w.get(&uri, PO_SAME_AREA).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(&uri, PO_OTHER_AREA).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let body = plan.to_string();
+    let missing = w.put(&uri, PO, &body, &[]).await;
+    assert_eq!(missing.status, StatusCode::PRECONDITION_REQUIRED);
+    assert_eq!(missing.body["field"], "If-Match");
+    let denied = w
+        .put(&uri, PO_SAME_AREA, &body, &[("if-match", &etag)])
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
+    let saved = w.put(&uri, PO, &body, &[("if-match", &etag)]).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let next = format!("\"{id}-2\"");
+    assert_eq!(saved.headers[header::ETAG], next.as_str());
+    let stale = w.put(&uri, PO, &body, &[("if-match", &etag)]).await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.text
+    );
+    assert_eq!(stale.headers[header::ETAG], next.as_str());
+
+    let malformed = w.put(&uri, PO, "{", &[("if-match", &next)]).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    let mut moved = plan.clone();
+    moved["id"] = Value::from(Uuid::from_u128(5).to_string());
+    let moved = w
+        .put(&uri, PO, &moved.to_string(), &[("if-match", &next)])
+        .await;
+    assert_eq!(
+        moved.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        moved.text
+    );
+    assert_eq!(moved.body["field"], "id");
+    let mut extra = plan.clone();
+    extra["colour"] = Value::from("red");
+    let extra = w
+        .put(&uri, PO, &extra.to_string(), &[("if-match", &next)])
+        .await;
+    assert_eq!(
+        extra.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        extra.text
+    );
+    assert_eq!(extra.body["field"], "colour");
+    // Nothing was written by the refused saves.
+    assert_eq!(w.get(&uri, PO).await.headers[header::ETAG], next.as_str());
+    let nowhere = w
+        .post("/api/v1/assessments/not-an-id/plan", PO, "{}", &[])
+        .await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sharing_request_decision_and_package() {
+    let w = world();
+    let uri = format!("/api/v1/people/{PERSON}/sharing-requests");
+    let body = without(request_body(), &["id"]);
+    for user in [PO_OTHER_AREA, ANALYST, AUDITOR] {
+        let reply = w.post(&uri, user, &body, &[]).await;
+        assert!(
+            matches!(reply.status.as_u16(), 403 | 404),
+            "{user}: {} {}",
+            reply.status,
+            reply.text
+        );
+    }
+    let with_id = w.post(&uri, PO, &request_body().to_string(), &[]).await;
+    assert_eq!(
+        with_id.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        with_id.text
+    );
+    assert_eq!(with_id.body["field"], "id");
+    let mut wrong = request_body();
+    wrong["urgency"] = Value::from("whenever");
+    let wrong = w.post(&uri, PO, &without(wrong, &["id"]), &[]).await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.text
+    );
+    assert_eq!(wrong.body["field"], "urgency");
+    let mut other = request_body();
+    other["subject_crn"] = Value::from("X999999");
+    let other = w.post(&uri, PO, &without(other, &["id"]), &[]).await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.text
+    );
+
+    let recorded = w.post(&uri, PO, &body, &[]).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+    let request_id = recorded.body["record"]["id"]
+        .as_str()
+        .expect("request id")
+        .to_owned();
+    assert_ne!(request_id, Uuid::nil().to_string());
+
+    let package_uri = format!("/api/v1/sharing-requests/{request_id}/package");
+    let early = w.post(&package_uri, PO, "{}", &[]).await;
+    assert!(
+        matches!(early.status.as_u16(), 403 | 422),
+        "{} {}",
+        early.status,
+        early.text
+    );
+
+    let decide_uri = format!("/api/v1/sharing-requests/{request_id}/decision");
+    let decision = without(decision_body(), &["id", "request_id"]);
+    for user in [PO_SAME_AREA, CASE_ADMIN, ANALYST] {
+        let reply = w.post(&decide_uri, user, &decision, &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{user}: {}",
+            reply.text
+        );
+    }
+    let hidden = w.post(&decide_uri, PO_OTHER_AREA, &decision, &[]).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
+    let with_ids = w
+        .post(&decide_uri, PO, &without(decision_body(), &["id"]), &[])
+        .await;
+    assert_eq!(with_ids.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(with_ids.body["field"], "request_id");
+    let mut blank = decision_body();
+    blank["necessity"] = Value::from("");
+    let blank = w
+        .post(&decide_uri, PO, &without(blank, &["id", "request_id"]), &[])
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.text
+    );
+    let decided = w.post(&decide_uri, PO, &decision, &[]).await;
+    assert_eq!(decided.status, StatusCode::CREATED, "{}", decided.text);
+    assert_eq!(decided.body["record"]["request_id"], request_id.as_str());
+    let twice = w.post(&decide_uri, PO, &decision, &[]).await;
+    assert!(twice.status.is_client_error(), "{}", twice.text);
+
+    // A package needs a locked assessment; the person has none yet: a broken rule, not a 5xx.
+    let denied = w.post(&package_uri, PO_SAME_AREA, "{}", &[]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
+    let none = w.post(&package_uri, PO, "{}", &[]).await;
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.text
+    );
+    let unknown = w
+        .post(
+            &format!("/api/v1/sharing-requests/{}/package", Uuid::from_u128(999)),
+            PO,
+            "{}",
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn audit_is_for_auditors_stating_a_purpose() {
+    let w = world();
+    let purpose = ("x-justification", "Quarterly access review");
+    let missing = w.get("/api/v1/audit", AUDITOR).await;
+    assert_eq!(
+        missing.status,
+        StatusCode::PRECONDITION_REQUIRED,
+        "{}",
+        missing.text
+    );
+    assert_eq!(missing.body["field"], "X-Justification");
+    assert!(missing.text.contains("purpose"), "{}", missing.text);
+    let blank = w
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/audit",
+            Some(AUDITOR),
+            None,
+            &[("x-justification", "  ")],
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::PRECONDITION_REQUIRED);
+
+    let get = |uri: &'static str, user: &'static str| {
+        let w = &w;
+        async move {
+            w.call(axum::http::Method::GET, uri, Some(user), None, &[purpose])
+                .await
+        }
+    };
+    for user in [PO, CASE_ADMIN, ANALYST, ADMIN] {
+        let reply = get("/api/v1/audit", user).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{user}: {}",
+            reply.text
+        );
+        let reply = get("/api/v1/audit/verify", user).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{user}: {}",
+            reply.text
+        );
+    }
+    let all = get("/api/v1/audit?limit=500", AUDITOR).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    assert!(all.body.as_array().is_some_and(|e| !e.is_empty()));
+    let one = get("/api/v1/audit?limit=1", AUDITOR).await;
+    assert_eq!(one.body.as_array().map(Vec::len), Some(1), "{}", one.text);
+    let person = get(
+        "/api/v1/audit?person=00000000-0000-0000-0000-000000000001&from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z",
+        AUDITOR,
+    )
+    .await;
+    assert_eq!(person.status, StatusCode::OK, "{}", person.text);
+    assert!(
+        person.body.as_array().is_some_and(|e| !e.is_empty()
+            && e.iter()
+                .all(|x| x["entry"]["subject_person"] == PERSON.to_string())),
+        "{}",
+        person.text
+    );
+
+    for uri in [
+        "/api/v1/audit?from=yesterday",
+        "/api/v1/audit?person=nobody",
+        "/api/v1/audit?colour=red",
+        "/api/v1/audit?limit=-1",
+    ] {
+        let reply = get(uri, AUDITOR).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            reply.text
+        );
+    }
+    for uri in [
+        "/api/v1/audit?limit=0",
+        "/api/v1/audit?limit=100000",
+        "/api/v1/audit?from=2027-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+    ] {
+        let reply = get(uri, AUDITOR).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{uri}: {}",
+            reply.text
+        );
+    }
+
+    let verified = get("/api/v1/audit/verify", AUDITOR).await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
+    assert!(verified.body.is_object(), "{}", verified.text);
+}
