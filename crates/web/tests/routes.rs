@@ -477,3 +477,50 @@ async fn audit_is_for_auditors_stating_a_purpose() {
     assert_eq!(verified.status, StatusCode::OK, "{}", verified.text);
     assert!(verified.body.is_object(), "{}", verified.text);
 }
+
+#[tokio::test]
+async fn a_package_is_built_from_the_latest_locked_assessment() {
+    let w = world();
+    let (assessment, etag) = w.new_assessment().await;
+    let locked = w
+        .post(
+            &format!("/api/v1/assessments/{assessment}/commands"),
+            PO,
+            r#"{"command":{"command":"lock_incomplete","reason":"Moved out of the area"}}"#,
+            &[("if-match", &etag)],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::OK, "{}", locked.text);
+    let recorded = w
+        .post(
+            &format!("/api/v1/people/{PERSON}/sharing-requests"),
+            PO,
+            &without(request_body(), &["id"]),
+            &[],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+    let request_id = recorded.body["record"]["id"]
+        .as_str()
+        .expect("request id")
+        .to_owned();
+    let decided = w
+        .post(
+            &format!("/api/v1/sharing-requests/{request_id}/decision"),
+            PO,
+            &without(decision_body(), &["id", "request_id"]),
+            &[],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::CREATED, "{}", decided.text);
+    let uri = format!("/api/v1/sharing-requests/{request_id}/package");
+    let denied = w.post(&uri, PO_SAME_AREA, "{}", &[]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
+    let package = w.post(&uri, PO, "{}", &[]).await;
+    assert_eq!(package.status, StatusCode::CREATED, "{}", package.text);
+    assert_eq!(package.body["request_id"], request_id.as_str());
+    assert_eq!(package.body["assessment_id"], assessment.to_string());
+    // The request has moved on: a second package is refused, not a 5xx.
+    let again = w.post(&uri, PO, "{}", &[]).await;
+    assert!(again.status.is_client_error(), "{}", again.text);
+}
