@@ -121,7 +121,7 @@ pub(crate) fn rejection(
 }
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
-    /// Audit entries (administrators and auditors only); the query itself is audited.
+    /// Audit entries (auditors only, as the policy's matrix says); the query itself is audited.
     pub fn audit_entries(
         &self,
         actor: &Actor,
@@ -148,7 +148,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// Verifies the audit chain (administrators and auditors only).
+    /// Verifies the audit chain (auditors only, as the policy's matrix says).
     pub fn verify_audit(
         &self,
         actor: &Actor,

@@ -127,9 +127,10 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             } = self.load_request(repos, request_id)?;
             let resource = self.case(repos, person_id, None, Some(facts(&request)))?;
             allow!(self.guard(repos, actor, Action::DecideSharingRequest, &resource, ctx));
-            // Ids are made here, never taken from the request body.
+            // Ids and the decision time are made here, never taken from the request body.
             draft.id = self.ids.new_id();
             draft.request_id = request_id;
+            draft.decided_at = self.clock.now();
             if self.decision_of(repos, person_id, request_id)?.is_some() {
                 return Err(AppError::Invalid(vec![
                     "this request has already been decided".to_owned(),
