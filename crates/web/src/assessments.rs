@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use oasys_app::{
     ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
@@ -69,12 +69,12 @@ pub struct ReviewsDueQuery {
 
 /// The assessment as JSON with its strong `ETag`.
 fn with_etag(assessment: &Assessment, status: StatusCode) -> Response {
-    let tag = etag(assessment.header().id, assessment.version());
-    let mut response = (status, Json(assessment)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
+    crate::extract::json_with_etag(
+        assessment,
+        assessment.header().id,
+        assessment.version(),
+        status,
+    )
 }
 
 /// Starts an assessment for a person (optionally cloned from the latest locked one).

@@ -164,6 +164,21 @@ pub fn etag(id: Uuid, version: u64) -> String {
     format!("\"{id}-{version}\"")
 }
 
+/// A JSON response carrying the `ETag` of a versioned resource.
+pub(crate) fn json_with_etag<T: serde::Serialize>(
+    body: &T,
+    id: Uuid,
+    version: u64,
+    status: axum::http::StatusCode,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&etag(id, version)) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
 /// The version an `If-Match` header names for this resource: 428 when it is missing, 412 when it
 /// names another resource or is not one of ours.
 pub fn if_match(parts: &axum::http::HeaderMap, id: Uuid) -> Result<u64, ApiError> {

@@ -1,10 +1,9 @@
 //! Sentence plan routes: draft one from an assessment, read it (with `ETag` = storage revision),
 //! and save edits (with `If-Match`: 428 without it, 412 when stale).
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use oasys_app::{Clock, IdGenerator, Storage};
 use oasys_sentence_plan::SentencePlan;
 use serde::Deserialize;
@@ -17,12 +16,7 @@ use crate::state::AppState;
 
 /// The plan as JSON with `ETag: "<plan id>-<revision>"`.
 fn with_etag(plan: &SentencePlan, revision: u64, status: StatusCode) -> Response {
-    let tag = etag(plan.id(), revision);
-    let mut response = (status, Json(plan)).into_response();
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
+    crate::extract::json_with_etag(plan, plan.id(), revision, status)
 }
 
 /// An edited sentence plan (the whole plan as read, with the changes).
