@@ -6,6 +6,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+mod assets;
 mod bench;
 mod postgres;
 
@@ -51,6 +52,7 @@ fn main() -> Result<()> {
     match task {
         "ci" => ci(),
         "bench" => bench::run_bench(&args[1..]),
+        "assets" => assets::run(&args[1..]),
         "boundaries" => boundaries(),
         "postgres" => postgres::ensure_running().map(|url| println!("{}={url}", postgres::URL_VAR)),
         _ => {
@@ -58,7 +60,8 @@ fn main() -> Result<()> {
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci          fmt, clippy, dependency boundaries, tests, cargo deny (what CI runs)\n  \
-                 boundaries  only the dependency-boundary check\n "
+                 boundaries  only the dependency-boundary check\n  \
+                 assets      build the web UI's assets from the npm lock file (--check: prove dist/ is current)\n "
             );
             if task == "help" {
                 Ok(())
@@ -95,7 +98,7 @@ pub(crate) fn run(mut cmd: Command) -> Result<()> {
     Ok(())
 }
 
-fn describe(cmd: &Command) -> String {
+pub(crate) fn describe(cmd: &Command) -> String {
     std::iter::once(cmd.get_program())
         .chain(cmd.get_args())
         .map(|s| s.to_string_lossy().into_owned())
@@ -121,6 +124,9 @@ fn ci() -> Result<()> {
     run(clippy)?;
 
     boundaries()?;
+    // The UI's committed assets must be what the lock file builds; this also installs axe-core,
+    // which the browser tests inject into every page they check.
+    assets::run(&["--check".to_owned()])?;
 
     let postgres_url = postgres::ensure_running()?;
     let mut test = cargo();
