@@ -268,7 +268,7 @@ pub(crate) fn history(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Assessmen
         .collect()
 }
 
-type SummaryRow = (
+pub(crate) type SummaryRow = (
     String,
     String,
     String,
@@ -279,7 +279,7 @@ type SummaryRow = (
     i64,
 );
 
-const SUMMARY: (
+pub(crate) const SUMMARY: (
     assessments::id,
     assessments::person_id,
     assessments::team,
@@ -299,7 +299,7 @@ const SUMMARY: (
     assessments::created_at,
 );
 
-fn summary(row: SummaryRow) -> Result<AssessmentSummary, StoreError> {
+pub(crate) fn summary(row: SummaryRow) -> Result<AssessmentSummary, StoreError> {
     let (id, person_id, team, assessor, version, status, review_due, created_at) = row;
     Ok(AssessmentSummary {
         id: parse_uuid(&id)?,

@@ -15,7 +15,9 @@ mod assessments;
 mod audit;
 mod cases;
 mod documents;
+mod listings;
 mod maintenance;
+mod offences;
 mod people;
 mod repos;
 

@@ -8,8 +8,9 @@ use oasys_app::{
     AccountProfile, AccountRepository, Allocation, AllocationRepository, ApiToken,
     AssessmentRepository, AssessmentSummary, AuditEntry, AuditError, AuditLog, AuditQuery,
     CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, DocumentKind, DocumentRepository,
-    NewAuditEntry, PersonQuery, PersonRepository, Repositories, ReviewDueEntry, ReviewScope,
-    Session, SessionLimits, Storage, StoreError, StoredDocument, UserAccount,
+    NewAuditEntry, OffenceRepository, OffenceRow, PersonQuery, PersonRepository, Repositories,
+    ReviewDueEntry, ReviewScope, Session, SessionLimits, Storage, StoreError, StoredDocument,
+    UserAccount,
 };
 use oasys_assessment_model::{Assessment, Person};
 use oasys_sharing_policy::{LaoLists, Relationship};
@@ -17,7 +18,7 @@ use uuid::Uuid;
 
 use crate::conn::{DbConnection, write_tx};
 use crate::db::{Database, TxError};
-use crate::{accounts, allocations, assessments, audit, cases, documents, people};
+use crate::{accounts, allocations, assessments, audit, cases, documents, offences, people};
 
 /// The repositories of one open transaction, handed to `Storage::in_transaction`'s work.
 pub struct Tx<'a> {
@@ -255,6 +256,18 @@ macro_rules! repositories {
             }
             fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
                 self.write(|c| accounts::revoke_api_token(c, id, at))
+            }
+        }
+
+        impl OffenceRepository for $ty {
+            fn replace_offences(&self, rows: &[OffenceRow]) -> Result<(), StoreError> {
+                self.write(|c| offences::replace(c, rows))
+            }
+            fn offences(&self) -> Result<Vec<OffenceRow>, StoreError> {
+                self.read(offences::all)
+            }
+            fn offence_count(&self) -> Result<u64, StoreError> {
+                self.read(offences::count)
             }
         }
 

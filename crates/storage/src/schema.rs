@@ -180,3 +180,13 @@ diesel::table! {
         revoked_at -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    offences (code) {
+        code -> Text,
+        ogrs3_status -> Text,
+        ogrs3_category -> Text,
+        snsv_category -> Text,
+        actuarial_category -> Text,
+    }
+}

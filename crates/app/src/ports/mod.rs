@@ -9,6 +9,8 @@ pub mod cases;
 pub mod clock;
 pub mod documents;
 pub mod error;
+pub mod listings;
+pub mod offences;
 pub mod people;
 pub mod storage;
 
@@ -25,5 +27,7 @@ pub use cases::{CaseAccess, CaseAccessRepository};
 pub use clock::{Clock, IdGenerator};
 pub use documents::{DocumentKind, DocumentRepository, StoredDocument};
 pub use error::StoreError;
+pub use listings::{Listings, StoredAssessment, TeamRecord};
+pub use offences::{OffenceRepository, OffenceRow};
 pub use people::{PersonQuery, PersonRepository};
 pub use storage::{Repositories, Storage};

@@ -8,6 +8,7 @@ use super::audit::{AuditError, AuditLog};
 use super::cases::CaseAccessRepository;
 use super::documents::DocumentRepository;
 use super::error::StoreError;
+use super::offences::OffenceRepository;
 use super::people::PersonRepository;
 
 /// Every repository port at once (what a unit of work hands out).
@@ -19,6 +20,7 @@ pub trait Repositories:
     + DocumentRepository
     + AuditLog
     + AccountRepository
+    + OffenceRepository
 {
 }
 
@@ -30,6 +32,7 @@ impl<T> Repositories for T where
         + DocumentRepository
         + AuditLog
         + AccountRepository
+        + OffenceRepository
 {
 }
 
