@@ -3,29 +3,9 @@
 
 use std::time::Instant;
 
-use oasys_what_works::{Observation, validate, validate_by};
+use oasys_what_works::{Observation, PREDICTORS, validate, validate_by};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-const PREDICTORS: [&str; 17] = [
-    "ogrs3",
-    "ogp",
-    "ovp",
-    "osp_dc",
-    "osp_iic",
-    "snsv_static",
-    "snsv_dynamic",
-    "rsr",
-    "arp_static",
-    "arp_dynamic",
-    "vrp_static",
-    "vrp_dynamic",
-    "svrp_static",
-    "svrp_dynamic",
-    "dc_srp",
-    "iic_srp",
-    "csrp",
-];
 
 struct Person {
     female: bool,

@@ -37,15 +37,23 @@ pub struct Auc {
 /// assert!(auc(&same).is_none()); // nobody without a reoffence
 /// ```
 pub fn auc(observations: &[Observation]) -> Option<Auc> {
+    let sorted = sorted(observations)?;
+    auc_sorted(&sorted)
+}
+
+/// The observations ordered by predicted probability; `None` when one is not a number.
+pub(crate) fn sorted(observations: &[Observation]) -> Option<Vec<Observation>> {
     if observations.iter().any(|o| o.predicted.is_nan()) {
         return None;
     }
-    let mut sorted: Vec<(f64, bool)> = observations
-        .iter()
-        .map(|o| (o.predicted, o.reoffended))
-        .collect();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let positives = sorted.iter().filter(|o| o.1).count() as u64;
+    let mut sorted = observations.to_vec();
+    sorted.sort_unstable_by(|a, b| a.predicted.total_cmp(&b.predicted));
+    Some(sorted)
+}
+
+/// The ROC area of observations already ordered by predicted probability.
+pub(crate) fn auc_sorted(sorted: &[Observation]) -> Option<Auc> {
+    let positives = sorted.iter().filter(|o| o.reoffended).count() as u64;
     let negatives = sorted.len() as u64 - positives;
     if positives == 0 || negatives == 0 {
         return None;
@@ -55,11 +63,12 @@ pub fn auc(observations: &[Observation]) -> Option<Auc> {
     let mut start = 0;
     while start < sorted.len() {
         let mut end = start;
-        while end + 1 < sorted.len() && sorted[end + 1].0 == sorted[start].0 {
+        let mut tied_positives = u64::from(sorted[start].reoffended);
+        while end + 1 < sorted.len() && sorted[end + 1].predicted == sorted[start].predicted {
             end += 1;
+            tied_positives += u64::from(sorted[end].reoffended);
         }
         let mid_rank = (start + end) as f64 / 2.0 + 1.0;
-        let tied_positives = sorted[start..=end].iter().filter(|o| o.1).count();
         positive_rank_sum += mid_rank * tied_positives as f64;
         start = end + 1;
     }
@@ -88,8 +97,10 @@ pub struct CalibrationBin {
     pub n: u64,
     /// Mean predicted probability.
     pub mean_predicted: f64,
-    /// Share who reoffended.
-    pub observed_rate: f64,
+    /// People in the bin who reoffended; `None` when suppressed (see [`crate::validate_safely`]).
+    pub events: Option<u64>,
+    /// Share who reoffended; `None` when suppressed.
+    pub observed_rate: Option<f64>,
 }
 
 /// Observed against predicted: bins of equal size by predicted probability, and the totals.
@@ -118,14 +129,21 @@ pub struct Calibration {
 /// assert!((table.ratio.unwrap() - 1.0).abs() < 1e-9); // 20 observed, 20 expected
 /// ```
 pub fn calibration(observations: &[Observation], bins: usize) -> Calibration {
-    let mut sorted: Vec<&Observation> = observations
+    let mut sorted: Vec<Observation> = observations
         .iter()
         .filter(|o| !o.predicted.is_nan())
+        .copied()
         .collect();
-    sorted.sort_by(|a, b| a.predicted.total_cmp(&b.predicted));
+    sorted.sort_unstable_by(|a, b| a.predicted.total_cmp(&b.predicted));
+    calibration_sorted(&sorted, bins)
+}
+
+/// Calibration of observations already ordered by predicted probability (none not a number).
+pub(crate) fn calibration_sorted(sorted: &[Observation], bins: usize) -> Calibration {
     let total = sorted.len();
     let bins = bins.max(1);
     let mut table = Vec::with_capacity(bins);
+    let (mut observed, mut expected) = (0u64, 0.0);
     for bin in 0..bins {
         let (from, to) = (total * bin / bins, total * (bin + 1) / bins);
         let members = &sorted[from..to];
@@ -133,14 +151,17 @@ pub fn calibration(observations: &[Observation], bins: usize) -> Calibration {
             continue;
         }
         let n = members.len() as f64;
+        let sum: f64 = members.iter().map(|o| o.predicted).sum();
+        let events = members.iter().filter(|o| o.reoffended).count() as u64;
+        observed += events;
+        expected += sum;
         table.push(CalibrationBin {
             n: members.len() as u64,
-            mean_predicted: members.iter().map(|o| o.predicted).sum::<f64>() / n,
-            observed_rate: members.iter().filter(|o| o.reoffended).count() as f64 / n,
+            mean_predicted: sum / n,
+            events: Some(events),
+            observed_rate: Some(events as f64 / n),
         });
     }
-    let observed = sorted.iter().filter(|o| o.reoffended).count() as u64;
-    let expected: f64 = sorted.iter().map(|o| o.predicted).sum();
     Calibration {
         bins: table,
         observed,
@@ -174,11 +195,22 @@ pub struct Validation {
 /// assert_eq!(v.auc.map(|a| a.value), Some(1.0));
 /// ```
 pub fn validate(predictor: &str, observations: &[Observation]) -> Validation {
-    Validation {
-        predictor: predictor.to_owned(),
-        n: observations.len() as u64,
-        events: observations.iter().filter(|o| o.reoffended).count() as u64,
-        auc: auc(observations),
-        calibration: calibration(observations, 10),
+    let n = observations.len() as u64;
+    let events = observations.iter().filter(|o| o.reoffended).count() as u64;
+    match sorted(observations) {
+        Some(ordered) => Validation {
+            predictor: predictor.to_owned(),
+            n,
+            events,
+            auc: auc_sorted(&ordered),
+            calibration: calibration_sorted(&ordered, 10),
+        },
+        None => Validation {
+            predictor: predictor.to_owned(),
+            n,
+            events,
+            auc: None,
+            calibration: calibration(observations, 10),
+        },
     }
 }

@@ -57,7 +57,8 @@ fn hand_worked_cohort() {
     let table = calibration(&cohort, 2);
     assert_eq!(table.bins.len(), 2);
     assert!((table.bins[0].mean_predicted - 0.225).abs() < 1e-12);
-    assert_eq!(table.bins[0].observed_rate, 0.5);
+    assert_eq!(table.bins[0].observed_rate, Some(0.5));
+    assert_eq!(table.bins[0].events, Some(1));
     assert!((table.bins[1].mean_predicted - 0.6).abs() < 1e-12);
     assert_eq!(table.observed, 2);
     assert!((table.ratio.expect("ratio") - 2.0 / 1.65).abs() < 1e-12);
@@ -123,7 +124,9 @@ fn a_true_model_is_calibrated() {
     assert!((ratio - 1.0).abs() < 0.02, "O/E {ratio}");
     for bin in &table.bins {
         assert!(
-            (bin.observed_rate - bin.mean_predicted).abs() < 0.02,
+            (bin.observed_rate.expect("raw calibration shows every rate") - bin.mean_predicted)
+                .abs()
+                < 0.02,
             "{bin:?}"
         );
     }
