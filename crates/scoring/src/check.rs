@@ -416,3 +416,59 @@ pub(crate) fn dates_after_birth<const N: usize>(
     }
     ages
 }
+
+/// What several predictors derive from the same inputs, worked out once per input: the
+/// criminal history when it passes every rule (with violent sanctions and the assessment date),
+/// and the offence category of each catalogue column.
+pub(crate) struct Shared {
+    clean_history: Option<History>,
+    snsv_category: crate::offence::Resolved<crate::OffenceCategory>,
+    actuarial_category: crate::offence::Resolved<crate::OffenceCategory>,
+}
+
+impl Shared {
+    pub(crate) fn new(input: &PredictorInput, catalogue: Option<&crate::OffenceCatalogue>) -> Self {
+        use crate::offence::{CategoryColumn, resolve_category};
+        let mut p = Problems::default();
+        let all = HistoryNeeds {
+            violent: true,
+            assessment: true,
+        };
+        let h = history(input, all, &mut p);
+        Self {
+            clean_history: h.filter(|_| p.is_empty()),
+            snsv_category: resolve_category(input, catalogue, CategoryColumn::Snsv),
+            actuarial_category: resolve_category(input, catalogue, CategoryColumn::Actuarial),
+        }
+    }
+
+    /// [`history`] for one predictor's needs. When the history passed every rule with all its
+    /// parts it passes with fewer, so the shared values are used and `p` stays empty; otherwise
+    /// the rules run again for these needs so that exactly this predictor's reasons are listed.
+    pub(crate) fn history(
+        &self,
+        input: &PredictorInput,
+        needs: HistoryNeeds,
+        p: &mut Problems,
+    ) -> Option<History> {
+        match self.clean_history {
+            Some(h) => Some(History {
+                nv: if needs.violent { h.nv } else { 0 },
+                ofm: if needs.assessment { h.ofm } else { 0 },
+                ..h
+            }),
+            None => history(input, needs, p),
+        }
+    }
+
+    /// The offence category (§3.2) read from one catalogue column.
+    pub(crate) fn category(
+        &self,
+        column: crate::offence::CategoryColumn,
+    ) -> &crate::offence::Resolved<crate::OffenceCategory> {
+        match column {
+            crate::offence::CategoryColumn::Snsv => &self.snsv_category,
+            crate::offence::CategoryColumn::Actuarial => &self.actuarial_category,
+        }
+    }
+}

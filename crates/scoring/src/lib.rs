@@ -168,15 +168,16 @@ impl ScoreReport {
 pub fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>) -> ScoreReport {
     use sexual::Generation::{V1, V411};
 
-    let ogrs3 = ogrs3::score(input, catalogue);
+    let shared = check::Shared::new(input, catalogue);
+    let ogrs3 = ogrs3::score(input, catalogue, &shared);
     let ogp = ogp::score(input, &ogrs3);
     let ovp = ovp::score(input);
     let osp_dc = sexual::direct_contact(input, V1);
     let osp_iic = sexual::images_and_indirect(input, V1);
-    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, catalogue);
-    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, catalogue);
-    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, catalogue);
-    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, catalogue);
+    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, &shared);
+    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, &shared);
+    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, &shared);
+    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, &shared);
     let dc_srp = sexual::direct_contact(input, V411);
     let iic_srp = sexual::images_and_indirect(input, V411);
     let rsr = combined::score(

@@ -257,13 +257,14 @@ fn relationship(input: &PredictorInput, p: &mut Problems) -> Option<Relationship
     parsed
 }
 
-/// Reads and codes every dynamic item; returns the explanation factors when all are valid.
+/// Reads and codes every dynamic item, appending the explanation factors to `out` when it is
+/// given; true when every item is valid.
 pub(crate) fn dynamic_factors(
     items: &[Item],
     input: &PredictorInput,
     p: &mut Problems,
-) -> Option<Vec<Factor>> {
-    let mut out = Vec::with_capacity(items.len());
+    mut out: Option<&mut Vec<Factor>>,
+) -> bool {
     let mut complete = true;
     let mut uses_drugs = false;
     for item in items {
@@ -331,7 +332,9 @@ pub(crate) fn dynamic_factors(
         };
         match coded {
             Some((value, coding)) => {
-                out.push(Factor::new(item.factor, value, coding * item.coefficient))
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(Factor::new(item.factor, value, coding * item.coefficient));
+                }
             }
             None => complete = false,
         }
@@ -359,7 +362,7 @@ pub(crate) fn dynamic_factors(
         ));
         complete = false;
     }
-    complete.then_some(out)
+    complete
 }
 
 /// One predictor built on the history model: its static and dynamic variants.
@@ -385,30 +388,29 @@ impl Predictor {
     pub(crate) fn score(
         &self,
         input: &PredictorInput,
-        catalogue: Option<&crate::OffenceCatalogue>,
+        shared: &crate::check::Shared,
     ) -> (crate::PredictorResult, crate::PredictorResult) {
-        use crate::check::{HistoryNeeds, history};
-        use crate::offence::{Resolved, resolve_category};
+        use crate::check::HistoryNeeds;
+        use crate::offence::Resolved;
 
         let mut p = Problems::default();
         let needs = HistoryNeeds {
             violent: self.uses_violent_sanctions,
             assessment: true,
         };
-        let h = history(input, needs, &mut p);
-        let category = match resolve_category(input, catalogue, self.column) {
-            Resolved::Category(c) => Some(c),
+        let h = shared.history(input, needs, &mut p);
+        let category = match shared.category(self.column) {
+            Resolved::Category(c) => Some(*c),
             Resolved::Missing => {
                 p.missing("offence_code");
                 None
             }
             Resolved::Problem(reason) => {
-                p.push(reason);
+                p.push(reason.clone());
                 None
             }
         };
         let mut pd = p.clone();
-        let dynamic_items = dynamic_factors(self.items, input, &mut pd);
 
         let static_result = match (h, category, p.is_empty()) {
             (Some(h), Some(c), true) => {
@@ -424,20 +426,31 @@ impl Predictor {
             }
             _ => crate::PredictorResult::not_calculable(self.static_version, p.into_reasons()),
         };
-        let dynamic_result = match (h, category, dynamic_items, pd.is_empty()) {
-            (Some(h), Some(c), Some(items), true) => {
-                let mut factors =
-                    self.dynamic_model
-                        .factors(&h, c, (self.offence_term)(c, true), items.len());
-                factors.extend(items);
-                self.result(
-                    self.dynamic_version,
-                    factors,
-                    self.intercepts_1y
-                        .map(|i| (self.dynamic_model.intercept, i.1)),
-                )
+        let dynamic_result = match (h, category) {
+            (Some(h), Some(c)) => {
+                // The static part first, then the items appended to the same list.
+                let mut factors = self.dynamic_model.factors(
+                    &h,
+                    c,
+                    (self.offence_term)(c, true),
+                    self.items.len(),
+                );
+                let complete = dynamic_factors(self.items, input, &mut pd, Some(&mut factors));
+                if complete && pd.is_empty() {
+                    self.result(
+                        self.dynamic_version,
+                        factors,
+                        self.intercepts_1y
+                            .map(|i| (self.dynamic_model.intercept, i.1)),
+                    )
+                } else {
+                    crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons())
+                }
             }
-            _ => crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons()),
+            _ => {
+                dynamic_factors(self.items, input, &mut pd, None);
+                crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons())
+            }
         };
         (static_result, dynamic_result)
     }

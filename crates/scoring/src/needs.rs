@@ -1,7 +1,6 @@
 //! Criminogenic need sections 3–12 (spec §12): item scores, section totals against the
 //! identified-need and severe thresholds, and the linked-to-harm / linked-to-reoffending flags.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use oasys_assessment_model::{QuestionSet, Section as QsSection, Vocabulary as QsVocabulary};
@@ -132,21 +131,53 @@ const HARM: usize = SLOTS - 2;
 const REOFFENDING: usize = SLOTS - 1;
 type SectionAnswers<'a> = [Option<&'a serde_json::Value>; SLOTS];
 
-/// Where each need-answer code goes: (section index, slot).
-static CODE_SLOTS: LazyLock<HashMap<String, (usize, usize)>> = LazyLock::new(|| {
-    let mut slots = HashMap::new();
+/// An item code packed into an integer (its bytes and its length), for a lookup without hashing;
+/// `None` for codes longer than seven bytes, which no question set uses.
+fn code_key(code: &str) -> Option<u64> {
+    let bytes = code.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut packed = [0u8; 8];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    packed[7] = bytes.len() as u8;
+    Some(u64::from_le_bytes(packed))
+}
+
+/// Where each need-answer code goes: (packed code, section index, slot), sorted by code.
+static CODE_SLOTS: LazyLock<Vec<(u64, u8, u8)>> = LazyLock::new(|| {
+    let mut slots = Vec::new();
+    let mut add = |code: &str, section: usize, slot: usize| {
+        let key = code_key(code).expect("question codes are at most seven bytes");
+        let section = u8::try_from(section).expect("ten sections");
+        let slot = u8::try_from(slot).expect("ten slots");
+        slots.push((key, section, slot));
+    };
     for (index, section) in SECTIONS.iter().enumerate() {
         for (slot, item) in section.items.iter().enumerate().take(HARM) {
-            slots.insert(item.code.clone(), (index, slot));
+            add(&item.code, index, slot);
         }
         for (code, slot) in [(&section.harm, HARM), (&section.reoffending, REOFFENDING)] {
             if let Some(code) = code {
-                slots.insert(code.clone(), (index, slot));
+                add(code, index, slot);
             }
         }
     }
+    // A code listed twice keeps its last place, as a map insert would.
+    slots.reverse();
+    slots.sort_by_key(|(key, _, _)| *key);
+    slots.dedup_by_key(|(key, _, _)| *key);
     slots
 });
+
+/// The answer slot of a need-answer code, if the code is a scored item or link flag.
+fn code_slot(code: &str) -> Option<(usize, usize)> {
+    let key = code_key(code)?;
+    let slots = &*CODE_SLOTS;
+    let found = slots.binary_search_by_key(&key, |(k, _, _)| *k).ok()?;
+    let (_, section, slot) = slots[found];
+    Some((usize::from(section), usize::from(slot)))
+}
 
 /// The need sections of the current question set, built once.
 static SECTIONS: LazyLock<[Section; 10]> =
@@ -392,7 +423,7 @@ pub(crate) fn score(input: &PredictorInput) -> Needs {
     // One pass over the answers given (usually a handful) instead of a lookup per item.
     let mut answers: [SectionAnswers<'_>; 10] = [[None; SLOTS]; 10];
     for (code, value) in &input.need_answers {
-        if let Some(&(section, slot)) = CODE_SLOTS.get(code.as_str())
+        if let Some((section, slot)) = code_slot(code)
             && !value.is_null()
         {
             answers[section][slot] = Some(value);

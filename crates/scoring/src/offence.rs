@@ -260,6 +260,7 @@ pub(crate) enum CategoryColumn {
 }
 
 /// The outcome of §3.2 for one predictor.
+#[derive(Debug, Clone)]
 pub(crate) enum Resolved<T> {
     Category(T),
     /// Neither code nor category given: `offence_code` joins the missing inputs.

@@ -1,7 +1,7 @@
 //! OGRS3 (spec §5): the static Offender Group Reconviction Scale, one- and two-year probabilities
 //! of any proven reoffending from age, gender, criminal history and offence category.
 
-use crate::check::{HistoryNeeds, Problems, history};
+use crate::check::{HistoryNeeds, Problems, Shared};
 use crate::input::Gender;
 use crate::numeric::{logistic, percent_whole_via_5dp};
 use crate::offence::{Resolved, resolve_ogrs3};
@@ -52,9 +52,10 @@ fn band(percentage_2y: i64) -> Band {
 pub(crate) fn score(
     input: &PredictorInput,
     catalogue: Option<&OffenceCatalogue>,
+    shared: &Shared,
 ) -> PredictorResult {
     let mut problems = Problems::default();
-    let history = history(
+    let history = shared.history(
         input,
         HistoryNeeds {
             violent: false,
