@@ -8,16 +8,16 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::{Duration, Utc};
 use clap::Subcommand;
 use oasys_app::{
-    AccountProfile, ApiToken, AuditError, AuditOutcome, NewAuditEntry, Operation, Repositories,
-    Storage, StoreError, UserAccount,
+    AccountProfile, ApiToken, Listings, Operation, Repositories, StoreError, UserAccount,
 };
 use oasys_assessment_model::Rank;
 use oasys_sharing_policy::{Action, Role};
 use oasys_storage::Database;
 use uuid::Uuid;
 
-use crate::Outcome;
 use crate::config::Common;
+use crate::operator::{self, Event};
+use crate::{Outcome, output};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct UserArgs {
@@ -61,6 +61,14 @@ Examples:
         #[command(flatten)]
         profile: ProfileArgs,
     },
+    /// List every account: username, role, grade, area, teams, managed teams, disabled
+    #[command(after_help = "\
+Examples:
+  oasys user list
+  oasys user list --format json | jq -r '.[] | select(.disabled) | .username'
+
+Password hashes are never shown.")]
+    List,
     /// Disable an account (ends its sessions)
     Disable {
         /// Username
@@ -111,17 +119,6 @@ Examples:
     },
 }
 
-fn open(common: &Common) -> Result<Database> {
-    let settings = common.resolve()?;
-    Database::open(&settings.database).with_context(|| {
-        format!(
-            "cannot open the database {} (from {}); run `oasys db status` to see what is wrong",
-            crate::config::redact(&settings.database),
-            settings.database_source
-        )
-    })
-}
-
 fn role(code: &str) -> Result<Role> {
     Role::ALL
         .into_iter()
@@ -156,48 +153,15 @@ fn profile(args: &ProfileArgs) -> Result<AccountProfile> {
     })
 }
 
-/// Who ran the command, for the audit log.
-fn operator() -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    format!("operator:{user}")
-}
-
-/// Runs `work` and its audit event in one transaction.
+/// Runs `work` and its security audit event (`action` on `subject`) in one transaction.
 fn audited(
     db: &Database,
     action: &str,
     subject: &str,
     work: impl FnOnce(&dyn Repositories) -> Result<(), StoreError>,
 ) -> Result<()> {
-    #[derive(Debug, thiserror::Error)]
-    enum Failure {
-        #[error(transparent)]
-        Store(#[from] StoreError),
-        #[error(transparent)]
-        Audit(#[from] AuditError),
-    }
-    db.in_transaction(|repos| -> Result<(), Failure> {
-        work(repos)?;
-        repos.append(&NewAuditEntry {
-            event_id: Uuid::new_v4(),
-            occurred_at: Utc::now(),
-            actor: operator(),
-            actor_role: "operator".into(),
-            correlation_id: None,
-            operation: Operation::Security,
-            action: action.into(),
-            subject_person: None,
-            subject_ref: Some(subject.into()),
-            recipients: Vec::new(),
-            justification: None,
-            outcome: AuditOutcome::Allowed,
-            details: serde_json::json!({}),
-        })?;
-        Ok(())
-    })
-    .map_err(|e| anyhow!("{e}"))
+    let event = Event::new(Operation::Security, action).subject(subject);
+    operator::audited(db, &event, |repos| Ok(work(repos)?)).map_err(|e| anyhow!("{e}"))
 }
 
 fn read_password() -> Result<String> {
@@ -213,7 +177,7 @@ fn read_password() -> Result<String> {
 }
 
 pub(crate) fn run_user(args: &UserArgs) -> Result<Outcome> {
-    let db = open(&args.common)?;
+    let (db, settings) = operator::open(&args.common)?;
     match &args.command {
         UserCommand::Add {
             username,
@@ -236,6 +200,7 @@ pub(crate) fn run_user(args: &UserArgs) -> Result<Outcome> {
             .with_context(|| format!("cannot add {username} (is the username taken?)"))?;
             println!("added {username}");
         }
+        UserCommand::List => list_users(&db, &settings)?,
         UserCommand::Disable { username } | UserCommand::Enable { username } => {
             let disable = matches!(args.command, UserCommand::Disable { .. });
             let action = if disable {
@@ -268,7 +233,7 @@ pub(crate) fn run_user(args: &UserArgs) -> Result<Outcome> {
 }
 
 pub(crate) fn run_token(args: &TokenArgs) -> Result<Outcome> {
-    let db = open(&args.common)?;
+    let (db, _) = operator::open(&args.common)?;
     match &args.command {
         TokenCommand::Create {
             username,
@@ -317,4 +282,65 @@ pub(crate) fn run_token(args: &TokenArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Success)
+}
+
+/// One account as `oasys user list --format json` shows it (never the password hash).
+#[derive(Debug, serde::Serialize)]
+struct UserView<'a> {
+    username: &'a str,
+    role: &'static str,
+    grade: Option<u8>,
+    area: &'a str,
+    teams: &'a BTreeSet<String>,
+    managed_teams: &'a BTreeSet<String>,
+    disabled: bool,
+    created_at: chrono::DateTime<Utc>,
+}
+
+fn joined(items: &BTreeSet<String>) -> String {
+    if items.is_empty() {
+        "-".to_owned()
+    } else {
+        items.iter().cloned().collect::<Vec<_>>().join(",")
+    }
+}
+
+fn list_users(db: &Database, settings: &crate::config::Settings) -> Result<()> {
+    let users = db.users().context("cannot list the accounts")?;
+    let views: Vec<UserView<'_>> = users
+        .iter()
+        .map(|u| UserView {
+            username: &u.username,
+            role: u.profile.role.code(),
+            grade: u.profile.grade.map(Rank::get),
+            area: &u.profile.area,
+            teams: &u.profile.teams,
+            managed_teams: &u.profile.managed_teams,
+            disabled: u.disabled,
+            created_at: u.created_at,
+        })
+        .collect();
+    let rows: Vec<Vec<String>> = views
+        .iter()
+        .map(|v| {
+            vec![
+                v.username.to_owned(),
+                v.role.to_owned(),
+                v.grade.map_or_else(|| "-".to_owned(), |g| g.to_string()),
+                v.area.to_owned(),
+                joined(v.teams),
+                joined(v.managed_teams),
+                if v.disabled { "yes" } else { "no" }.to_owned(),
+            ]
+        })
+        .collect();
+    output::print_columns(
+        settings.format,
+        &views,
+        &[
+            "USERNAME", "ROLE", "GRADE", "AREA", "TEAMS", "MANAGES", "DISABLED",
+        ],
+        &rows,
+        "no accounts: add the first with `oasys user add`",
+    )
 }

@@ -299,7 +299,7 @@ fn verify(settings: &Settings) -> Result<Outcome> {
 }
 
 /// What went wrong with the audit chain, in words.
-fn chain_problem(chain: &ChainBreak) -> String {
+pub(crate) fn chain_problem(chain: &ChainBreak) -> String {
     match chain {
         ChainBreak::Altered { seq } => format!("audit entry {seq} was altered"),
         ChainBreak::Missing { seq } => format!("audit entry {seq} is missing"),

@@ -2,15 +2,20 @@
 //! Exit codes: 0 success, 1 the operation found problems (rejected records, a failed check), 2 usage or fatal error.
 
 mod accounts;
+mod audit;
+mod cases;
 mod catalogue;
 mod config;
 mod db;
 mod demo;
 mod migrations;
+mod operator;
 mod output;
 mod records;
+mod reviews;
 mod score;
 mod serve;
+mod teams;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,6 +82,24 @@ It stops on Ctrl-C or SIGTERM after finishing the requests in flight.")]
     User(accounts::UserArgs),
     /// Manage API bearer tokens: create, revoke
     Token(accounts::TokenArgs),
+    /// Manage teams: list them, record their area, add or remove members and managers
+    Team(teams::TeamArgs),
+    /// Allocate a person's case to a practitioner (ends the current allocation), audited
+    #[command(after_help = "\
+Examples:
+  oasys allocate X123456 jsmith
+  oasys allocate 0f7c2a3e-5d7b-4c1e-9a51-2b6f0e1d9c44 jsmith --team N1 --format json
+
+The practitioner must be an enabled practitioner or prison offender manager in the team, and not
+shut out by the case's LAO lists. Their access starts, and the previous holder's ends, on the
+next request.")]
+    Allocate(cases::AllocateArgs),
+    /// Limited access offenders: show, exclude, restrict, remove (with a second person's approval)
+    Lao(cases::LaoArgs),
+    /// Reviews due: assessments whose next review falls before a date
+    Reviews(reviews::ReviewsArgs),
+    /// The audit log: verify the hash chain, search a person's access history (s.62)
+    Audit(audit::AuditArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -98,6 +121,11 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::User(args) => accounts::run_user(&args),
         Command::Token(args) => accounts::run_token(&args),
+        Command::Team(args) => teams::run(&args),
+        Command::Allocate(args) => cases::run_allocate(&args),
+        Command::Lao(args) => cases::run_lao(&args),
+        Command::Reviews(args) => reviews::run(&args),
+        Command::Audit(args) => audit::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
             Ok(Outcome::Success)

@@ -42,3 +42,41 @@ pub(crate) fn list(items: &[String]) -> String {
         items.join(", ")
     }
 }
+
+/// Prints `json` (pretty, one document) or `rows` as columns under `headers` on standard output;
+/// an empty table prints `empty` instead.
+pub(crate) fn print_columns(
+    format: OutputFormat,
+    json: &impl Serialize,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    empty: &str,
+) -> Result<()> {
+    if format == OutputFormat::Json {
+        return print(format, json, &[]);
+    }
+    let mut out = std::io::stdout().lock();
+    if rows.is_empty() {
+        writeln!(out, "{empty}").context("cannot write the report")?;
+        return out.flush().context("cannot write the report");
+    }
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
+        let text: Vec<String> = cells
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        text.join("  ").trim_end().to_owned()
+    };
+    writeln!(out, "{}", line(&mut headers.iter().copied())).context("cannot write the report")?;
+    for row in rows {
+        writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))
+            .context("cannot write the report")?;
+    }
+    out.flush().context("cannot write the report")
+}
