@@ -6,5 +6,9 @@ pub mod usecases;
 
 pub use ports::*;
 pub use usecases::{
+    AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
+    PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
+};
+pub use usecases::{
     App, AppError, ApplyOptions, NewAssessmentRequest, RequestContext, ScoredAssessment, StoredPlan,
 };

@@ -18,6 +18,7 @@ mod documents;
 mod listings;
 mod maintenance;
 mod offences;
+mod outcomes;
 mod people;
 mod repos;
 

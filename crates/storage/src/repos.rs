@@ -7,10 +7,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use oasys_app::{
     AccountProfile, AccountRepository, Allocation, AllocationRepository, ApiToken,
     AssessmentRepository, AssessmentSummary, AuditEntry, AuditError, AuditLog, AuditQuery,
-    CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, DocumentKind, DocumentRepository,
-    NewAuditEntry, OffenceRepository, OffenceRow, PersonQuery, PersonRepository, Repositories,
-    ReviewDueEntry, ReviewScope, Session, SessionLimits, Storage, StoreError, StoredDocument,
-    UserAccount,
+    CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, CohortFilter, CohortMember,
+    DocumentKind, DocumentRepository, NewAuditEntry, OffenceRepository, OffenceRow,
+    OutcomeRepository, OutcomeWrite, PersonQuery, PersonRepository, ReoffendingOutcome,
+    Repositories, ReviewDueEntry, ReviewScope, Session, SessionLimits, Storage, StoreError,
+    StoredDocument, UserAccount,
 };
 use oasys_assessment_model::{Assessment, Person};
 use oasys_sharing_policy::{LaoLists, Relationship};
@@ -18,7 +19,9 @@ use uuid::Uuid;
 
 use crate::conn::{DbConnection, write_tx};
 use crate::db::{Database, TxError};
-use crate::{accounts, allocations, assessments, audit, cases, documents, offences, people};
+use crate::{
+    accounts, allocations, assessments, audit, cases, documents, offences, outcomes, people,
+};
 
 /// The repositories of one open transaction, handed to `Storage::in_transaction`'s work.
 pub struct Tx<'a> {
@@ -268,6 +271,21 @@ macro_rules! repositories {
             }
             fn offence_count(&self) -> Result<u64, StoreError> {
                 self.read(offences::count)
+            }
+        }
+
+        impl OutcomeRepository for $ty {
+            fn record_outcome(
+                &self,
+                outcome: &ReoffendingOutcome,
+            ) -> Result<OutcomeWrite, StoreError> {
+                self.write(|c| outcomes::record(c, outcome))
+            }
+            fn outcome(&self, person_id: Uuid) -> Result<Option<ReoffendingOutcome>, StoreError> {
+                self.read(|c| outcomes::get(c, person_id))
+            }
+            fn cohort(&self, filter: &CohortFilter) -> Result<Vec<CohortMember>, StoreError> {
+                self.read(|c| outcomes::cohort(c, filter))
             }
         }
 

@@ -190,3 +190,20 @@ diesel::table! {
         actuarial_category -> Text,
     }
 }
+
+diesel::table! {
+    outcomes (person_id) {
+        person_id -> Text,
+        follow_up_start -> Date,
+        follow_up_end -> Date,
+        first_reoffence -> Nullable<Date>,
+        offence_category -> Nullable<Text>,
+        violent -> Bool,
+        sexual -> Bool,
+    }
+}
+
+diesel::joinable!(outcomes -> people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(outcomes, people);
+diesel::allow_tables_to_appear_in_same_query!(outcomes, assessments);
+diesel::allow_tables_to_appear_in_same_query!(outcomes, teams);

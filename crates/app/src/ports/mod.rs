@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod listings;
 pub mod offences;
+pub mod outcomes;
 pub mod people;
 pub mod storage;
 
@@ -29,5 +30,9 @@ pub use documents::{DocumentKind, DocumentRepository, StoredDocument};
 pub use error::StoreError;
 pub use listings::{Listings, StoredAssessment, TeamRecord};
 pub use offences::{OffenceRepository, OffenceRow};
+pub use outcomes::{
+    CohortFilter, CohortMember, FOLLOW_UP_MONTHS, OutcomeRepository, OutcomeWrite,
+    ReoffendingOutcome,
+};
 pub use people::{PersonQuery, PersonRepository};
 pub use storage::{Repositories, Storage};

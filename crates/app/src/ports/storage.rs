@@ -9,6 +9,7 @@ use super::cases::CaseAccessRepository;
 use super::documents::DocumentRepository;
 use super::error::StoreError;
 use super::offences::OffenceRepository;
+use super::outcomes::OutcomeRepository;
 use super::people::PersonRepository;
 
 /// Every repository port at once (what a unit of work hands out).
@@ -21,6 +22,7 @@ pub trait Repositories:
     + AuditLog
     + AccountRepository
     + OffenceRepository
+    + OutcomeRepository
 {
 }
 
@@ -33,6 +35,7 @@ impl<T> Repositories for T where
         + AuditLog
         + AccountRepository
         + OffenceRepository
+        + OutcomeRepository
 {
 }
 

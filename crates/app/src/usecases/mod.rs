@@ -36,6 +36,7 @@ mod audit;
 mod people;
 mod plans;
 mod sharing;
+mod what_works;
 
 use oasys_assessment_model::Assessment;
 use oasys_sharing_policy::{
@@ -49,6 +50,10 @@ use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreE
 
 pub use assessments::{ApplyOptions, NewAssessmentRequest, ScoredAssessment};
 pub use plans::StoredPlan;
+pub use what_works::{
+    AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
+    PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
+};
 
 /// The application: the storage, clock and id ports, wired once by the composition root.
 #[derive(Debug)]
