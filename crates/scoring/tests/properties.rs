@@ -107,11 +107,13 @@ prop_compose! {
             proptest::sample::select(&["3.3", "3.4", "4.2", "6.1", "8.6", "9.3", "11.5", "12.8", "3.98", "9.99"][..]).prop_map(str::to_owned),
             prop_oneof![(-1i64..4).prop_map(serde_json::Value::from), any::<bool>().prop_map(serde_json::Value::from), Just(serde_json::Value::Null), ".{0,3}".prop_map(serde_json::Value::from)],
             0..6),
+        id in proptest::option::of(".{0,8}"),
     ) -> PredictorInput {
         let (history, adult, non_contact, child, images, sexual_date, recent, stranger, force) = sexual;
         let r = |i: usize| ratings[i];
         let f = |i: usize| flags[i];
         PredictorInput {
+            id,
             sexual_offence_history: history,
             contact_adult_sexual_sanctions: adult,
             non_contact_sexual_sanctions: non_contact,
@@ -217,8 +219,15 @@ proptest! {
                 }
             }
         }
-        // The report always serialises.
-        prop_assert!(serde_json::to_string(&report).is_ok());
+        // The report always serialises, and the fast writer gives exactly serde's bytes.
+        let expected = serde_json::to_vec(&report).expect("a report serialises");
+        let mut fast = Vec::new();
+        report.write_json(&mut fast, true).expect("writes to memory");
+        prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&expected));
+        let lean = serde_json::to_vec(&report.clone().without_explanations()).expect("serialises");
+        fast.clear();
+        report.write_json(&mut fast, false).expect("writes to memory");
+        prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&lean));
     }
 
     #[test]

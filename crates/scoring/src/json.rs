@@ -1,0 +1,246 @@
+//! A hand-written JSON writer for [`ScoreReport`]: the same bytes as `serde_json::to_writer`
+//! with the derived `Serialize` impls (tested on every worked example and on random inputs), in
+//! a fraction of the time. Keys and enumeration values are written as pre-escaped literals;
+//! numbers and free text still go through serde_json, so their formatting and escaping are
+//! serde_json's own.
+
+use std::io::{self, Write};
+
+use crate::needs::{NeedResult, Severity};
+use crate::result::{Band, Factor, FactorValue, Percentage, PredictorResult, Reason, Status};
+use crate::{ScoreReport, Variant};
+
+/// A value serde_json formats (numbers, escaped strings).
+fn value<W: Write, T: serde::Serialize + ?Sized>(out: &mut W, value: &T) -> io::Result<()> {
+    serde_json::to_writer(out, value).map_err(io::Error::from)
+}
+
+/// An `Option` serialised without `skip_serializing_if`: the value or `null`.
+fn or_null<W: Write, T: serde::Serialize>(out: &mut W, v: Option<T>) -> io::Result<()> {
+    match v {
+        Some(v) => value(out, &v),
+        None => out.write_all(b"null"),
+    }
+}
+
+fn percentage<W: Write>(out: &mut W, p: Percentage) -> io::Result<()> {
+    match p {
+        Percentage::Whole(v) => value(out, &v),
+        Percentage::Hundredths(v) => value(out, &(v as f64 / 100.0)),
+    }
+}
+
+fn status(s: Status) -> &'static [u8] {
+    match s {
+        Status::Calculated => b"\"calculated\"",
+        Status::NotApplicable => b"\"not_applicable\"",
+        Status::NotCalculable => b"\"not_calculable\"",
+    }
+}
+
+fn band(b: Band) -> &'static [u8] {
+    match b {
+        Band::Low => b"\"low\"",
+        Band::Medium => b"\"medium\"",
+        Band::High => b"\"high\"",
+        Band::VeryHigh => b"\"very_high\"",
+    }
+}
+
+fn severity(s: Severity) -> &'static [u8] {
+    match s {
+        Severity::NoNeed => b"\"no_need\"",
+        Severity::Standard => b"\"standard\"",
+        Severity::Severe => b"\"severe\"",
+    }
+}
+
+fn variant(v: Variant) -> &'static [u8] {
+    match v {
+        Variant::Static => b"\"static\"",
+        Variant::Dynamic => b"\"dynamic\"",
+    }
+}
+
+fn flag(b: bool) -> &'static [u8] {
+    if b { b"true" } else { b"false" }
+}
+
+/// Text the crate itself chose (model versions, factor names, category keys): snake_case and
+/// version strings that need no escaping. Checked in debug builds.
+fn plain<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    debug_assert!(
+        text.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+        "{text:?} needs escaping"
+    );
+    out.write_all(b"\"")?;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\"")
+}
+
+fn factor<W: Write>(out: &mut W, f: &Factor) -> io::Result<()> {
+    out.write_all(b"{\"factor\":")?;
+    plain(out, f.factor)?;
+    out.write_all(b",\"value\":")?;
+    match f.value {
+        FactorValue::Integer(v) => value(out, &v)?,
+        FactorValue::Number(v) => value(out, &v)?,
+        FactorValue::Flag(v) => out.write_all(flag(v))?,
+        FactorValue::Text(t) => plain(out, t)?,
+        FactorValue::None => out.write_all(b"null")?,
+    }
+    out.write_all(b",\"contribution\":")?;
+    value(out, &f.contribution)?;
+    out.write_all(b"}")
+}
+
+fn reasons<W: Write>(out: &mut W, reasons: &[Reason]) -> io::Result<()> {
+    out.write_all(b",\"reasons\":[")?;
+    for (i, r) in reasons.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"{\"code\":")?;
+        value(out, &r.code)?;
+        out.write_all(b",\"fields\":")?;
+        value(out, &r.fields)?;
+        out.write_all(b",\"message\":")?;
+        value(out, &r.message)?;
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"]")
+}
+
+fn predictor<W: Write>(out: &mut W, r: &PredictorResult, explain: bool) -> io::Result<()> {
+    out.write_all(b"{\"status\":")?;
+    out.write_all(status(r.status))?;
+    out.write_all(b",\"model_version\":")?;
+    plain(out, r.model_version)?;
+    if let Some(p) = r.probability_1y {
+        out.write_all(b",\"probability_1y\":")?;
+        value(out, &p)?;
+    }
+    if let Some(p) = r.probability_2y {
+        out.write_all(b",\"probability_2y\":")?;
+        value(out, &p)?;
+    }
+    if let Some(p) = r.percentage_1y {
+        out.write_all(b",\"percentage_1y\":")?;
+        percentage(out, p)?;
+    }
+    if let Some(p) = r.percentage_2y {
+        out.write_all(b",\"percentage_2y\":")?;
+        percentage(out, p)?;
+    }
+    out.write_all(b",\"band\":")?;
+    match r.band {
+        Some(b) => out.write_all(band(b))?,
+        None => out.write_all(b"null")?,
+    }
+    if let Some(p) = r.points {
+        out.write_all(b",\"points\":")?;
+        value(out, &p)?;
+    }
+    if let Some(b) = r.band_reduced {
+        out.write_all(b",\"band_reduced\":")?;
+        out.write_all(flag(b))?;
+    }
+    if let Some(z) = r.linear_predictor_1y {
+        out.write_all(b",\"linear_predictor_1y\":")?;
+        value(out, &z)?;
+    }
+    if let Some(z) = r.linear_predictor_2y {
+        out.write_all(b",\"linear_predictor_2y\":")?;
+        value(out, &z)?;
+    }
+    if let Some(v) = r.violent_variant {
+        out.write_all(b",\"violent_variant\":")?;
+        out.write_all(variant(v))?;
+    }
+    if explain && !r.explanation.is_empty() {
+        out.write_all(b",\"explanation\":[")?;
+        for (i, f) in r.explanation.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            factor(out, f)?;
+        }
+        out.write_all(b"]")?;
+    }
+    if !r.reasons.is_empty() {
+        reasons(out, &r.reasons)?;
+    }
+    out.write_all(b"}")
+}
+
+fn need<W: Write>(out: &mut W, n: &NeedResult) -> io::Result<()> {
+    out.write_all(b"{\"section\":")?;
+    value(out, &n.section)?;
+    out.write_all(b",\"scored\":")?;
+    out.write_all(flag(n.scored))?;
+    out.write_all(b",\"score\":")?;
+    or_null(out, n.score)?;
+    out.write_all(b",\"max_score\":")?;
+    or_null(out, n.max_score)?;
+    out.write_all(b",\"threshold\":")?;
+    or_null(out, n.threshold)?;
+    out.write_all(b",\"severe_threshold\":")?;
+    or_null(out, n.severe_threshold)?;
+    out.write_all(b",\"identified_need\":")?;
+    match n.identified_need {
+        Some(b) => out.write_all(flag(b))?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b",\"severity\":")?;
+    match n.severity {
+        Some(s) => out.write_all(severity(s))?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b",\"linked_to_harm\":")?;
+    match n.linked_to_harm {
+        Some(b) => out.write_all(flag(b))?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b",\"linked_to_reoffending\":")?;
+    match n.linked_to_reoffending {
+        Some(b) => out.write_all(flag(b))?,
+        None => out.write_all(b"null")?,
+    }
+    if !n.reasons.is_empty() {
+        reasons(out, &n.reasons)?;
+    }
+    out.write_all(b"}")
+}
+
+/// Writes `report` as one JSON object, optionally leaving every explanation out.
+pub(crate) fn write_report<W: Write>(
+    out: &mut W,
+    report: &ScoreReport,
+    explain: bool,
+) -> io::Result<()> {
+    out.write_all(b"{")?;
+    if let Some(id) = &report.id {
+        out.write_all(b"\"id\":")?;
+        value(out, id)?;
+        out.write_all(b",")?;
+    }
+    out.write_all(b"\"spec_version\":")?;
+    value(out, report.spec_version)?;
+    for (key, result) in report.predictors() {
+        out.write_all(b",")?;
+        plain(out, key)?;
+        out.write_all(b":")?;
+        predictor(out, result, explain)?;
+    }
+    out.write_all(b",\"needs\":{")?;
+    for (i, (key, n)) in report.needs.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        plain(out, key)?;
+        out.write_all(b":")?;
+        need(out, n)?;
+    }
+    out.write_all(b"}}")
+}
