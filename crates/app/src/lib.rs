@@ -10,5 +10,6 @@ pub use usecases::{
     PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
 };
 pub use usecases::{
-    App, AppError, ApplyOptions, NewAssessmentRequest, RequestContext, ScoredAssessment, StoredPlan,
+    App, AppError, ApplyOptions, NewAssessmentRequest, RequestContext, ScoredAssessment,
+    SharingCase, StoredPlan,
 };

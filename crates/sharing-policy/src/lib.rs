@@ -31,7 +31,8 @@ pub use content::level_definition;
 pub use decide::{AccessBasis, Decision, Denial, DenyCode, Reveal, decide};
 pub use decision::{
     DecisionDraft, DecisionError, DecisionProblem, DeclineCategory, DeclineReason, ItemException,
-    Outcome, RecipientCondition, SharingDecision, SubjectInformed, decide_request,
+    MIN_STATEMENT_CHARS, Outcome, RecipientCondition, SharingDecision, SubjectInformed,
+    decide_request,
 };
 pub use deidentify::{
     DeidentifiedRecord, PseudonymKey, deidentified_dataset, deidentify, pseudonym,

@@ -245,6 +245,41 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
+    let (cookie, account) = match start_session(&state, request, &headers).await {
+        Ok(done) => done,
+        Err(LoginFailure::Throttled(response)) => return Ok(response),
+        Err(LoginFailure::Error(error)) => return Err(error),
+    };
+    let body = LoginResponse {
+        username: account.username,
+        role: account.profile.role,
+    };
+    let mut response = axum::Json(body).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    Ok(response)
+}
+
+/// Why a login did not start a session.
+pub(crate) enum LoginFailure {
+    /// Too many failed attempts for the username: the 429 response to send (with Retry-After).
+    Throttled(Response),
+    /// Wrong credentials (401) or a failure inside.
+    Error(ApiError),
+}
+
+/// Checks the credentials (throttled per username, hashing behind the semaphore, the same time
+/// for unknown users) and starts a new session, ending any presented one. Returns the
+/// `Set-Cookie` value and the account.
+pub(crate) async fn start_session<S, C, I>(
+    state: &AppState<S, C, I>,
+    request: LoginRequest,
+    headers: &HeaderMap,
+) -> Result<(HeaderValue, UserAccount), LoginFailure>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
     let now = state.clock.now();
     if let Some(wait) = state.logins.refused(&request.username, now) {
         let mut response = ApiError::new(
@@ -257,7 +292,7 @@ where
         if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        return Ok(response);
+        return Err(LoginFailure::Throttled(response));
     }
     let username = request.username.clone();
     let permit = state
@@ -265,8 +300,8 @@ where
         .clone()
         .acquire_owned()
         .await
-        .map_err(|_| ApiError::internal())?;
-    let old = cookie_value(&headers, state.cookie_name()).map(secret_hash);
+        .map_err(|_| LoginFailure::Error(ApiError::internal()))?;
+    let old = cookie_value(headers, state.cookie_name()).map(secret_hash);
     let session = state
         .blocking(move |app| {
             let _permit = permit;
@@ -304,7 +339,7 @@ where
             if error.status() == StatusCode::UNAUTHORIZED {
                 state.logins.failed(&username, now);
             }
-            return Err(error);
+            return Err(LoginFailure::Error(error));
         }
     };
     let attributes = if state.config.secure_cookies {
@@ -313,14 +348,9 @@ where
         "; Path=/; HttpOnly; SameSite=Strict"
     };
     let cookie = format!("{}={token}{attributes}", state.cookie_name());
-    let cookie = HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?;
-    let body = LoginResponse {
-        username: account.username,
-        role: account.profile.role,
-    };
-    let mut response = axum::Json(body).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, cookie);
-    Ok(response)
+    let cookie =
+        HeaderValue::from_str(&cookie).map_err(|_| LoginFailure::Error(ApiError::internal()))?;
+    Ok((cookie, account))
 }
 
 /// Ends the caller's session (server-side) and clears the cookie.
@@ -336,17 +366,30 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    if let Some(hash) = caller.session_hash {
+    let cleared = end_session(&state, caller.session_hash).await?;
+    Ok((StatusCode::NO_CONTENT, cleared).into_response())
+}
+
+/// Ends a session server-side; returns the headers that clear the cookie in the browser.
+pub(crate) async fn end_session<S, C, I>(
+    state: &AppState<S, C, I>,
+    session_hash: Option<String>,
+) -> Result<HeaderMap, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    if let Some(hash) = session_hash {
         state
             .blocking(move |app| Ok(app.store().revoke_session(&hash)?))
             .await?;
     }
     let expired = format!("{}=; Path=/; Max-Age=0", state.cookie_name());
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    let headers = response.headers_mut();
+    let mut headers = HeaderMap::new();
     if let Ok(value) = HeaderValue::from_str(&expired) {
         headers.insert(header::SET_COOKIE, value);
     }
     headers.insert("clear-site-data", HeaderValue::from_static("\"cookies\""));
-    Ok(response)
+    Ok(headers)
 }

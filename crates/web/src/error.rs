@@ -175,6 +175,20 @@ impl From<AppError> for ApiError {
 }
 
 impl ApiError {
+    /// The title, for the HTML error page.
+    pub(crate) fn title(&self) -> &'static str {
+        self.0.title
+    }
+
+    /// What went wrong, in words: every broken rule, else the detail (for the HTML pages).
+    pub(crate) fn messages(&self) -> Vec<String> {
+        if self.0.errors.is_empty() {
+            self.0.detail.iter().cloned().collect()
+        } else {
+            self.0.errors.clone()
+        }
+    }
+
     /// The version carried by a conflict, if any (used to build an `ETag`).
     pub(crate) fn conflict_version(&self) -> Option<u64> {
         self.0.version

@@ -15,6 +15,7 @@ mod plans;
 mod router;
 mod sharing;
 mod state;
+mod ui;
 
 pub use auth::{
     Caller, LoginRequest, LoginResponse, PLAIN_COOKIE, SECURE_COOKIE, hash_password, new_secret,

@@ -126,6 +126,7 @@ where
         );
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::ui::routes())
         .route("/api/openapi.json", get(openapi_document))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready::<S, C, I>))

@@ -192,16 +192,42 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         options: &ApplyOptions,
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
+        self.apply_all(
+            actor,
+            assessment_id,
+            expected_version,
+            vec![command],
+            options,
+            ctx,
+        )
+    }
+
+    /// Applies several commands in order as one unit (a page of answers saved at once): either
+    /// every command is applied and stored, or none is. Each command is allowed by the policy on
+    /// its own; the rules are those of [`App::apply`].
+    pub fn apply_all(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        expected_version: u64,
+        commands: Vec<Command>,
+        options: &ApplyOptions,
+        ctx: &RequestContext,
+    ) -> Result<Assessment, AppError> {
+        if commands.is_empty() {
+            return Err(AppError::Invalid(vec!["nothing to apply".to_owned()]));
+        }
         self.unit(actor, |repos| {
             let (mut assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
-            allow!(self.guard(
-                repos,
-                actor,
-                action_for(&command, assessment.state()),
-                &resource,
-                ctx
-            ));
+            let mut actions: Vec<Action> = commands
+                .iter()
+                .map(|command| action_for(command, assessment.state()))
+                .collect();
+            actions.dedup();
+            for action in actions {
+                allow!(self.guard(repos, actor, action, &resource, ctx));
+            }
             if assessment.version() != expected_version {
                 return Err(AppError::Conflict {
                     reason: "the assessment was changed by someone else: reload it".to_owned(),
@@ -216,9 +242,11 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             })?;
             let now = self.clock.now();
             let before = assessment.state().clone();
-            assessment
-                .apply(&model_actor, now, command)
-                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            for command in commands {
+                assessment
+                    .apply(&model_actor, now, command)
+                    .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            }
             let awaiting = matches!(
                 assessment.state(),
                 State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }

@@ -50,6 +50,7 @@ use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreE
 
 pub use assessments::{ApplyOptions, NewAssessmentRequest, ScoredAssessment};
 pub use plans::StoredPlan;
+pub use sharing::SharingCase;
 pub use what_works::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
     PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,

@@ -4,8 +4,8 @@
 use oasys_assessment_model::State;
 use oasys_sharing_policy::{
     Action, Actor, AuditContext, DecisionDraft, DecisionError, DisclosurePackage, RequestDraft,
-    RequestStep, SharingDecision, SharingFacts, SharingRequest, build_package, decide_request,
-    decision_event,
+    RequestStep, SharingDecision, SharingFacts, SharingRequest, build_package, decide,
+    decide_request, decision_event,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -256,6 +256,103 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 now,
             )?;
             Ok(Ok(package))
+        })
+    }
+}
+
+/// A sharing request with the person it is about, its decision and its latest package.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SharingCase {
+    /// The request.
+    pub request: SharingRequest,
+    /// The person it is about.
+    pub person: oasys_assessment_model::Person,
+    /// The decision, once made.
+    pub decision: Option<SharingDecision>,
+    /// The latest disclosure package built from the decision, if any.
+    pub package: Option<DisclosurePackage>,
+}
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    fn sharing_case(
+        &self,
+        repos: &dyn Repositories,
+        loaded: Loaded,
+        request_id: Uuid,
+    ) -> Result<SharingCase, AppError> {
+        let person = repos
+            .get_person(loaded.person_id)?
+            .ok_or_else(|| AppError::NotFound {
+                what: "person",
+                id: loaded.person_id.to_string(),
+            })?;
+        let package = repos
+            .documents(
+                DocumentKind::DisclosurePackage,
+                Some(loaded.person_id),
+                usize::MAX,
+            )?
+            .into_iter()
+            .find(|d| d.parent_id == Some(request_id))
+            .map(|d| decode(d.body, "disclosure package"))
+            .transpose()?;
+        Ok(SharingCase {
+            decision: self.decision_of(repos, loaded.person_id, request_id)?,
+            request: loaded.request,
+            person,
+            package,
+        })
+    }
+
+    /// The sharing requests the actor may work on (draft a decision for), newest first, at
+    /// most `limit`; each row shown is audited as a consultation of the case.
+    pub fn sharing_inbox(
+        &self,
+        actor: &Actor,
+        limit: usize,
+        ctx: &RequestContext,
+    ) -> Result<Vec<SharingCase>, AppError> {
+        self.unit(actor, |repos| {
+            let mut visible = Vec::new();
+            for document in repos.documents(DocumentKind::SharingRequest, None, usize::MAX)? {
+                if visible.len() == limit {
+                    break;
+                }
+                let request: SharingRequest = decode(document.body, "sharing request")?;
+                let resource = self.case(repos, document.person_id, None, Some(facts(&request)))?;
+                if !decide(actor, Action::DraftSharingDecision, &resource).is_allowed() {
+                    continue;
+                }
+                if self
+                    .guard(repos, actor, Action::DraftSharingDecision, &resource, ctx)?
+                    .is_err()
+                {
+                    continue;
+                }
+                let loaded = Loaded {
+                    request,
+                    person_id: document.person_id,
+                    revision: document.revision,
+                };
+                visible.push(self.sharing_case(repos, loaded, document.id)?);
+            }
+            Ok(Ok(visible))
+        })
+    }
+
+    /// One sharing request with its decision and package, for someone who may work on it.
+    pub fn sharing_request(
+        &self,
+        actor: &Actor,
+        request_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<SharingCase, AppError> {
+        self.unit(actor, |repos| {
+            let loaded = self.load_request(repos, request_id)?;
+            let resource =
+                self.case(repos, loaded.person_id, None, Some(facts(&loaded.request)))?;
+            allow!(self.guard(repos, actor, Action::DraftSharingDecision, &resource, ctx));
+            Ok(Ok(self.sharing_case(repos, loaded, request_id)?))
         })
     }
 }

@@ -1,0 +1,699 @@
+//! Completing an assessment: start (carrying answers forward), the task list, one page per
+//! section (error summary, inline errors, save and continue), scores with their reasons, signing
+//! with the outstanding-questions check, countersigning and rejection.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use oasys_app::{AppError, ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, Storage};
+use oasys_assessment_model::{
+    Assessment, Command, CourtReportTemplate, Missing, Purpose, Section, State as Lifecycle,
+    completeness,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::form::{Field, field, parse};
+use super::people::{MatrixRow, matrix, state_tag};
+use super::scores::{ReportView, view};
+use super::{Browser, Chrome, Nav, UiError, long_date, page};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::path_id;
+use crate::state::AppState;
+
+/// Sections in the order of the task list.
+const ORDER: [Section; 17] = [
+    Section::OffendingInformation,
+    Section::OffenceAnalysis,
+    Section::Accommodation,
+    Section::EducationTrainingEmployability,
+    Section::FinancialManagement,
+    Section::Relationships,
+    Section::LifestyleAndAssociates,
+    Section::DrugMisuse,
+    Section::AlcoholMisuse,
+    Section::EmotionalWellbeing,
+    Section::ThinkingAndBehaviour,
+    Section::Attitudes,
+    Section::Health,
+    Section::RoshScreening,
+    Section::FullAnalysis,
+    Section::RoshSummary,
+    Section::RiskManagementPlan,
+];
+
+/// The heading of a section.
+pub(crate) fn section_title(section: Section) -> String {
+    let name = match section {
+        Section::OffendingInformation => "Offending information",
+        Section::OffenceAnalysis => "Analysis of offences",
+        Section::Accommodation => "Accommodation",
+        Section::EducationTrainingEmployability => "Education, training and employability",
+        Section::FinancialManagement => "Financial management and income",
+        Section::Relationships => "Relationships",
+        Section::LifestyleAndAssociates => "Lifestyle and associates",
+        Section::DrugMisuse => "Drug misuse",
+        Section::AlcoholMisuse => "Alcohol misuse",
+        Section::EmotionalWellbeing => "Emotional well-being",
+        Section::ThinkingAndBehaviour => "Thinking and behaviour",
+        Section::Attitudes => "Attitudes",
+        Section::Health => "Health and other considerations",
+        Section::RoshScreening => "Risk of serious harm screening",
+        Section::FullAnalysis => "Risk of serious harm full analysis",
+        Section::RoshSummary => "Risk of serious harm summary",
+        Section::RiskManagementPlan => "Risk management plan",
+        Section::SentencePlan => "Sentence plan",
+    };
+    match section.number() {
+        Some(n) => format!("{n}. {name}"),
+        None => name.to_owned(),
+    }
+}
+
+fn section_of(key: &str) -> Option<Section> {
+    serde_json::from_value(serde_json::Value::String(key.to_owned())).ok()
+}
+
+/// The sections of the assessment's question set, in order.
+fn sections(assessment: &Assessment) -> Vec<Section> {
+    let set = assessment.question_set();
+    ORDER
+        .iter()
+        .copied()
+        .filter(|s| set.in_section(*s).next().is_some())
+        .collect()
+}
+
+struct TaskRow {
+    key: &'static str,
+    title: String,
+    /// (label, tag class).
+    status: (&'static str, &'static str),
+}
+
+fn task_rows(assessment: &Assessment, missing: &[Missing]) -> Vec<TaskRow> {
+    let set = assessment.question_set();
+    sections(assessment)
+        .into_iter()
+        .map(|section| {
+            let answered = set
+                .in_section(section)
+                .any(|q| assessment.answer(&q.code).is_some());
+            let outstanding = missing.iter().any(|m| m.section == section);
+            let status = match (answered, outstanding) {
+                (_, false) if answered => ("Completed", ""),
+                (false, false) => ("Optional", "govuk-tag--grey"),
+                (false, true) => ("Not yet started", "govuk-tag--blue"),
+                (true, _) => ("In progress", "govuk-tag--light-blue"),
+            };
+            TaskRow {
+                key: section.key(),
+                title: section_title(section),
+                status,
+            }
+        })
+        .collect()
+}
+
+/// What the signing check found missing, in words, with a link to the section.
+struct Outstanding {
+    key: &'static str,
+    text: String,
+}
+
+fn outstanding(missing: &[Missing]) -> Vec<Outstanding> {
+    missing
+        .iter()
+        .map(|m| Outstanding {
+            key: m.section.key(),
+            text: format!(
+                "{}: {}",
+                section_title(m.section),
+                if m.codes.is_empty() {
+                    format!("{:?}", m.why).to_lowercase().replace('_', " ")
+                } else {
+                    format!("answer {}", m.codes.join(", "))
+                }
+            ),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "assessment.html")]
+struct TaskListPage {
+    chrome: Chrome,
+    id: Uuid,
+    person_id: Uuid,
+    crn: String,
+    version: u64,
+    purpose: String,
+    started: String,
+    status: (&'static str, &'static str),
+    open: bool,
+    awaiting: bool,
+    tasks: Vec<TaskRow>,
+    outstanding: Vec<Outstanding>,
+    report: ReportView,
+    matrix: Vec<MatrixRow>,
+    overall: String,
+    errors: Vec<String>,
+}
+
+/// An assessment with its scores, read together.
+struct Loaded {
+    assessment: Assessment,
+    report: ReportView,
+}
+
+fn load<S: Storage, C: Clock, I: IdGenerator>(
+    app: &oasys_app::App<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Loaded, AppError> {
+    let assessment = app.assessment(&caller.actor, id, &caller.ctx)?;
+    let scored = app.score_assessment(&caller.actor, id, None, &caller.ctx)?;
+    Ok(Loaded {
+        assessment,
+        report: view(&scored.report),
+    })
+}
+
+async fn load_async<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Loaded, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let who = caller.clone();
+    state
+        .blocking(move |app| Ok(load(app, &who, id)?))
+        .await
+        .map_err(|e| UiError::from(e).for_actor(&caller.actor))
+}
+
+fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Response {
+    let assessment = &loaded.assessment;
+    let header = assessment.header();
+    let missing = completeness(assessment, None);
+    let (matrix, overall) = matrix(assessment);
+    let state = assessment.state();
+    let title = if errors.is_empty() {
+        "Assessment".to_owned()
+    } else {
+        "Error: Assessment".to_owned()
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        status,
+        &TaskListPage {
+            chrome: Chrome::new(title, Some(&caller.actor), Nav::None),
+            id: header.id,
+            person_id: header.person.id,
+            crn: header
+                .person
+                .crn
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            version: assessment.version(),
+            purpose: header.purpose.label().to_owned(),
+            started: long_date(header.created_at.date_naive()),
+            status: state_tag(state, assessment.deleted().is_some()),
+            open: *state == Lifecycle::Open && assessment.deleted().is_none(),
+            awaiting: matches!(
+                state,
+                Lifecycle::AwaitingCountersign { .. } | Lifecycle::AwaitingDoubleCountersign { .. }
+            ),
+            tasks: task_rows(assessment, &missing),
+            outstanding: outstanding(&missing),
+            report: loaded.report,
+            matrix,
+            overall,
+            errors,
+        },
+    )
+}
+
+/// The task list: sections and their status, scores so far, sign or countersign.
+pub(crate) async fn task_list<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let loaded = load_async(&state, &caller, id).await?;
+    Ok(task_list_page(&caller, loaded, Vec::new()))
+}
+
+#[derive(Template)]
+#[template(path = "scores.html")]
+struct ScoresPage {
+    chrome: Chrome,
+    id: Uuid,
+    report: ReportView,
+}
+
+/// Every predictor with its explanation, or what it still needs.
+pub(crate) async fn scores<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let loaded = load_async(&state, &caller, id).await?;
+    Ok(page(
+        StatusCode::OK,
+        &ScoresPage {
+            chrome: Chrome::new("Scores and why", Some(&caller.actor), Nav::None),
+            id,
+            report: loaded.report,
+        },
+    ))
+}
+
+/// The start form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StartForm {
+    purpose: String,
+    #[serde(default)]
+    clone_previous: Option<String>,
+}
+
+/// Starts an assessment (carrying answers forward when asked) and opens its task list.
+pub(crate) async fn start<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<StartForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let actor = caller.actor.clone();
+    let fail = |e: ApiError| UiError::from(e).for_actor(&actor);
+    let person_id = path_id(&id).map_err(fail)?;
+    let purpose = Purpose::from_code(&form.purpose, "")
+        .filter(|p| !matches!(p, Purpose::Other(_)))
+        .ok_or_else(|| {
+            fail(ApiError::unprocessable(
+                Some("purpose".into()),
+                "choose a purpose",
+            ))
+        })?;
+    let request = NewAssessmentRequest {
+        layer: purpose.default_layer(),
+        purpose,
+        court_report: CourtReportTemplate::None,
+        clone_previous: form.clone_previous.is_some(),
+    };
+    let created = state
+        .blocking(move |app| {
+            Ok(app.create_assessment(&caller.actor, person_id, &request, &caller.ctx)?)
+        })
+        .await
+        .map_err(fail)?;
+    Ok(Redirect::to(&format!("/assessments/{}", created.header().id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "section.html")]
+struct SectionPage {
+    chrome: Chrome,
+    id: Uuid,
+    key: &'static str,
+    title: String,
+    version: u64,
+    editable: bool,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+}
+
+/// A section form posted back with what was wrong: (question code, message) pairs, the code
+/// empty for a problem with the whole page.
+struct Resubmitted<'a> {
+    posted: &'a [(String, String)],
+    errors: Vec<(String, String)>,
+}
+
+fn section_page_for(
+    caller: &Caller,
+    assessment: &Assessment,
+    section: Section,
+    posted: Option<Resubmitted<'_>>,
+) -> Response {
+    let set = assessment.question_set();
+    let layer = assessment.header().layer;
+    let (posted, errors) = match posted {
+        Some(Resubmitted { posted, errors }) => (Some(posted), errors),
+        None => (None, Vec::new()),
+    };
+    let fields = set
+        .in_section(section)
+        .map(|question| {
+            let mut shown = field(
+                question,
+                assessment.answer(&question.code),
+                question.required.for_layer(layer),
+            );
+            if let Some(posted) = posted {
+                // Show what was typed, not what is stored, when the page comes back with errors.
+                let raw: Vec<String> = posted
+                    .iter()
+                    .filter(|(k, _)| *k == question.code)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                let part = |suffix: &str| {
+                    posted
+                        .iter()
+                        .find(|(k, _)| *k == format!("{}{suffix}", question.code))
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
+                shown.values = raw;
+                shown.date = (part(".day"), part(".month"), part(".year"));
+                shown.error = errors
+                    .iter()
+                    .find(|(code, _)| *code == question.code)
+                    .map(|(_, message)| message.clone());
+            }
+            shown
+        })
+        .collect();
+    let title = section_title(section);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        status,
+        &SectionPage {
+            chrome: Chrome::new(
+                if errors.is_empty() {
+                    title.clone()
+                } else {
+                    format!("Error: {title}")
+                },
+                Some(&caller.actor),
+                Nav::None,
+            ),
+            id: assessment.header().id,
+            key: section.key(),
+            title,
+            version: assessment.version(),
+            editable: *assessment.state() == Lifecycle::Open && assessment.deleted().is_none(),
+            fields,
+            errors: errors
+                .into_iter()
+                .map(|(code, message)| (format!("q-{}", code.replace(['.', ' '], "-")), message))
+                .collect(),
+        },
+    )
+}
+
+/// One section's questions.
+pub(crate) async fn section_page<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path((id, key)): Path<(String, String)>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let fail = |e: ApiError| UiError::from(e).for_actor(&caller.actor);
+    let id = path_id(&id).map_err(fail)?;
+    let section = section_of(&key).ok_or_else(|| fail(ApiError::not_found()))?;
+    let loaded = load_async(&state, &caller, id).await?;
+    if !sections(&loaded.assessment).contains(&section) {
+        return Err(fail(
+            ApiError::not_found().detail("this assessment has no such section"),
+        ));
+    }
+    Ok(section_page_for(&caller, &loaded.assessment, section, None))
+}
+
+fn version_of(posted: &[(String, String)]) -> Option<u64> {
+    posted
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// Saves a section's answers in one unit and goes on to the next section.
+pub(crate) async fn save_section<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path((id, key)): Path<(String, String)>,
+    Form(posted): Form<Vec<(String, String)>>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let fail = |e: ApiError| UiError::from(e).for_actor(&caller.actor);
+    let id = path_id(&id).map_err(fail)?;
+    let section = section_of(&key).ok_or_else(|| fail(ApiError::not_found()))?;
+    let loaded = load_async(&state, &caller, id).await?;
+    let assessment = loaded.assessment;
+    let set = assessment.question_set();
+    let mut commands = Vec::new();
+    let mut errors = Vec::new();
+    for question in set.in_section(section) {
+        match parse(question, &posted) {
+            Err(message) => errors.push((question.code.clone(), message)),
+            Ok(value) => match (value, assessment.answer(&question.code)) {
+                (Some(value), stored) if stored != Some(&value) => commands.push(Command::Answer {
+                    code: question.code.clone(),
+                    value,
+                }),
+                (None, Some(_)) => commands.push(Command::ClearAnswer {
+                    code: question.code.clone(),
+                }),
+                _ => {}
+            },
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(section_page_for(
+            &caller,
+            &assessment,
+            section,
+            Some(Resubmitted {
+                posted: &posted,
+                errors,
+            }),
+        ));
+    }
+    if assessment.unconfirmed_sections().contains(&section) {
+        commands.push(Command::ConfirmSection { section });
+    }
+    let expected = version_of(&posted).unwrap_or_else(|| assessment.version());
+    if !commands.is_empty() {
+        let who = caller.clone();
+        let saved = state
+            .blocking(move |app| {
+                Ok(app.apply_all(
+                    &who.actor,
+                    id,
+                    expected,
+                    commands,
+                    &ApplyOptions::default(),
+                    &who.ctx,
+                )?)
+            })
+            .await;
+        match saved {
+            Ok(_) => {}
+            Err(error) if error.status() == StatusCode::CONFLICT => {
+                let message = "Someone else saved this assessment after you opened this page. \
+                               Your answers are below: check them and save again."
+                    .to_owned();
+                let reloaded = load_async(&state, &caller, id).await?;
+                return Ok(section_page_for(
+                    &caller,
+                    &reloaded.assessment,
+                    section,
+                    Some(Resubmitted {
+                        posted: &posted,
+                        errors: vec![(String::new(), message)],
+                    }),
+                ));
+            }
+            Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+                let messages = error
+                    .messages()
+                    .into_iter()
+                    .map(|m| (String::new(), m))
+                    .collect();
+                return Ok(section_page_for(
+                    &caller,
+                    &assessment,
+                    section,
+                    Some(Resubmitted {
+                        posted: &posted,
+                        errors: messages,
+                    }),
+                ));
+            }
+            Err(error) => return Err(fail(error)),
+        }
+    }
+    let order = sections(&assessment);
+    let next = order
+        .iter()
+        .skip_while(|s| **s != section)
+        .nth(1)
+        .map_or_else(
+            || format!("/assessments/{id}"),
+            |s| format!("/assessments/{id}/sections/{}", s.key()),
+        );
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// Signing, countersigning and rejecting forms.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LifecycleForm {
+    version: u64,
+    #[serde(default)]
+    countersigner: Option<String>,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+async fn transition<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: Caller,
+    id: Uuid,
+    form: LifecycleForm,
+    command: Command,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let who = caller.clone();
+    let options = ApplyOptions {
+        review_events: Vec::new(),
+        countersigner: form.countersigner.filter(|c| !c.trim().is_empty()),
+    };
+    let applied = state
+        .blocking(move |app| {
+            Ok(app.apply(&who.actor, id, form.version, command, &options, &who.ctx)?)
+        })
+        .await;
+    match applied {
+        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
+        Err(error)
+            if matches!(
+                error.status(),
+                StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
+            ) =>
+        {
+            let mut messages = error.messages();
+            if error.status() == StatusCode::CONFLICT {
+                messages = vec![
+                    "Someone else changed this assessment: check it again before you go on"
+                        .to_owned(),
+                ];
+            }
+            let loaded = load_async(state, &caller, id).await?;
+            Ok(task_list_page(&caller, loaded, messages))
+        }
+        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+    }
+}
+
+/// Signs and locks the assessment (refused with the outstanding questions when incomplete).
+pub(crate) async fn sign<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<LifecycleForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    transition(
+        &state,
+        caller,
+        id,
+        form,
+        Command::Sign { plan_agreed: None },
+    )
+    .await
+}
+
+/// Countersigns an assessment waiting for it.
+pub(crate) async fn countersign<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<LifecycleForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let command = Command::Countersign {
+        send_for_second: false,
+    };
+    transition(&state, caller, id, form, command).await
+}
+
+/// Sends an assessment back to its assessor with a comment.
+pub(crate) async fn reject<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<LifecycleForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let comment = form.comment.clone().unwrap_or_default().trim().to_owned();
+    if comment.is_empty() {
+        let loaded = load_async(&state, &caller, id).await?;
+        return Ok(task_list_page(
+            &caller,
+            loaded,
+            vec!["Enter a comment saying what the assessor must change".to_owned()],
+        ));
+    }
+    transition(&state, caller, id, form, Command::Reject { comment }).await
+}

@@ -1,0 +1,264 @@
+//! The practitioners' web UI: server-rendered HTML (askama templates under `templates/`) styled
+//! with GOV.UK Frontend, over the same use cases as the JSON API. Every page works without
+//! JavaScript; forms post back to the same path (post/redirect/get on success).
+
+mod assessment;
+mod assets;
+mod chart;
+mod form;
+mod people;
+mod scores;
+mod session;
+mod sharing;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use oasys_app::{Clock, IdGenerator, Storage};
+use oasys_sharing_policy::{Actor, Role};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The parts of every page around its content: the title, who is signed in, the navigation.
+#[derive(Debug, Clone)]
+pub(crate) struct Chrome {
+    /// The page's `<title>` (prefixed with "Error: " when the page shows errors).
+    pub title: String,
+    /// Who is signed in, if anyone.
+    pub user: Option<SignedIn>,
+    /// Which navigation item is current.
+    pub section: Nav,
+}
+
+/// The signed-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn {
+    pub username: String,
+    pub role: String,
+    pub shares: bool,
+}
+
+/// Navigation items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nav {
+    None,
+    Caseload,
+    Search,
+    Sharing,
+}
+
+impl Chrome {
+    pub(crate) fn new(title: impl Into<String>, actor: Option<&Actor>, section: Nav) -> Self {
+        Self {
+            title: title.into(),
+            user: actor.map(|a| SignedIn {
+                username: a.id.clone(),
+                role: a.role.to_string(),
+                shares: matches!(
+                    a.role,
+                    Role::Practitioner
+                        | Role::PrisonOffenderManager
+                        | Role::SeniorProbationOfficer
+                        | Role::HeadOfPdu
+                        | Role::Homd
+                ),
+            }),
+            section,
+        }
+    }
+
+    pub(crate) fn is(&self, section: Nav) -> bool {
+        self.section == section
+    }
+}
+
+/// A rendered page (HTML, UTF-8) with its status.
+pub(crate) fn page(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, html).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    heading: String,
+    messages: Vec<String>,
+}
+
+/// An error shown as a page: sign-in for a missing session, else the problem in words.
+#[derive(Debug)]
+pub(crate) struct UiError {
+    error: ApiError,
+    actor: Option<Actor>,
+}
+
+impl From<ApiError> for UiError {
+    fn from(error: ApiError) -> Self {
+        Self { error, actor: None }
+    }
+}
+
+impl From<oasys_app::AppError> for UiError {
+    fn from(error: oasys_app::AppError) -> Self {
+        ApiError::from(error).into()
+    }
+}
+
+impl UiError {
+    /// Shows the error inside the signed-in chrome.
+    pub(crate) fn for_actor(mut self, actor: &Actor) -> Self {
+        self.actor = Some(actor.clone());
+        self
+    }
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let status = self.error.status();
+        if status == StatusCode::UNAUTHORIZED {
+            return Redirect::to("/sign-in").into_response();
+        }
+        let heading = match status {
+            StatusCode::NOT_FOUND => "Page not found".to_owned(),
+            StatusCode::FORBIDDEN => "You cannot see this page".to_owned(),
+            StatusCode::SERVICE_UNAVAILABLE => "Sorry, the service is unavailable".to_owned(),
+            StatusCode::INTERNAL_SERVER_ERROR => {
+                "Sorry, there is a problem with the service".to_owned()
+            }
+            _ => self.error.title().to_owned(),
+        };
+        let mut messages = self.error.messages();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            messages
+                .push("Try again in a few seconds. Nothing you saved has been lost.".to_owned());
+        }
+        let template = ErrorPage {
+            chrome: Chrome::new(heading.clone(), self.actor.as_ref(), Nav::None),
+            heading,
+            messages,
+        };
+        let mut response = page(status, &template);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// A signed-in browser user; without a session the request is sent to the sign-in page.
+#[derive(Debug, Clone)]
+pub(crate) struct Browser(pub Caller);
+
+impl<S, C, I> FromRequestParts<AppState<S, C, I>> for Browser
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    type Rejection = UiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S, C, I>,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(Caller::from_request_parts(parts, state).await?))
+    }
+}
+
+impl<S, C, I> OptionalFromRequestParts<AppState<S, C, I>> for Browser
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    type Rejection = UiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S, C, I>,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match Caller::from_request_parts(parts, state).await {
+            Ok(caller) => Ok(Some(Self(caller))),
+            Err(error) if error.status() == StatusCode::UNAUTHORIZED => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+/// Formats a date the GOV.UK way: 4 June 2026.
+pub(crate) fn long_date(date: chrono::NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// The HTML routes (no prefix) and the static assets under `/assets`.
+pub(crate) fn routes<S, C, I>() -> Router<AppState<S, C, I>>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    Router::new()
+        .route("/", get(session::home))
+        .route(
+            "/sign-in",
+            get(session::sign_in_page).post(session::sign_in::<S, C, I>),
+        )
+        .route("/sign-out", post(session::sign_out::<S, C, I>))
+        .route("/caseload", get(people::caseload::<S, C, I>))
+        .route("/search", get(people::search::<S, C, I>))
+        .route("/people/{id}", get(people::overview::<S, C, I>))
+        .route("/people/{id}/compare", get(people::compare::<S, C, I>))
+        .route(
+            "/people/{id}/assessments",
+            post(assessment::start::<S, C, I>),
+        )
+        .route("/assessments/{id}", get(assessment::task_list::<S, C, I>))
+        .route(
+            "/assessments/{id}/scores",
+            get(assessment::scores::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/sections/{section}",
+            get(assessment::section_page::<S, C, I>).post(assessment::save_section::<S, C, I>),
+        )
+        .route("/assessments/{id}/sign", post(assessment::sign::<S, C, I>))
+        .route(
+            "/assessments/{id}/countersign",
+            post(assessment::countersign::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/reject",
+            post(assessment::reject::<S, C, I>),
+        )
+        .route("/sharing", get(sharing::inbox::<S, C, I>))
+        .route(
+            "/sharing/{id}",
+            get(sharing::request_page_route::<S, C, I>).post(sharing::decide::<S, C, I>),
+        )
+        .route(
+            "/sharing/{id}/package",
+            get(sharing::package::<S, C, I>).post(sharing::build_package::<S, C, I>),
+        )
+        .route("/assets/{file}", get(assets::asset))
+}
