@@ -177,7 +177,37 @@ proptest! {
 
     #[test]
     fn no_intervention_cell_under_ten_is_shown(records in prop::collection::vec(intervention_record(), 0..400)) {
-        for row in intervention_rates(&records) {
+        let rows = intervention_rates(&records);
+        // What a band's total minus its shown cells gives away is not small either.
+        for intervention in ["TSP", "BBR", "HSP"] {
+            for band in ["low", "medium", "high"] {
+                let of = |r: &&InterventionRecord| r.intervention == intervention && r.band == band;
+                let total = records.iter().filter(of).count() as u64;
+                let total_events = records.iter().filter(of).filter(|r| r.reoffended).count() as u64;
+                let group: Vec<_> = rows.iter().filter(|r| r.intervention == intervention && r.band == band).collect();
+                let shown_n: u64 = group.iter().map(|r| match r.cell { InterventionCell::Count { n, .. } => n, InterventionCell::Suppressed => 0 }).sum();
+                // With nothing shown there is nothing to subtract from.
+                if shown_n == 0 {
+                    continue;
+                }
+                let hidden_n = total - shown_n;
+                prop_assert!(hidden_n == 0 || hidden_n >= MIN_CELL, "{hidden_n} hidden people in {intervention}/{band}");
+                let (mut shown_e, mut shown_en) = (0, 0);
+                for r in &group {
+                    if let InterventionCell::Count { n, reoffended: Some(e), .. } = r.cell {
+                        shown_e += e;
+                        shown_en += n;
+                    }
+                }
+                if shown_en > 0 {
+                    let hidden_e = total_events - shown_e;
+                    let hidden_others = (total - shown_en) - hidden_e;
+                    prop_assert!(hidden_e == 0 || hidden_e >= MIN_CELL);
+                    prop_assert!(hidden_others == 0 || hidden_others >= MIN_CELL);
+                }
+            }
+        }
+        for row in rows {
             if let InterventionCell::Count { n, reoffended, rate } = row.cell {
                 prop_assert!(n >= MIN_CELL);
                 if let Some(r) = reoffended {
