@@ -94,7 +94,7 @@ pub fn intervention_rates(records: &[InterventionRecord]) -> Vec<InterventionRow
         cell.0 += 1;
         cell.1 += u64::from(r.reoffended);
     }
-    let raw: Vec<((&str, &str, Exposure), (u64, u64))> = cells.into_iter().collect();
+    let raw: Vec<(CellKey<'_>, (u64, u64))> = cells.into_iter().collect();
     let mut rows: Vec<InterventionRow> = raw
         .iter()
         .map(
@@ -155,6 +155,9 @@ pub fn intervention_rates(records: &[InterventionRecord]) -> Vec<InterventionRow
     }
     rows
 }
+
+/// Intervention, band and exposure.
+type CellKey<'a> = (&'a str, &'a str, Exposure);
 
 fn cell(n: u64, reoffended: u64) -> InterventionCell {
     if n < MIN_CELL {
