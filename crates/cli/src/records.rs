@@ -2,6 +2,7 @@
 //! `PredictorInput`, naming the line and the field when a record is malformed.
 
 use std::io::BufRead;
+use std::ops::Range;
 use std::sync::Arc;
 
 use oasys_scoring::PredictorInput;
@@ -16,7 +17,30 @@ pub(crate) enum Format {
     Csv,
 }
 
-/// One record as read, before parsing (parsing happens on the worker threads).
+/// Records read together, before parsing (parsing happens on the worker threads). JSON Lines
+/// records are slices of one text buffer, so reading a line costs no allocation of its own.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    /// The JSON Lines text of the batch.
+    text: String,
+    pub records: Vec<RawRecord>,
+}
+
+impl Batch {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Parses one of this batch's records.
+    pub(crate) fn parse(&self, record: &RawRecord) -> Result<PredictorInput, RecordError> {
+        match &record.body {
+            RawBody::Json(range) => parse_json(&self.text[range.clone()]),
+            RawBody::Csv { headers, row } => from_value(csv_object(headers, row)),
+        }
+    }
+}
+
+/// One record as read.
 #[derive(Debug)]
 pub(crate) struct RawRecord {
     /// 1-based line number in the input (for CSV, the row's line).
@@ -26,7 +50,8 @@ pub(crate) struct RawRecord {
 
 #[derive(Debug)]
 pub(crate) enum RawBody {
-    Json(String),
+    /// The line's place in [`Batch::text`], without its line ending.
+    Json(Range<usize>),
     Csv {
         headers: Arc<csv::StringRecord>,
         row: csv::StringRecord,
@@ -60,15 +85,6 @@ const STRING_FIELDS: &[&str] = &[
     "most_recent_offence_date",
     "most_recent_sexual_sanction_date",
 ];
-
-impl RawRecord {
-    pub(crate) fn parse(&self) -> Result<PredictorInput, RecordError> {
-        match &self.body {
-            RawBody::Json(text) => parse_json(text),
-            RawBody::Csv { headers, row } => from_value(csv_object(headers, row)),
-        }
-    }
-}
 
 /// serde_json locates errors as "at line 1 column N"; within one record only the column helps.
 fn located(message: String) -> String {
@@ -198,25 +214,31 @@ impl<R: BufRead> Reader<R> {
     }
 
     /// Up to `max` records; an empty batch means the end of the input.
-    pub(crate) fn batch(&mut self, max: usize) -> std::io::Result<Vec<RawRecord>> {
-        let mut out = Vec::with_capacity(max);
+    pub(crate) fn batch(&mut self, max: usize) -> std::io::Result<Batch> {
+        let mut batch = Batch::default();
+        let out = &mut batch.records;
+        out.reserve_exact(max);
         match self {
             Reader::Jsonl { input, line, bytes } => {
-                let mut text = String::new();
+                let text = &mut batch.text;
                 while out.len() < max {
-                    text.clear();
-                    let read = input.read_line(&mut text)?;
+                    let start = text.len();
+                    // Appends the line, checked as UTF-8, to the batch's text.
+                    let read = input.read_line(text)?;
                     if read == 0 {
                         break;
                     }
                     *line += 1;
                     *bytes += read as u64;
-                    if text.trim().is_empty() {
+                    let record = &text[start..];
+                    if record.trim().is_empty() {
+                        text.truncate(start);
                         continue;
                     }
+                    let end = start + record.trim_end().len();
                     out.push(RawRecord {
                         line: *line,
-                        body: RawBody::Json(text.trim_end().to_owned()),
+                        body: RawBody::Json(start..end),
                     });
                 }
             }
@@ -236,7 +258,7 @@ impl<R: BufRead> Reader<R> {
                 }
             }
         }
-        Ok(out)
+        Ok(batch)
     }
 }
 

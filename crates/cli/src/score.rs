@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::mpsc;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,11 +12,13 @@ use oasys_scoring::{OffenceCatalogue, score};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::records::{Format, RawRecord, Reader, RecordError};
+use crate::records::{Batch, Format, RawRecord, Reader, RecordError};
 use crate::{Outcome, is_stdio};
 
-/// Records scored per parallel batch.
-const BATCH: usize = 4096;
+/// Records read and scored per parallel batch.
+const BATCH: usize = 1024;
+/// Records a worker scores into one output buffer.
+const CHUNK: usize = 64;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ScoreArgs {
@@ -75,13 +78,14 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(BufReader::with_capacity(1 << 20, file)), size)
     };
-    let mut output: Box<dyn Write> = if is_stdio(args.output.as_ref()) {
-        Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock()))
+    let mut output: Box<dyn Write + Send> = if is_stdio(args.output.as_ref()) {
+        Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout()))
     } else {
         let path = args.output.as_ref().expect("checked by is_stdio");
         let file = File::create(path)
             .with_context(|| format!("cannot create the output {}", path.display()))?;
-        Box::new(BufWriter::with_capacity(1 << 20, file))
+        // Chunks of scored records larger than the buffer go straight to the file.
+        Box::new(BufWriter::with_capacity(64 << 10, file))
     };
 
     let progress = match size {
@@ -92,29 +96,55 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
         None => ProgressBar::new_spinner(),
     };
     let mut reader = Reader::new(input, format).context("cannot read the input")?;
-    let (mut scored, mut rejected) = (0u64, 0u64);
-    loop {
-        let batch = reader.batch(BATCH).context("cannot read the input")?;
-        if batch.is_empty() {
-            break;
-        }
-        let results: Vec<(Vec<u8>, Option<String>)> = batch
-            .par_iter()
-            .map(|record| process(record, catalogue.as_ref(), !args.no_explanation))
-            .collect();
-        for (line, complaint) in results {
-            output.write_all(&line).context("cannot write the output")?;
-            match complaint {
-                Some(message) => {
-                    rejected += 1;
-                    progress.suspend(|| eprintln!("{message}"));
+    let explain = !args.no_explanation;
+    // The main thread reads a batch and scores it on the rayon pool while the writer thread
+    // writes the previous one, so reading, scoring and writing overlap; order is kept because
+    // batches, and the chunks within a batch, are written in the order they were read.
+    let (sender, receiver) = mpsc::sync_channel::<(Vec<Chunk>, u64)>(2);
+    let written = std::thread::scope(|scope| -> Result<(u64, u64)> {
+        let writer = scope.spawn(|| -> Result<(u64, u64)> {
+            let (mut scored, mut rejected) = (0u64, 0u64);
+            for (chunks, position) in receiver {
+                for chunk in chunks {
+                    output
+                        .write_all(&chunk.text)
+                        .context("cannot write the output")?;
+                    scored += chunk.scored;
+                    rejected += chunk.complaints.len() as u64;
+                    for message in chunk.complaints {
+                        progress.suspend(|| eprintln!("{message}"));
+                    }
                 }
-                None => scored += 1,
+                progress.set_position(position);
             }
-        }
-        progress.set_position(reader.position());
-    }
-    output.flush().context("cannot write the output")?;
+            output.flush().context("cannot write the output")?;
+            Ok((scored, rejected))
+        });
+        let read = (|| -> Result<()> {
+            loop {
+                let batch = reader.batch(BATCH).context("cannot read the input")?;
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                let chunks: Vec<Chunk> = batch
+                    .records
+                    .par_chunks(CHUNK)
+                    .map(|records| process(&batch, records, catalogue.as_ref(), explain))
+                    .collect();
+                if sender.send((chunks, reader.position())).is_err() {
+                    // The writer stopped on an error, which its join reports.
+                    return Ok(());
+                }
+            }
+        })();
+        drop(sender);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the output writer stopped unexpectedly"))?;
+        read?;
+        written
+    });
+    let (scored, rejected) = written?;
     progress.finish_and_clear();
     if rejected > 0 {
         eprintln!("{scored} records scored, {rejected} rejected");
@@ -124,24 +154,52 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
     }
 }
 
-/// One output line (with its newline) and, for a rejected record, the message for stderr.
+/// The output of consecutive records: their lines and, in order, the messages for stderr about
+/// the rejected ones.
+struct Chunk {
+    text: Vec<u8>,
+    scored: u64,
+    complaints: Vec<String>,
+}
+
+/// Scores consecutive records of a batch into one output buffer.
 fn process(
+    batch: &Batch,
+    records: &[RawRecord],
+    catalogue: Option<&OffenceCatalogue>,
+    explain: bool,
+) -> Chunk {
+    let per_record = if explain { 20 * 1024 } else { 8 * 1024 };
+    let mut chunk = Chunk {
+        text: Vec::with_capacity(records.len() * per_record),
+        scored: 0,
+        complaints: Vec::new(),
+    };
+    for record in records {
+        match process_one(batch, record, catalogue, explain, &mut chunk.text) {
+            Some(message) => chunk.complaints.push(message),
+            None => chunk.scored += 1,
+        }
+    }
+    chunk
+}
+
+/// Appends one output line (with its newline) to `out`; for a rejected record, returns the
+/// message for stderr.
+fn process_one(
+    batch: &Batch,
     record: &RawRecord,
     catalogue: Option<&OffenceCatalogue>,
     explain: bool,
-) -> (Vec<u8>, Option<String>) {
-    let mut out = Vec::with_capacity(32 * 1024);
-    match record.parse() {
+    out: &mut Vec<u8>,
+) -> Option<String> {
+    match batch.parse(record) {
         Ok(input) => {
-            let report = score(&input, catalogue);
-            let report = if explain {
-                report
-            } else {
-                report.without_explanations()
-            };
-            serde_json::to_writer(&mut out, &report).expect("a report always serialises");
+            score(&input, catalogue)
+                .write_json(out, explain)
+                .expect("writing to memory cannot fail");
             out.push(b'\n');
-            (out, None)
+            None
         }
         Err(RecordError { field, message, id }) => {
             let rejected = Rejected {
@@ -152,10 +210,10 @@ fn process(
                     message: &message,
                 },
             };
-            serde_json::to_writer(&mut out, &rejected).expect("an error always serialises");
+            serde_json::to_writer(&mut *out, &rejected).expect("an error always serialises");
             out.push(b'\n');
             let place = field.map_or_else(String::new, |f| format!(", field `{f}`"));
-            (out, Some(format!("line {}{place}: {message}", record.line)))
+            Some(format!("line {}{place}: {message}", record.line))
         }
     }
 }

@@ -32,13 +32,17 @@ pub struct PredictorInput {
     pub id: Option<String>,
 
     // Person, dates and criminal history.
+    #[serde(deserialize_with = "date")]
     pub assessment_date: Option<NaiveDate>,
     /// `male` or `female`; any other string makes every predictor `unsupported_gender`.
     pub gender: Option<String>,
+    #[serde(deserialize_with = "date")]
     pub date_of_birth: Option<NaiveDate>,
     /// 1.29, the date of the current conviction.
+    #[serde(deserialize_with = "date")]
     pub conviction_date: Option<NaiveDate>,
     /// 1.38, the start of follow-up; defaults to `conviction_date`.
+    #[serde(deserialize_with = "date")]
     pub follow_up_start_date: Option<NaiveDate>,
     /// 1.8, age in whole years at the first sanction.
     pub age_at_first_sanction: Option<i64>,
@@ -55,6 +59,7 @@ pub struct PredictorInput {
     /// `community`, `custody` or `remand`.
     pub supervision_status: Option<String>,
     /// 1.43.
+    #[serde(deserialize_with = "date")]
     pub most_recent_offence_date: Option<NaiveDate>,
     /// 1.39: RSR and CSRP use the static violence predictor even when the dynamic one scored.
     pub force_static: Option<bool>,
@@ -73,6 +78,7 @@ pub struct PredictorInput {
     /// 1.46.
     pub indecent_image_sanctions: Option<i64>,
     /// 1.33.
+    #[serde(deserialize_with = "date")]
     pub most_recent_sexual_sanction_date: Option<NaiveDate>,
     /// 1.44; missing counts as No.
     pub stranger_victim: Option<bool>,
@@ -132,6 +138,51 @@ pub struct PredictorInput {
 
     /// Need-section answers keyed by OASys item code (`"3.4"`, `"9.99"`), spec §12.
     pub need_answers: BTreeMap<String, serde_json::Value>,
+}
+
+/// A `YYYY-MM-DD` date: the common form is read directly; anything else goes to chrono's
+/// parser, so that every value is accepted or rejected, with the same message, exactly as
+/// chrono's own `Deserialize` would.
+fn date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    struct Date(NaiveDate);
+    struct Visitor;
+
+    impl serde::de::Visitor<'_> for Visitor {
+        type Value = Date;
+
+        fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+            formatter.write_str("a formatted date string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Date, E> {
+            if let Some(date) = plain_date(value.as_bytes()) {
+                return Ok(Date(date));
+            }
+            value.parse().map(Date).map_err(E::custom)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Date {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(Visitor)
+        }
+    }
+
+    Ok(Option::<Date>::deserialize(deserializer)?.map(|Date(date)| date))
+}
+
+/// Exactly four, two and two ASCII digits separated by `-`, naming a real day.
+fn plain_date(bytes: &[u8]) -> Option<NaiveDate> {
+    let [y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = *bytes else {
+        return None;
+    };
+    let digits = [y1, y2, y3, y4, m1, m2, d1, d2];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |a: u8, b: u8| u32::from(a - b'0') * 10 + u32::from(b - b'0');
+    let year = i32::try_from(n(y1, y2) * 100 + n(y3, y4)).ok()?;
+    NaiveDate::from_ymd_opt(year, n(m1, m2), n(d1, d2))
 }
 
 /// Accepts `true`/`false` or an item score, so that `2`/`0` work and `1` is caught as invalid.
@@ -203,5 +254,56 @@ impl SupervisionStatus {
             "remand" => Some(Self::Remand),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct path and chrono agree on dates and on the messages for bad ones.
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        let read = |text: &str| {
+            serde_json::from_str::<PredictorInput>(&format!(r#"{{"date_of_birth":{text}}}"#))
+                .map(|i| i.date_of_birth)
+                .map_err(|e| e.to_string())
+        };
+        let chrono = |text: &str| {
+            #[derive(Deserialize)]
+            struct Chrono {
+                date_of_birth: Option<NaiveDate>,
+            }
+            serde_json::from_str::<Chrono>(&format!(r#"{{"date_of_birth":{text}}}"#))
+                .map(|i| i.date_of_birth)
+                .map_err(|e| e.to_string())
+        };
+        for text in [
+            r#""1980-03-04""#,
+            r#""2000-02-29""#,
+            r#""1900-02-29""#,
+            r#""1980-13-01""#,
+            r#""1980-00-10""#,
+            r#""1980-02-30""#,
+            r#""0000-01-01""#,
+            r#""9999-12-31""#,
+            r#""1980-3-4""#,
+            r#""+1980-03-04""#,
+            r#"" 1980-03-04""#,
+            r#""1980-03-04T00:00""#,
+            r#""1980/03/04""#,
+            r#""198a-03-04""#,
+            r#""""#,
+            "null",
+            "19800304",
+            "true",
+            "[1]",
+        ] {
+            assert_eq!(read(text), chrono(text), "{text}");
+        }
+        assert_eq!(
+            read(r#""1980-03-04""#),
+            Ok(NaiveDate::from_ymd_opt(1980, 3, 4))
+        );
     }
 }
