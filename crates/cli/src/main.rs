@@ -9,6 +9,7 @@ mod config;
 mod db;
 mod demo;
 mod migrations;
+mod offences;
 mod operator;
 mod output;
 mod records;
@@ -16,6 +17,7 @@ mod reviews;
 mod score;
 mod serve;
 mod teams;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -100,6 +102,33 @@ next request.")]
     Reviews(reviews::ReviewsArgs),
     /// The audit log: verify the hash chain, search a person's access history (s.62)
     Audit(audit::AuditArgs),
+    /// The offence catalogue the server scores with: import a CSV, show what is loaded
+    Offences(offences::OffencesArgs),
+    /// Import people and assessments from JSON Lines (as `oasys export` writes them)
+    #[command(after_help = "\
+Examples:
+  oasys import people-and-assessments.jsonl
+  oasys import export.jsonl --database postgres://oasys@db.internal/oasys --format json
+  zcat export.jsonl.gz | oasys import -
+
+Each line is {\"kind\":\"person\",\"person\":{…}} or {\"kind\":\"assessment\",\"review_due\":DATE,
+\"assessment\":{…}}; people must come before their assessments. Lines are read one at a time and
+each record is stored with its audit event in its own transaction: all of it or none. A record
+already stored with the same content is `unchanged` (re-importing a file changes nothing); one
+that differs is rejected, never overwritten. Rejected records are listed on stderr with their
+line numbers and reasons (and under `rejections` with --format json); the rest are stored.
+Exit status: 0 every record imported or unchanged, 1 some rejected, 2 usage or fatal error.")]
+    Import(transfer::ImportArgs),
+    /// Export every person and assessment (latest versions) as JSON Lines
+    #[command(after_help = "\
+Examples:
+  oasys export --output /secure/oasys-$(date +%F).jsonl
+  oasys export | gzip > export.jsonl.gz
+
+People come first, then assessments, each ordered by id; memory use does not grow with the
+database. The output file must not exist and holds personal data: keep it safe. The export is
+recorded in the audit log.")]
+    Export(transfer::ExportArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -126,6 +155,9 @@ fn main() -> ExitCode {
         Command::Lao(args) => cases::run_lao(&args),
         Command::Reviews(args) => reviews::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Offences(args) => offences::run(&args),
+        Command::Import(args) => transfer::run_import(&args),
+        Command::Export(args) => transfer::run_export(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
             Ok(Outcome::Success)

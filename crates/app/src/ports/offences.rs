@@ -37,3 +37,31 @@ pub trait OffenceRepository: Send + Sync {
     /// How many codes are stored.
     fn offence_count(&self) -> Result<u64, StoreError>;
 }
+
+/// The scoring catalogue stored rows describe, `None` when none was loaded. A row that no longer
+/// reads (stored by hand, or by an older loader) is a `Backend` error naming its code.
+pub fn catalogue_of(
+    rows: &[OffenceRow],
+) -> Result<Option<oasys_scoring::OffenceCatalogue>, StoreError> {
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut catalogue = oasys_scoring::OffenceCatalogue::default();
+    for row in rows {
+        let entry = oasys_scoring::catalogue_entry_from_columns(
+            &row.code,
+            &row.ogrs3_status,
+            &row.ogrs3_category,
+            &row.snsv_category,
+            &row.actuarial_category,
+        )
+        .map_err(|e| {
+            StoreError::Backend(format!(
+                "stored offence code {} does not read: {e}",
+                row.code
+            ))
+        })?;
+        catalogue.insert(row.code.clone(), entry);
+    }
+    Ok(Some(catalogue))
+}
