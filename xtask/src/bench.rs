@@ -1,5 +1,9 @@
 //! `cargo xtask bench`: the scoring micro-benchmark (criterion) and `oasys score` end to end on
 //! 1,000,000 generated records, with peak memory; the figures go into docs/performance.md.
+//!
+//! `cargo xtask bench [--records N] [--only scoring]`: `--only scoring` runs just the scoring
+//! benchmarks and replaces only the scoring sections of docs/performance.md, leaving the others
+//! (What Works, storage) as they are.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -22,6 +26,16 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
         .map(|n| n.parse::<u64>().context("--records takes a number"))
         .transpose()?
         .unwrap_or(RECORDS);
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .map(|i| args.get(i + 1).map(String::as_str))
+        .map(|part| match part {
+            Some("scoring") => Ok(()),
+            other => bail!("--only takes `scoring`, not {other:?}"),
+        })
+        .transpose()?
+        .is_some();
 
     let mut bench = cargo();
     bench.args([
@@ -51,6 +65,17 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
     let full = end_to_end(&binary, &input, &dir, &[])?;
     let lean = end_to_end(&binary, &input, &dir, &["--no-explanation"])?;
 
+    let path = root().join("docs/performance.md");
+    if only {
+        let scoring = render_scoring(per_assessment_ns, records, &input, &full, &lean)?;
+        let doc = fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let report = replace_scoring_sections(&doc, &scoring)?;
+        fs::write(&path, &report)?;
+        println!("{scoring}");
+        eprintln!("scoring sections written to {}", path.display());
+        return Ok(());
+    }
     let what_works = what_works()?;
     let storage = storage_figures(&dir, records)?;
 
@@ -66,7 +91,6 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
          each, 100 cases per practitioner; each query timed as the mean of 20 runs after one warm-up.\n\n\
          | Measure | Value | Target |\n|---|---|---|\n{storage}"
     ));
-    let path = root().join("docs/performance.md");
     fs::write(&path, &report)?;
     println!("{report}");
     eprintln!("written to {}", path.display());
@@ -367,9 +391,42 @@ re-parses only a rejected line to name its field. A faster JSON serialiser (soni
 no better. Reaching the target needs a smaller default output (for example explanations on request), which
 is a product decision recorded as open in the scoring issue's note.";
 
+/// The headings of the sections `--only scoring` rewrites, in document order.
+const SCORING_SECTIONS: [&str; 3] = [
+    "## Scoring one complete assessment (library)",
+    "## `oasys score` end to end",
+    "## Where the time goes",
+];
+
+/// `doc` with its scoring sections (from the first scoring heading to the next heading that is
+/// not one of them) replaced by `scoring`.
+fn replace_scoring_sections(doc: &str, scoring: &str) -> Result<String> {
+    let start = doc
+        .find(SCORING_SECTIONS[0])
+        .with_context(|| format!("docs/performance.md has no \"{}\"", SCORING_SECTIONS[0]))?;
+    let mut end = doc.len();
+    let mut at = start + SCORING_SECTIONS[0].len();
+    while let Some(offset) = doc[at..].find("\n## ") {
+        let heading = at + offset + 1;
+        if !SCORING_SECTIONS
+            .iter()
+            .any(|h| doc[heading..].starts_with(h))
+        {
+            end = heading;
+            break;
+        }
+        at = heading + 3;
+    }
+    let tail = &doc[end..];
+    let separator = if tail.is_empty() { "" } else { "\n" };
+    Ok(format!(
+        "{}{}{separator}{tail}",
+        &doc[..start],
+        scoring.trim_end_matches('\n').to_owned() + "\n"
+    ))
+}
+
 fn render(ns: f64, records: u64, input: &Path, full: &Run, lean: &Run) -> Result<String> {
-    let input_bytes = fs::metadata(input)?.len();
-    let rate = |r: &Run| records as f64 / r.elapsed.as_secs_f64();
     let mut s = String::new();
     writeln!(s, "# Performance")?;
     writeln!(s)?;
@@ -379,6 +436,15 @@ fn render(ns: f64, records: u64, input: &Path, full: &Run, lean: &Run) -> Result
     )?;
     writeln!(s, "Benchmarks measure; no test asserts on timings.")?;
     writeln!(s)?;
+    s.push_str(&render_scoring(ns, records, input, full, lean)?);
+    Ok(s)
+}
+
+/// The scoring sections: the library figure, `oasys score` end to end, where the time goes.
+fn render_scoring(ns: f64, records: u64, input: &Path, full: &Run, lean: &Run) -> Result<String> {
+    let input_bytes = fs::metadata(input)?.len();
+    let rate = |r: &Run| records as f64 / r.elapsed.as_secs_f64();
+    let mut s = String::new();
     writeln!(s, "## Scoring one complete assessment (library)")?;
     writeln!(s)?;
     writeln!(s, "| Measure | Value | Target |")?;
@@ -421,4 +487,32 @@ fn render(ns: f64, records: u64, input: &Path, full: &Run, lean: &Run) -> Result
     writeln!(s)?;
     writeln!(s, "{WHERE_THE_TIME_GOES}")?;
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_scoring_sections_are_replaced() {
+        let doc = "# Performance\n\nintro\n\n## Scoring one complete assessment (library)\n\nold 1\n\n\
+                   ## `oasys score` end to end\n\nold 2\n\n## Where the time goes\n\nold 3\n\n\
+                   ## What Works validation\n\nkept\n\n## Storage (SQLite, embedded default)\n\nkept too\n";
+        let new = "## Scoring one complete assessment (library)\n\nnew 1\n\n## `oasys score` end to end\n\nnew 2\n\n\
+                   ## Where the time goes\n\nnew 3\n";
+        let out = replace_scoring_sections(doc, new).expect("sections found");
+        assert_eq!(
+            out,
+            "# Performance\n\nintro\n\n## Scoring one complete assessment (library)\n\nnew 1\n\n\
+             ## `oasys score` end to end\n\nnew 2\n\n## Where the time goes\n\nnew 3\n\n\
+             ## What Works validation\n\nkept\n\n## Storage (SQLite, embedded default)\n\nkept too\n"
+        );
+        // Scoring last in the file: nothing follows.
+        let tail = "# P\n\n## Scoring one complete assessment (library)\n\nold\n";
+        assert_eq!(
+            replace_scoring_sections(tail, new).expect("found"),
+            format!("# P\n\n{new}")
+        );
+        assert!(replace_scoring_sections("# P\n", new).is_err());
+    }
 }
