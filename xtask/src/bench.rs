@@ -68,8 +68,8 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
     let path = root().join("docs/performance.md");
     if only {
         let scoring = render_scoring(per_assessment_ns, records, &input, &full, &lean)?;
-        let doc = fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let doc =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let report = replace_scoring_sections(&doc, &scoring)?;
         fs::write(&path, &report)?;
         println!("{scoring}");
