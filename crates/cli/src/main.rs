@@ -11,8 +11,11 @@ mod demo;
 mod migrations;
 mod offences;
 mod operator;
+mod outcomes;
 mod output;
 mod records;
+mod report;
+mod research;
 mod reviews;
 mod score;
 mod serve;
@@ -129,6 +132,12 @@ People come first, then assessments, each ordered by id; memory use does not gro
 database. The output file must not exist and holds personal data: keep it safe. The export is
 recorded in the audit log.")]
     Export(transfer::ExportArgs),
+    /// Proven reoffending outcomes: import them in bulk (CSV or JSON Lines, person by CRN)
+    Outcomes(outcomes::OutcomesArgs),
+    /// Reports: the What Works report on a cohort (HTML with charts, and CSV)
+    Report(report::ReportArgs),
+    /// Research: the de-identified extract of a cohort (JSON Lines, keyed pseudonyms)
+    Research(research::ResearchArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -158,6 +167,9 @@ fn main() -> ExitCode {
         Command::Offences(args) => offences::run(&args),
         Command::Import(args) => transfer::run_import(&args),
         Command::Export(args) => transfer::run_export(&args),
+        Command::Outcomes(args) => outcomes::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Research(args) => research::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
             Ok(Outcome::Success)
