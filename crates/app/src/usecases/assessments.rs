@@ -242,10 +242,22 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             })?;
             let now = self.clock.now();
             let before = assessment.state().clone();
+            // Every command makes a version of its own (the store keeps each), all in this one
+            // transaction: a later command that fails undoes the earlier ones.
+            let mut stored_version = expected_version;
             for command in commands {
                 assessment
                     .apply(&model_actor, now, command)
                     .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+                let due = next_review(
+                    &assessment,
+                    &person,
+                    &options.review_events,
+                    now.date_naive(),
+                )
+                .map(|r| r.date);
+                repos.update_assessment(&assessment, stored_version, due)?;
+                stored_version = assessment.version();
             }
             let awaiting = matches!(
                 assessment.state(),
@@ -272,14 +284,6 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                     },
                 )?;
             }
-            let due = next_review(
-                &assessment,
-                &person,
-                &options.review_events,
-                now.date_naive(),
-            )
-            .map(|r| r.date);
-            repos.update_assessment(&assessment, expected_version, due)?;
             Ok(Ok(assessment))
         })
     }
@@ -328,7 +332,9 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// Scores an assessment from its answers with every predictor and need section.
+    /// Scores an assessment from its answers with every predictor and need section. Offence codes
+    /// are resolved with `catalogue` when given, else with the catalogue stored by
+    /// `oasys offences import` when one is loaded; categories answered directly need neither.
     pub fn score_assessment(
         &self,
         actor: &Actor,
@@ -340,6 +346,14 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
+            let stored;
+            let catalogue = match catalogue {
+                Some(given) => Some(given),
+                None => {
+                    stored = crate::ports::offences::catalogue_of(&repos.offences()?)?;
+                    stored.as_ref()
+                }
+            };
             let report = score(
                 &PredictorInput::from_assessment(&assessment, &person),
                 catalogue,
