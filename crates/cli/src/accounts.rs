@@ -20,6 +20,11 @@ use crate::operator::{self, Event};
 use crate::{Outcome, output};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys user list
+  printf '%s\\n' \"$PASSWORD\" | oasys user add jsmith --role practitioner --grade 3 --area North --team N1
+  oasys user disable jsmith")]
 pub(crate) struct UserArgs {
     #[command(flatten)]
     common: Common,
@@ -89,6 +94,10 @@ Password hashes are never shown.")]
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys token create svc-reports --scope view_person --expires-days 90
+  oasys token revoke 5f0c8a52-3d4e-4b8a-9f61-2c7d1e0b9a34")]
 pub(crate) struct TokenArgs {
     #[command(flatten)]
     common: Common,

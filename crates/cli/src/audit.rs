@@ -17,6 +17,10 @@ use crate::operator::{self, Event, find_person};
 use crate::output::{self, row};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys audit verify
+  oasys audit search --person X123456 --since 2026-01-01 --reason \"SAR 2026/14\"")]
 pub(crate) struct AuditArgs {
     #[command(flatten)]
     common: Common,

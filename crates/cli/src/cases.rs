@@ -31,6 +31,14 @@ pub(crate) struct AllocateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys lao show X123456
+  oasys lao exclude X123456 jsmith
+  oasys lao restrict X123456 po1 spo1
+  oasys lao remove X123456 jsmith --from exclusion --approved-by spo1
+
+Exclusion beats restriction, which beats every relationship and role (sharing spec §2.3).")]
 pub(crate) struct LaoArgs {
     #[command(flatten)]
     common: Common,

@@ -17,6 +17,10 @@ use crate::operator::{self, Event};
 use crate::output::{self, row};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys offences import testdata/offence_categories.csv
+  oasys offences status")]
 pub(crate) struct OffencesArgs {
     #[command(flatten)]
     common: Common,

@@ -18,6 +18,9 @@ use crate::operator::{self, Event};
 use crate::output;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys reviews due --team N1 --before 2026-03-01")]
 pub(crate) struct ReviewsArgs {
     #[command(flatten)]
     common: Common,

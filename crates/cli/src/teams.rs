@@ -16,6 +16,16 @@ use crate::operator::{self, Event, Failure};
 use crate::output;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  oasys team list
+  oasys team area N1 North
+  oasys team add N1 jsmith
+  oasys team add N1 spo1 --manager
+  oasys team remove N1 jsmith
+
+Members and managers are kept in the accounts (`oasys user role` replaces them all at once); every
+change is audited.")]
 pub(crate) struct TeamArgs {
     #[command(flatten)]
     common: Common,

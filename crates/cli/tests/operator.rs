@@ -421,3 +421,46 @@ fn audit_search_reports_access_to_one_person_and_verify_finds_tampering() {
         stderr(&verify)
     );
 }
+
+#[test]
+fn every_operator_command_has_help_with_examples() {
+    let db = TestDb::sqlite();
+    let commands: &[&[&str]] = &[
+        &["user"],
+        &["user", "list"],
+        &["user", "add"],
+        &["team"],
+        &["team", "list"],
+        &["team", "area"],
+        &["team", "add"],
+        &["team", "remove"],
+        &["allocate"],
+        &["lao"],
+        &["lao", "show"],
+        &["lao", "exclude"],
+        &["lao", "restrict"],
+        &["lao", "remove"],
+        &["reviews"],
+        &["reviews", "due"],
+        &["audit"],
+        &["audit", "verify"],
+        &["audit", "search"],
+        &["offences"],
+        &["offences", "import"],
+        &["offences", "status"],
+        &["token"],
+        &["import"],
+        &["export"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = db.oasys(&args);
+        assert_code(&out, 0);
+        assert!(
+            stdout(&out).contains("Examples:"),
+            "{command:?}: {}",
+            stdout(&out)
+        );
+    }
+}
