@@ -528,6 +528,12 @@ fn report_on_a_seeded_cohort_shows_every_predictor_and_no_small_cell() {
         assert!(
             actions
                 .iter()
+                .any(|(a, who, _)| a == "what_works.report" && who == "analyst1"),
+            "the cohort combined is audited: {actions:?}"
+        );
+        assert!(
+            actions
+                .iter()
                 .any(|(a, who, outcome)| a == "build_deidentified_dataset"
                     && who == "po1"
                     && outcome.contains("denied"))
@@ -762,6 +768,25 @@ fn cohort_filters_select_the_people_asked_for() {
             key,
         );
         assert_code(&backwards, 2);
+        // Each extract is audited with the cohort it combined.
+        let extracts: Vec<serde_json::Value> = db
+            .open()
+            .query(&AuditQuery {
+                limit: 100_000,
+                ..AuditQuery::default()
+            })
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.entry.action == "research.export")
+            .map(|e| e.entry.details)
+            .collect();
+        assert!(
+            extracts
+                .iter()
+                .any(|d| d["filter"]["areas"] == serde_json::json!(["North"])
+                    && d["people"] == expected(&|i| i.is_multiple_of(2))),
+            "{extracts:?}"
+        );
         // The report takes the same filters.
         let html = db.dir().join("north.html");
         let out = db.oasys(&[

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use oasys_app::{CohortFilter, CohortMember, OutcomeWrite, ReoffendingOutcome, StoreError};
+use oasys_app::{
+    CohortFilter, CohortMember, CohortPage, OutcomeWrite, ReoffendingOutcome, StoreError,
+};
 use oasys_assessment_model::{Assessment, Person, State};
 use uuid::Uuid;
 
@@ -101,8 +103,37 @@ pub(crate) fn record(
 
 type CandidateRow = (String, i64, String, String, Option<String>, Option<Row>);
 
-pub(crate) fn cohort(
+pub(crate) fn cohort_page(
     conn: &mut DbConnection,
+    filter: &CohortFilter,
+    after: Option<Uuid>,
+    people: usize,
+) -> Result<CohortPage, StoreError> {
+    let limit = i64::try_from(people.max(1)).unwrap_or(i64::MAX);
+    let page: Vec<String> = assessments::table
+        .filter(assessments::locked.eq(true))
+        .filter(assessments::voided.eq(false))
+        .filter(assessments::person_id.gt(after.map(|id| id.to_string()).unwrap_or_default()))
+        .select(assessments::person_id)
+        .distinct()
+        .order(assessments::person_id)
+        .limit(limit)
+        .load(conn)
+        .map_err(|e| store_error("cohort", e))?;
+    let next = match page.last() {
+        Some(last) if page.len() == people.max(1) => Some(parse_uuid(last)?),
+        _ => None,
+    };
+    Ok(CohortPage {
+        members: page_members(conn, &page, filter)?,
+        next,
+    })
+}
+
+/// The members among one page of people, in person id order.
+fn page_members(
+    conn: &mut DbConnection,
+    people: &[String],
     filter: &CohortFilter,
 ) -> Result<Vec<CohortMember>, StoreError> {
     let rows: Vec<CandidateRow> = assessments::table
@@ -111,6 +142,7 @@ pub(crate) fn cohort(
         .left_join(outcomes::table.on(outcomes::person_id.eq(assessments::person_id)))
         .filter(assessments::locked.eq(true))
         .filter(assessments::voided.eq(false))
+        .filter(assessments::person_id.eq_any(people))
         .select((
             assessments::id,
             assessments::created_at,
@@ -131,21 +163,21 @@ pub(crate) fn cohort(
         .load(conn)
         .map_err(|e| store_error("cohort", e))?;
     let mut chosen: BTreeMap<Uuid, ((NaiveDate, i64, String), CohortMember)> = BTreeMap::new();
-    let mut decoded: BTreeMap<String, Person> = BTreeMap::new();
+    let mut decoded: BTreeMap<Uuid, Person> = BTreeMap::new();
     for (assessment_id, created_at, assessment_json, person_json, area, outcome) in rows {
         let assessment: Assessment = decode("assessment", &assessment_json)?;
-        let person_key = assessment.header().person.id.to_string();
-        let person = match decoded.get(&person_key) {
-            Some(p) => p.clone(),
-            None => {
-                let p: Person = decode("person", &person_json)?;
-                decoded.insert(person_key, p.clone());
-                p
-            }
-        };
         if !is_final(&assessment) {
             continue;
         }
+        let person_id = assessment.header().person.id;
+        let person = match decoded.get(&person_id) {
+            Some(p) => p.clone(),
+            None => {
+                let p: Person = decode("person", &person_json)?;
+                decoded.insert(person_id, p.clone());
+                p
+            }
+        };
         let member = CohortMember {
             person,
             assessment,
@@ -160,10 +192,10 @@ pub(crate) fn cohort(
             created_at,
             assessment_id,
         );
-        match chosen.get(&member.person.id) {
+        match chosen.get(&person_id) {
             Some((best, _)) if *best <= key => {}
             _ => {
-                chosen.insert(member.person.id, (key, member));
+                chosen.insert(person_id, (key, member));
             }
         }
     }

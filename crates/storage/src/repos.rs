@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use oasys_app::{
     AccountProfile, AccountRepository, Allocation, AllocationRepository, ApiToken,
     AssessmentRepository, AssessmentSummary, AuditEntry, AuditError, AuditLog, AuditQuery,
-    CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, CohortFilter, CohortMember,
+    CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, CohortFilter, CohortPage,
     DocumentKind, DocumentRepository, NewAuditEntry, OffenceRepository, OffenceRow,
     OutcomeRepository, OutcomeWrite, PersonQuery, PersonRepository, ReoffendingOutcome,
     Repositories, ReviewDueEntry, ReviewScope, Session, SessionLimits, Storage, StoreError,
@@ -284,8 +284,13 @@ macro_rules! repositories {
             fn outcome(&self, person_id: Uuid) -> Result<Option<ReoffendingOutcome>, StoreError> {
                 self.read(|c| outcomes::get(c, person_id))
             }
-            fn cohort(&self, filter: &CohortFilter) -> Result<Vec<CohortMember>, StoreError> {
-                self.read(|c| outcomes::cohort(c, filter))
+            fn cohort_page(
+                &self,
+                filter: &CohortFilter,
+                after: Option<Uuid>,
+                people: usize,
+            ) -> Result<CohortPage, StoreError> {
+                self.read(|c| outcomes::cohort_page(c, filter, after, people))
             }
         }
 

@@ -8,7 +8,7 @@ mod support;
 
 use oasys_app::{
     AssessmentRepository, CaseAccessRepository, CohortFilter, OutcomeRepository, OutcomeWrite,
-    PersonRepository, ReoffendingOutcome, Storage, StoreError,
+    PersonRepository, ReoffendingOutcome, Storage, StoreError, whole_cohort,
 };
 use oasys_assessment_model::{
     Assessment, Ethnicity, Gender, Outcome, Person, SentenceFacts, State,
@@ -33,6 +33,7 @@ contract!(
     outcomes_roll_back_with_the_unit_of_work,
     cohort_holds_the_earliest_locked_assessment_with_the_outcome,
     cohort_filters_narrow_it,
+    cohort_pages_visit_everyone_once,
 );
 
 fn outcome(person_id: Uuid, reoffence: Option<(u32, bool)>) -> ReoffendingOutcome {
@@ -178,7 +179,7 @@ fn ids(members: &[oasys_app::CohortMember]) -> Vec<Uuid> {
 fn cohort_holds_the_earliest_locked_assessment_with_the_outcome(t: &mut TestDb) {
     let db = t.db();
     let s = seed(db);
-    let all = db.cohort(&CohortFilter::default()).expect("cohort");
+    let all = whole_cohort(db, &CohortFilter::default()).expect("cohort");
     let (a, b, c) = (&s.people[0], &s.people[1], &s.people[2]);
     let mut expected = vec![a.id, b.id, c.id];
     expected.sort();
@@ -198,12 +199,14 @@ fn cohort_holds_the_earliest_locked_assessment_with_the_outcome(t: &mut TestDb) 
     assert_eq!(second.outcome, None);
     assert_eq!(second.area.as_deref(), Some("South"));
     // From the 10th on, person 10's assessment of the 20th is the one.
-    let later = db
-        .cohort(&CohortFilter {
+    let later = whole_cohort(
+        db,
+        &CohortFilter {
             from: Some(date(2026, 3, 10)),
             ..CohortFilter::default()
-        })
-        .expect("cohort");
+        },
+    )
+    .expect("cohort");
     let m = later.iter().find(|m| m.person.id == a.id).expect("10");
     assert_eq!(m.assessment.header().id, Uuid::from_u128(100 + 1_000_000));
 }
@@ -213,7 +216,7 @@ fn cohort_filters_narrow_it(t: &mut TestDb) {
     let s = seed(db);
     let (a, b, c) = (s.people[0].id, s.people[1].id, s.people[2].id);
     let only = |filter: CohortFilter| {
-        let mut got = ids(&db.cohort(&filter).expect("cohort"));
+        let mut got = ids(&whole_cohort(db, &filter).expect("cohort"));
         got.sort();
         got
     };
@@ -273,4 +276,37 @@ fn cohort_filters_narrow_it(t: &mut TestDb) {
         }),
         Vec::<Uuid>::new()
     );
+}
+
+fn cohort_pages_visit_everyone_once(t: &mut TestDb) {
+    let db = t.db();
+    let s = seed(db);
+    let mut seen = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = db
+            .cohort_page(&CohortFilter::default(), after, 1)
+            .expect("page");
+        pages += 1;
+        assert!(page.members.len() <= 1);
+        seen.extend(ids(&page.members));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let mut expected: Vec<Uuid> = s.people[..3].iter().map(|p| p.id).collect();
+    expected.sort();
+    assert_eq!(seen, expected, "in person id order, each once");
+    assert!(pages >= 3);
+    // A filter that matches nobody still walks to the end.
+    let nobody = CohortFilter {
+        areas: vec!["Nowhere".into()],
+        ..CohortFilter::default()
+    };
+    let first = db.cohort_page(&nobody, None, 2).expect("page");
+    assert!(first.members.is_empty());
+    assert!(first.next.is_some(), "two people scanned, more to come");
+    assert!(whole_cohort(db, &nobody).expect("cohort").is_empty());
 }

@@ -31,8 +31,8 @@ pub use error::StoreError;
 pub use listings::{Listings, StoredAssessment, TeamRecord};
 pub use offences::{OffenceRepository, OffenceRow};
 pub use outcomes::{
-    CohortFilter, CohortMember, FOLLOW_UP_MONTHS, OutcomeRepository, OutcomeWrite,
-    ReoffendingOutcome,
+    CohortFilter, CohortMember, CohortPage, FOLLOW_UP_MONTHS, OutcomeRepository, OutcomeWrite,
+    ReoffendingOutcome, whole_cohort,
 };
 pub use people::{PersonQuery, PersonRepository};
 pub use storage::{Repositories, Storage};

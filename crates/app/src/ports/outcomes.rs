@@ -206,14 +206,48 @@ impl CohortMember {
 ///   a different one (`Updated`) and leaving an identical one alone (`Unchanged`), so an import may
 ///   be run again.
 /// - `outcome` MUST return `Ok(None)` for a person without one.
-/// - `cohort` MUST return, for every person with a locked (complete or locked incomplete), not
-///   voided and not deleted assessment matching `filter`, one member holding the earliest such
-///   assessment (by assessment date, then creation time, then id), ordered by person id.
+/// - `cohort_page` MUST scan, in person id order, the next `people` people after `after` (from
+///   the start when `None`) who have a locked (complete or locked incomplete), not voided and
+///   not deleted assessment, and return a member for each of them with such an assessment
+///   matching `filter`, holding the earliest one (by assessment date, then creation time, then
+///   id), in person id order; `next` is the last person scanned, or `None` when no one is left.
+///   A cohort of any size is thus read a page at a time.
 pub trait OutcomeRepository: Send + Sync {
     /// Stores or replaces a person's outcome.
     fn record_outcome(&self, outcome: &ReoffendingOutcome) -> Result<OutcomeWrite, StoreError>;
     /// A person's outcome.
     fn outcome(&self, person_id: Uuid) -> Result<Option<ReoffendingOutcome>, StoreError>;
-    /// The cohort.
-    fn cohort(&self, filter: &CohortFilter) -> Result<Vec<CohortMember>, StoreError>;
+    /// One page of the cohort.
+    fn cohort_page(
+        &self,
+        filter: &CohortFilter,
+        after: Option<Uuid>,
+        people: usize,
+    ) -> Result<CohortPage, StoreError>;
+}
+
+/// One page of a cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CohortPage {
+    /// The members found among the people scanned.
+    pub members: Vec<CohortMember>,
+    /// The last person scanned (pass it as `after` for the next page); `None` at the end.
+    pub next: Option<Uuid>,
+}
+
+/// The whole cohort, read page by page (for tests and small cohorts; use cases page themselves).
+pub fn whole_cohort(
+    repos: &dyn OutcomeRepository,
+    filter: &CohortFilter,
+) -> Result<Vec<CohortMember>, StoreError> {
+    let mut members = Vec::new();
+    let mut after = None;
+    loop {
+        let page = repos.cohort_page(filter, after, 500)?;
+        members.extend(page.members);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return Ok(members),
+        }
+    }
 }

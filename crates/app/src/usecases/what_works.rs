@@ -415,7 +415,8 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// The de-identified rows of a cohort (analysts only; the request is audited with the filter).
+    /// The de-identified rows of a cohort (analysts only; the policy's decision and the cohort
+    /// asked for are audited).
     pub fn what_works_cohort(
         &self,
         actor: &Actor,
@@ -423,11 +424,13 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         catalogue: Option<&OffenceCatalogue>,
         ctx: &RequestContext,
     ) -> Result<Vec<AnalysisRecord>, AppError> {
-        let members = self.analyst_cohort(actor, filter, ctx)?;
-        members
-            .into_iter()
-            .map(|(member, interventions)| Ok(analysis_record(&member, catalogue, interventions)))
-            .collect()
+        self.analyst_cohort(
+            actor,
+            filter,
+            "what_works.report",
+            ctx,
+            |member, interventions| analysis_record(member, catalogue, interventions),
+        )
     }
 
     /// The What Works report on a cohort: every predictor validated overall and by subgroup, and
@@ -466,24 +469,30 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         key: &PseudonymKey,
         ctx: &RequestContext,
     ) -> Result<Vec<ResearchRecord>, AppError> {
-        let members = self.analyst_cohort(actor, filter, ctx)?;
-        Ok(members
-            .into_iter()
-            .map(|(member, interventions)| ResearchRecord {
+        self.analyst_cohort(
+            actor,
+            filter,
+            "research.export",
+            ctx,
+            |member, interventions| ResearchRecord {
                 person: pseudonym(key, "person", member.person.id),
                 assessment: pseudonym(key, "assessment", member.assessment.header().id),
-                record: analysis_record(&member, catalogue, interventions),
-            })
-            .collect())
+                record: analysis_record(member, catalogue, interventions),
+            },
+        )
     }
 
-    /// Checks and audits the analyst's request, then reads the cohort and its plans' interventions.
-    fn analyst_cohort(
+    /// Asks the policy (analysts only) and audits the decision; then reads the cohort a page at a
+    /// time, turning each member and their plans' interventions into a row at once (so only the
+    /// rows are held), and audits what was combined: the filter and the number of people.
+    fn analyst_cohort<T>(
         &self,
         actor: &Actor,
         filter: &CohortFilter,
+        purpose: &str,
         ctx: &RequestContext,
-    ) -> Result<Vec<(CohortMember, Vec<InterventionExposure>)>, AppError> {
+        mut row: impl FnMut(&CohortMember, Vec<InterventionExposure>) -> T,
+    ) -> Result<Vec<T>, AppError> {
         self.unit(actor, |repos| {
             allow!(self.guard(
                 repos,
@@ -493,10 +502,33 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 ctx
             ));
             let mut out = Vec::new();
-            for member in repos.cohort(filter)? {
-                let interventions = plan_interventions(repos, &member)?;
-                out.push((member, interventions));
+            let mut after = None;
+            loop {
+                let page = repos.cohort_page(filter, after, 500)?;
+                for member in &page.members {
+                    let interventions = plan_interventions(repos, member)?;
+                    out.push(row(member, interventions));
+                }
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
             }
+            repos.append(&NewAuditEntry {
+                event_id: self.ids.new_id(),
+                occurred_at: self.clock.now(),
+                actor: actor.id.clone(),
+                actor_role: actor.role.code().to_owned(),
+                correlation_id: ctx.correlation_id.clone(),
+                operation: Operation::Combination,
+                action: purpose.to_owned(),
+                subject_person: None,
+                subject_ref: None,
+                recipients: Vec::new(),
+                justification: ctx.justification.clone(),
+                outcome: AuditOutcome::Allowed,
+                details: json!({ "filter": filter, "people": out.len() }),
+            })?;
             Ok(Ok(out))
         })
     }
