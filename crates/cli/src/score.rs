@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -101,14 +101,21 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
     // writes the previous one, so reading, scoring and writing overlap; order is kept because
     // batches, and the chunks within a batch, are written in the order they were read.
     let (sender, receiver) = mpsc::sync_channel::<(Vec<Chunk>, u64)>(2);
+    // Output buffers go back to the workers once written, so that their memory is reused
+    // rather than freed and faulted in again for every chunk.
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let written = std::thread::scope(|scope| -> Result<(u64, u64)> {
         let writer = scope.spawn(|| -> Result<(u64, u64)> {
             let (mut scored, mut rejected) = (0u64, 0u64);
             for (chunks, position) in receiver {
-                for chunk in chunks {
+                for mut chunk in chunks {
                     output
                         .write_all(&chunk.text)
                         .context("cannot write the output")?;
+                    chunk.text.clear();
+                    if let Ok(mut spare) = spare.lock() {
+                        spare.push(std::mem::take(&mut chunk.text));
+                    }
                     scored += chunk.scored;
                     rejected += chunk.complaints.len() as u64;
                     for message in chunk.complaints {
@@ -129,7 +136,10 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
                 let chunks: Vec<Chunk> = batch
                     .records
                     .par_chunks(CHUNK)
-                    .map(|records| process(&batch, records, catalogue.as_ref(), explain))
+                    .map(|records| {
+                        let buffer = spare.lock().ok().and_then(|mut s| s.pop());
+                        process(&batch, records, catalogue.as_ref(), explain, buffer)
+                    })
                     .collect();
                 if sender.send((chunks, reader.position())).is_err() {
                     // The writer stopped on an error, which its join reports.
@@ -162,16 +172,20 @@ struct Chunk {
     complaints: Vec<String>,
 }
 
-/// Scores consecutive records of a batch into one output buffer.
+/// Scores consecutive records of a batch into one output buffer (`buffer`, if a spare one is
+/// given).
 fn process(
     batch: &Batch,
     records: &[RawRecord],
     catalogue: Option<&OffenceCatalogue>,
     explain: bool,
+    buffer: Option<Vec<u8>>,
 ) -> Chunk {
     let per_record = if explain { 20 * 1024 } else { 8 * 1024 };
+    let mut text = buffer.unwrap_or_default();
+    text.reserve(records.len() * per_record);
     let mut chunk = Chunk {
-        text: Vec::with_capacity(records.len() * per_record),
+        text,
         scored: 0,
         complaints: Vec::new(),
     };
