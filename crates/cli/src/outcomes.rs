@@ -48,6 +48,10 @@ offence_category, violent, sexual. Dates are YYYY-MM-DD; first_reoffence and off
 may be empty (no proven reoffence); violent and sexual are true/false (yes/no, 1/0; empty is
 false). JSON Lines objects use the same names.
 
+Predictors are validated over two years from the follow-up start: give follow-ups of at least two
+years (a shorter one counts only when the person reoffended within it); the violent and sexual
+flags cover the whole follow-up given.
+
 A record is rejected, with its line number, when it does not read, its CRN is unknown, its
 first reoffence falls outside the follow-up, or it gives a category or flag without a reoffence.
 Exit status: 0 all imported, 1 some records rejected (the rest are imported), 2 usage or fatal error.")]
