@@ -96,7 +96,8 @@ pub(crate) fn seed(app: &App<Database, SystemClock, RandomIds>) -> Result<()> {
     app.set_team_area(&admin, TEAM, AREA, &ctx)?;
     let team = OrgCode::parse(TEAM).map_err(|e| anyhow!("{e}"))?;
 
-    let people = ["Ashdown", "Brightwell", "Cobbleton", "Dunmore"];
+    // Cobbleton's assessment waits for countersigning; Ellery has none yet, for a PSO to start.
+    let people = ["Ashdown", "Brightwell", "Cobbleton", "Dunmore", "Ellery"];
     let mut ids = Vec::new();
     for (i, family) in people.iter().enumerate() {
         let person = Person {
@@ -117,7 +118,11 @@ pub(crate) fn seed(app: &App<Database, SystemClock, RandomIds>) -> Result<()> {
             sentence: None,
         };
         app.register_person(&admin, &person, &ctx)?;
-        let manager = if i == 2 { "pso" } else { "practitioner" };
+        let manager = if i == 2 || i == 4 {
+            "pso"
+        } else {
+            "practitioner"
+        };
         app.allocate(&spo, person.id, manager, &team, &ctx)?;
         ids.push(person.id);
     }

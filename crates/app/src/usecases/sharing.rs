@@ -304,8 +304,9 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// The sharing requests the actor may work on (draft a decision for), newest first, at
-    /// most `limit`; each row shown is audited as a consultation of the case.
+    /// The sharing requests about cases the actor works on (whoever may record a request about a
+    /// case may see its requests, in any state), newest first, at most `limit`; each row shown is
+    /// audited as a consultation of the case. Deciding is checked when a decision is made.
     pub fn sharing_inbox(
         &self,
         actor: &Actor,
@@ -319,12 +320,12 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                     break;
                 }
                 let request: SharingRequest = decode(document.body, "sharing request")?;
-                let resource = self.case(repos, document.person_id, None, Some(facts(&request)))?;
-                if !decide(actor, Action::DraftSharingDecision, &resource).is_allowed() {
+                let resource = self.case(repos, document.person_id, None, None)?;
+                if !decide(actor, Action::RecordSharingRequest, &resource).is_allowed() {
                     continue;
                 }
                 if self
-                    .guard(repos, actor, Action::DraftSharingDecision, &resource, ctx)?
+                    .guard(repos, actor, Action::RecordSharingRequest, &resource, ctx)?
                     .is_err()
                 {
                     continue;
@@ -340,7 +341,8 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// One sharing request with its decision and package, for someone who may work on it.
+    /// One sharing request with its decision and package, for someone who works on the case
+    /// (as for `sharing_inbox`).
     pub fn sharing_request(
         &self,
         actor: &Actor,
@@ -349,9 +351,8 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     ) -> Result<SharingCase, AppError> {
         self.unit(actor, |repos| {
             let loaded = self.load_request(repos, request_id)?;
-            let resource =
-                self.case(repos, loaded.person_id, None, Some(facts(&loaded.request)))?;
-            allow!(self.guard(repos, actor, Action::DraftSharingDecision, &resource, ctx));
+            let resource = self.case(repos, loaded.person_id, None, None)?;
+            allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
             Ok(Ok(self.sharing_case(repos, loaded, request_id)?))
         })
     }

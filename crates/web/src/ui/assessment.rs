@@ -587,12 +587,29 @@ pub(crate) struct LifecycleForm {
     comment: Option<String>,
 }
 
+#[derive(Template)]
+#[template(path = "confirmation.html")]
+struct Confirmation {
+    chrome: Chrome,
+    heading: &'static str,
+    body: &'static str,
+}
+
+/// Where a transition leaves the user: back on the assessment, or on a confirmation page (a
+/// countersigner's access to the assessment ends with the task).
+#[derive(Clone, Copy)]
+enum After {
+    Assessment,
+    Confirm(&'static str, &'static str),
+}
+
 async fn transition<S, C, I>(
     state: &AppState<S, C, I>,
     caller: Caller,
     id: Uuid,
     form: LifecycleForm,
     command: Command,
+    after: After,
 ) -> Result<Response, UiError>
 where
     S: Storage + 'static,
@@ -610,7 +627,17 @@ where
         })
         .await;
     match applied {
-        Ok(_) => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
+        Ok(_) => match after {
+            After::Assessment => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
+            After::Confirm(heading, body) => Ok(page(
+                StatusCode::OK,
+                &Confirmation {
+                    chrome: Chrome::new(heading, Some(&caller.actor), Nav::None),
+                    heading,
+                    body,
+                },
+            )),
+        },
         Err(error)
             if matches!(
                 error.status(),
@@ -644,14 +671,34 @@ where
     I: IdGenerator + 'static,
 {
     let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
-    transition(
-        &state,
-        caller,
-        id,
-        form,
-        Command::Sign { plan_agreed: None },
-    )
-    .await
+    let command = Command::Sign { plan_agreed: None };
+    transition(&state, caller, id, form, command, After::Assessment).await
+}
+
+/// Locks an assessment that cannot be completed, with the reason (it may still need countersigning).
+pub(crate) async fn lock_incomplete<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<LifecycleForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let reason = form.comment.clone().unwrap_or_default().trim().to_owned();
+    if reason.is_empty() {
+        let loaded = load_async(&state, &caller, id).await?;
+        return Ok(task_list_page(
+            &caller,
+            loaded,
+            vec!["Enter the reason the assessment cannot be completed".to_owned()],
+        ));
+    }
+    let command = Command::LockIncomplete { reason };
+    transition(&state, caller, id, form, command, After::Assessment).await
 }
 
 /// Countersigns an assessment waiting for it.
@@ -670,7 +717,11 @@ where
     let command = Command::Countersign {
         send_for_second: false,
     };
-    transition(&state, caller, id, form, command).await
+    let after = After::Confirm(
+        "Assessment countersigned",
+        "The assessment is locked. Your countersigning task is closed.",
+    );
+    transition(&state, caller, id, form, command, after).await
 }
 
 /// Sends an assessment back to its assessor with a comment.
@@ -695,5 +746,9 @@ where
             vec!["Enter a comment saying what the assessor must change".to_owned()],
         ));
     }
-    transition(&state, caller, id, form, Command::Reject { comment }).await
+    let after = After::Confirm(
+        "Assessment returned to the assessor",
+        "The assessor can see your comment and change the assessment.",
+    );
+    transition(&state, caller, id, form, Command::Reject { comment }, after).await
 }

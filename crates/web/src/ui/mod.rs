@@ -244,6 +244,10 @@ where
         )
         .route("/assessments/{id}/sign", post(assessment::sign::<S, C, I>))
         .route(
+            "/assessments/{id}/lock-incomplete",
+            post(assessment::lock_incomplete::<S, C, I>),
+        )
+        .route(
             "/assessments/{id}/countersign",
             post(assessment::countersign::<S, C, I>),
         )

@@ -316,6 +316,8 @@ struct PersonPage {
     history: Vec<HistoryRow>,
     chart: Option<Chart>,
     can_start: bool,
+    /// Whether there is a locked assessment whose answers a new one can carry forward.
+    can_clone: bool,
     purposes: Vec<(&'static str, &'static str)>,
 }
 
@@ -421,10 +423,23 @@ where
                 overall,
             }
         });
-    let can_start = !loaded
-        .assessments
-        .iter()
-        .any(|(s, _, _)| !s.status.deleted && s.status.state == Lifecycle::Open);
+    // One assessment at a time: not while one is being written or waits for countersigning.
+    let can_start = !loaded.assessments.iter().any(|(s, _, _)| {
+        !s.status.deleted
+            && matches!(
+                s.status.state,
+                Lifecycle::Open
+                    | Lifecycle::AwaitingCountersign { .. }
+                    | Lifecycle::AwaitingDoubleCountersign { .. }
+            )
+    });
+    let can_clone = loaded.assessments.iter().any(|(s, _, _)| {
+        !s.status.deleted
+            && matches!(
+                s.status.state,
+                Lifecycle::Complete { .. } | Lifecycle::LockedIncomplete
+            )
+    });
     let person = &loaded.person;
     Ok(page(
         StatusCode::OK,
@@ -453,6 +468,7 @@ where
             history,
             chart,
             can_start,
+            can_clone,
             purposes: Purpose::all()
                 .iter()
                 .filter(|p| !matches!(p, Purpose::Other(_)))
