@@ -242,3 +242,36 @@ fn reviews_due_lists_imported_assessments_before_the_date() {
         );
     }
 }
+
+#[test]
+fn export_pages_through_every_record_once_in_id_order() {
+    use oasys_app::{AppError, Storage};
+    for db in backends() {
+        let store = db.open();
+        // More than two export pages, stored in one transaction.
+        let people: Vec<_> = (1..=1100).map(|n| testdb::person(n, "N1")).collect();
+        store
+            .in_transaction(|repos| -> Result<(), AppError> {
+                for p in &people {
+                    repos.insert_person(p)?;
+                }
+                Ok(())
+            })
+            .expect("store people");
+        let out = db.oasys(&["export"]);
+        assert_code(&out, 0);
+        let ids: Vec<String> = stdout(&out)
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).expect("json line");
+                assert_eq!(v["kind"], "person");
+                v["person"]["id"].as_str().expect("id").to_owned()
+            })
+            .collect();
+        assert_eq!(ids.len(), 1100, "on {}", db.backend);
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "every person once, by id");
+    }
+}
