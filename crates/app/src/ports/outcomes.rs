@@ -251,3 +251,62 @@ pub fn whole_cohort(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    fn outcome(end: NaiveDate, first: Option<NaiveDate>) -> ReoffendingOutcome {
+        ReoffendingOutcome {
+            person_id: Uuid::nil(),
+            follow_up_start: day(2024, 2, 29),
+            follow_up_end: end,
+            first_reoffence: first,
+            offence_category: first.map(|_| "theft".to_owned()),
+            violent: false,
+            sexual: false,
+        }
+    }
+
+    #[test]
+    fn a_follow_up_is_complete_at_two_years_or_on_an_earlier_reoffence() {
+        // Two years from 29 February 2024 is 28 February 2026 (the month's last day).
+        assert!(outcome(day(2026, 2, 28), None).is_complete());
+        assert!(!outcome(day(2026, 2, 27), None).is_complete());
+        let early = outcome(day(2025, 1, 1), Some(day(2024, 12, 1)));
+        assert!(early.is_complete() && early.reoffended_within_horizon());
+        let late = outcome(day(2027, 1, 1), Some(day(2026, 2, 28)));
+        assert!(late.is_complete());
+        assert!(
+            !late.reoffended_within_horizon(),
+            "on the horizon is after two years"
+        );
+        let just = outcome(day(2027, 1, 1), Some(day(2026, 2, 27)));
+        assert!(just.reoffended_within_horizon());
+    }
+
+    #[test]
+    fn every_problem_is_listed() {
+        let bad = ReoffendingOutcome {
+            person_id: Uuid::nil(),
+            follow_up_start: day(2025, 1, 1),
+            follow_up_end: day(2024, 1, 1),
+            first_reoffence: None,
+            offence_category: Some(" ".to_owned()),
+            violent: false,
+            sexual: true,
+        };
+        let problems = bad.problems();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].contains("ends"));
+        assert!(
+            outcome(day(2026, 3, 1), Some(day(2025, 5, 5)))
+                .problems()
+                .is_empty()
+        );
+    }
+}

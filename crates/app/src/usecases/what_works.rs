@@ -216,17 +216,33 @@ fn results(report: &ScoreReport) -> [(&'static str, &PredictorResult); 17] {
     ]
 }
 
-/// How far a person got with an intervention, from its legacy progress code.
+/// How far a person got with an intervention, from its legacy progress code: completed only when
+/// fully achieved; started when the code says the person took part (ongoing, partially achieved,
+/// not achieved — including entering custody, being revoked early or "other" —, recall/release
+/// and termination); not received when it was never started, not available, declined, failed the
+/// suitability assessment, removed, no longer applicable or transferred away.
 #[must_use]
 pub fn exposure_of(progress: InterventionProgress) -> Exposure {
+    use InterventionProgress as P;
     match progress {
-        InterventionProgress::FullyAchieved => Exposure::Completed,
-        InterventionProgress::Ongoing
-        | InterventionProgress::PartiallyAchieved
-        | InterventionProgress::NotAchieved
-        | InterventionProgress::NotAchievedEnteredCustody
-        | InterventionProgress::NotAchievedRevokedEarly => Exposure::Started,
-        _ => Exposure::NotReceived,
+        P::FullyAchieved => Exposure::Completed,
+        P::Ongoing
+        | P::PartiallyAchieved
+        | P::NotAchieved
+        | P::NotAchievedEnteredCustody
+        | P::NotAchievedRevokedEarly
+        | P::NotAchievedOther
+        | P::RecallReleased
+        | P::Termination => Exposure::Started,
+        P::NotStarted
+        | P::NoLongerApplicable
+        | P::NotAchievedProgrammeNotAvailable
+        | P::NotAchievedOffenderDeclined
+        | P::NotAchievedFailedAssessment
+        | P::RemovedInappropriate
+        | P::RemovedUnsuitable
+        | P::RemovedOther
+        | P::Transferred => Exposure::NotReceived,
     }
 }
 
@@ -569,4 +585,100 @@ fn import_one(
         return Ok(Err(problems.join("; ")));
     }
     Ok(Ok(repos.record_outcome(&outcome)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(outcome: Option<CoarseOutcome>) -> AnalysisRecord {
+        AnalysisRecord {
+            age_band: "25-29".into(),
+            sex: Gender::Female,
+            ethnicity: None,
+            area: Some("North".into()),
+            sentence_type: None,
+            assessment_month: "2025-03".into(),
+            predictor_set: "v4.11".into(),
+            scores: vec![PredictorScore {
+                predictor: "ogrs3".into(),
+                probability: 0.4,
+                band: Some("medium".into()),
+            }],
+            risk_band: "medium".into(),
+            outcome,
+            interventions: vec![InterventionExposure {
+                code: "TSP".into(),
+                exposure: Exposure::Started,
+            }],
+        }
+    }
+
+    fn outcome(complete: bool, reoffended: bool) -> CoarseOutcome {
+        CoarseOutcome {
+            follow_up_start: "2025-04".into(),
+            follow_up_end: "2027-04".into(),
+            complete,
+            reoffended,
+            first_reoffence: reoffended.then(|| "2025-09".into()),
+            offence_category: None,
+            violent: reoffended,
+            sexual: false,
+        }
+    }
+
+    #[test]
+    fn only_complete_outcomes_are_validated() {
+        assert!(record(None).cohort_record().is_none());
+        assert!(
+            record(Some(outcome(false, false)))
+                .cohort_record()
+                .is_none()
+        );
+        let r = record(Some(outcome(true, true)))
+            .cohort_record()
+            .expect("complete");
+        assert_eq!(r.probabilities, vec![("ogrs3".to_owned(), 0.4)]);
+        assert!(r.reoffending.any && r.reoffending.violent && !r.reoffending.sexual);
+        assert_eq!(r.band, "medium");
+        assert_eq!(r.interventions, vec![("TSP".to_owned(), Exposure::Started)]);
+        let label = |d: &str| {
+            r.subgroups
+                .iter()
+                .find(|(k, _)| k == d)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(label("sex").as_deref(), Some("female"));
+        assert_eq!(label("ethnicity").as_deref(), Some("not recorded"));
+        assert_eq!(label("sentence_type").as_deref(), Some("not recorded"));
+        assert_eq!(label("assessment_year").as_deref(), Some("2025"));
+        assert_eq!(
+            r.subgroups
+                .iter()
+                .map(|(d, _)| d.as_str())
+                .collect::<Vec<_>>(),
+            DIMENSIONS
+        );
+    }
+
+    #[test]
+    fn only_a_fully_achieved_intervention_is_completed() {
+        let completed: Vec<_> = InterventionProgress::ALL
+            .into_iter()
+            .filter(|p| exposure_of(*p) == Exposure::Completed)
+            .collect();
+        assert_eq!(completed, [InterventionProgress::FullyAchieved]);
+        assert_eq!(
+            exposure_of(InterventionProgress::NotStarted),
+            Exposure::NotReceived
+        );
+        assert_eq!(
+            exposure_of(InterventionProgress::NotAchievedOffenderDeclined),
+            Exposure::NotReceived
+        );
+        assert_eq!(
+            exposure_of(InterventionProgress::Ongoing),
+            Exposure::Started
+        );
+    }
 }
