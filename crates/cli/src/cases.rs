@@ -187,9 +187,9 @@ pub(crate) fn run_allocate(args: &AllocateArgs) -> Result<Outcome> {
             };
             let team_code = OrgCode::parse(&team)
                 .map_err(|e| refused(format!("team {team:?} is not a valid team code: {e}")))?;
-            let access = repos.case_access(person.id)?.unwrap_or_else(|| {
-                unreachable!("the person was just read in this transaction")
-            });
+            let access = repos
+                .case_access(person.id)?
+                .ok_or_else(|| refused(format!("no person with id {}", person.id)))?;
             match access.lao.standing(&args.practitioner) {
                 LaoStanding::Excluded => {
                     return Err(refused(format!(
@@ -267,7 +267,13 @@ pub(crate) fn run_lao(args: &LaoArgs) -> Result<Outcome> {
                 .map(|a| a.lao)
                 .unwrap_or_default();
             let event = match &args.command {
-                LaoCommand::Show { .. } => return Ok((crn, lao)),
+                LaoCommand::Show { .. } => {
+                    // Whether a person is a limited access case is itself sensitive: audited.
+                    repos.append(&operator::entry_of(
+                        &Event::new(Operation::Consultation, "lao.show").person(person.id),
+                    ))?;
+                    return Ok((crn, lao));
+                }
                 LaoCommand::Exclude { users, message, .. }
                 | LaoCommand::Restrict { users, message, .. } => {
                     let exclude = matches!(args.command, LaoCommand::Exclude { .. });

@@ -99,6 +99,16 @@ pub(crate) fn run_export(args: &ExportArgs) -> Result<Outcome> {
     let counts = db.row_counts().context("cannot count the records")?;
     let count = |table: &str| counts.iter().find(|(t, _)| *t == table).map(|(_, n)| *n);
     let total = count("people").unwrap_or(0) + count("assessments").unwrap_or(0);
+    // Recorded before any record leaves the database (the counts are those at the start).
+    operator::record_read(
+        &db,
+        &Event::new(Operation::Consultation, "export").details(json!({
+            "people": count("people"),
+            "assessments": count("assessments"),
+            "to": if is_stdio(args.output.as_ref()) { "standard output" } else { "a file" },
+        })),
+        None,
+    )?;
     let bar = progress(Some(total), "records");
     let write = |output: &mut dyn Write, record: &RecordRef<'_>| -> Result<()> {
         serde_json::to_writer(&mut *output, record).context("cannot write the export")?;
@@ -138,14 +148,6 @@ pub(crate) fn run_export(args: &ExportArgs) -> Result<Outcome> {
     output.flush().context("cannot write the export")?;
     drop(output);
     bar.finish_and_clear();
-    operator::record_read(
-        &db,
-        &Event::new(Operation::Consultation, "export").details(json!({
-            "people": people,
-            "assessments": assessments,
-        })),
-        None,
-    )?;
     let summary = json!({ "people": people, "assessments": assessments });
     // The records went to stdout, so the summary goes to stderr there.
     if is_stdio(args.output.as_ref()) {
