@@ -157,7 +157,8 @@ pub struct WhatWorksReport {
     pub filter: CohortFilter,
     /// People selected (suppressed below 10).
     pub selected: Option<u64>,
-    /// Of those, people with a complete outcome, who are validated (suppressed below 10).
+    /// Of those, people with a complete outcome, who are validated (suppressed below 10, or when
+    /// 1 to 9 people have none).
     pub with_outcome: Option<u64>,
     /// The numbers.
     pub report: Report,
@@ -467,10 +468,17 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             let n = n as u64;
             (n >= oasys_what_works::MIN_CELL).then_some(n)
         };
+        // The people left out (no complete outcome) are the difference: not a small count either.
+        let left_out = rows.len() - records.len();
+        let with_outcome = if left_out > 0 && (left_out as u64) < oasys_what_works::MIN_CELL {
+            None
+        } else {
+            shown(records.len())
+        };
         Ok(WhatWorksReport {
             filter: filter.clone(),
             selected: shown(rows.len()),
-            with_outcome: shown(records.len()),
+            with_outcome,
             report: analyse(&records, &PREDICTORS, &DIMENSIONS),
         })
     }
