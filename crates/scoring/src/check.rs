@@ -17,6 +17,7 @@ pub(crate) struct Problems {
 }
 
 impl Problems {
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.missing.is_empty() && self.missing_dynamic.is_empty() && self.reasons.is_empty()
     }
@@ -28,12 +29,14 @@ impl Problems {
         }
     }
 
+    #[inline]
     pub(crate) fn missing(&mut self, field: &'static str) {
         if !self.missing.contains(&field) {
             self.missing.push(field);
         }
     }
 
+    #[inline]
     pub(crate) fn missing_dynamic(&mut self, field: &'static str) {
         if !self.missing_dynamic.contains(&field) {
             self.missing_dynamic.push(field);
@@ -41,6 +44,7 @@ impl Problems {
     }
 
     /// A required input: records it as missing when absent.
+    #[inline]
     pub(crate) fn require<T: Copy>(&mut self, field: &'static str, value: &Option<T>) -> Option<T> {
         if value.is_none() {
             self.missing(field);
@@ -49,6 +53,7 @@ impl Problems {
     }
 
     /// A required text input (borrowed, not copied).
+    #[inline]
     pub(crate) fn require_str<'a>(
         &mut self,
         field: &'static str,
@@ -61,6 +66,7 @@ impl Problems {
     }
 
     /// A required text input of a dynamic variant.
+    #[inline]
     pub(crate) fn require_dynamic_str<'a>(
         &mut self,
         field: &'static str,
@@ -73,6 +79,7 @@ impl Problems {
     }
 
     /// A required input of a dynamic variant.
+    #[inline]
     pub(crate) fn require_dynamic<T: Copy>(
         &mut self,
         field: &'static str,
@@ -85,6 +92,7 @@ impl Problems {
     }
 
     /// Checks a value against an inclusive range; `None` when absent or invalid.
+    #[inline]
     pub(crate) fn in_range(
         &mut self,
         field: &'static str,
@@ -106,12 +114,14 @@ impl Problems {
     }
 
     /// A required 0–2 rating.
+    #[inline]
     pub(crate) fn rating(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
         let v = self.require(field, &value);
         self.in_range(field, v, 0, 2)
     }
 
     /// A required 0–2 rating of a dynamic variant.
+    #[inline]
     pub(crate) fn dynamic_rating(
         &mut self,
         field: &'static str,
@@ -122,6 +132,7 @@ impl Problems {
     }
 
     /// A required Yes/No item given as a boolean or the item score 0/2 (3.3, 4.2).
+    #[inline]
     pub(crate) fn yes_no_item(
         &mut self,
         field: &'static str,
@@ -148,12 +159,14 @@ impl Problems {
     }
 
     /// A required non-negative count.
+    #[inline]
     pub(crate) fn count(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
         let v = self.require(field, &value);
         self.non_negative(field, v)
     }
 
     /// A count that must not be negative when present.
+    #[inline]
     pub(crate) fn non_negative(&mut self, field: &'static str, value: Option<i64>) -> Option<i64> {
         self.in_range(field, value, 0, i64::MAX)
     }

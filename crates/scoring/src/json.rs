@@ -15,6 +15,15 @@ fn value<W: Write, T: serde::Serialize + ?Sized>(out: &mut W, value: &T) -> io::
     serde_json::to_writer(out, value).map_err(io::Error::from)
 }
 
+/// A float as serde_json writes it; `0.0`, the most common contribution, without formatting.
+fn float<W: Write>(out: &mut W, v: f64) -> io::Result<()> {
+    if v.to_bits() == 0 {
+        out.write_all(b"0.0")
+    } else {
+        value(out, &v)
+    }
+}
+
 /// An `Option` serialised without `skip_serializing_if`: the value or `null`.
 fn or_null<W: Write, T: serde::Serialize>(out: &mut W, v: Option<T>) -> io::Result<()> {
     match v {
@@ -26,7 +35,7 @@ fn or_null<W: Write, T: serde::Serialize>(out: &mut W, v: Option<T>) -> io::Resu
 fn percentage<W: Write>(out: &mut W, p: Percentage) -> io::Result<()> {
     match p {
         Percentage::Whole(v) => value(out, &v),
-        Percentage::Hundredths(v) => value(out, &(v as f64 / 100.0)),
+        Percentage::Hundredths(v) => float(out, v as f64 / 100.0),
     }
 }
 
@@ -85,13 +94,13 @@ fn factor<W: Write>(out: &mut W, f: &Factor) -> io::Result<()> {
     out.write_all(b",\"value\":")?;
     match f.value {
         FactorValue::Integer(v) => value(out, &v)?,
-        FactorValue::Number(v) => value(out, &v)?,
+        FactorValue::Number(v) => float(out, v)?,
         FactorValue::Flag(v) => out.write_all(flag(v))?,
         FactorValue::Text(t) => plain(out, t)?,
         FactorValue::None => out.write_all(b"null")?,
     }
     out.write_all(b",\"contribution\":")?;
-    value(out, &f.contribution)?;
+    float(out, f.contribution)?;
     out.write_all(b"}")
 }
 
@@ -119,11 +128,11 @@ fn predictor<W: Write>(out: &mut W, r: &PredictorResult, explain: bool) -> io::R
     plain(out, r.model_version)?;
     if let Some(p) = r.probability_1y {
         out.write_all(b",\"probability_1y\":")?;
-        value(out, &p)?;
+        float(out, p)?;
     }
     if let Some(p) = r.probability_2y {
         out.write_all(b",\"probability_2y\":")?;
-        value(out, &p)?;
+        float(out, p)?;
     }
     if let Some(p) = r.percentage_1y {
         out.write_all(b",\"percentage_1y\":")?;
@@ -243,4 +252,29 @@ pub(crate) fn write_report<W: Write>(
         need(out, n)?;
     }
     out.write_all(b"}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_are_written_as_serde_json_writes_them() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            -2.5,
+            1e-7,
+            1e21,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            let mut fast = Vec::new();
+            float(&mut fast, v).expect("writes to memory");
+            assert_eq!(fast, serde_json::to_vec(&v).expect("serialises"), "{v}");
+        }
+    }
 }
