@@ -428,7 +428,18 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     let dunmore = b.path().await;
     b.click_link("1. Offending information").await;
     answer_offending(&b, "19").await;
+    b.go(&format!("{dunmore}/sections/accommodation")).await;
+    for radio in ["#q-3-3-1", "#q-3-4-3", "#q-3-5-3", "#q-3-6-3"] {
+        b.tick(radio).await;
+    }
+    b.click("form[action*='/sections/'] button[type=submit]")
+        .await;
     b.go(&dunmore).await;
+    let needs = b.text("main").await;
+    assert!(
+        needs.contains("Identified need"),
+        "accommodation is a need: {needs}"
+    );
     b.tick(".govuk-details__summary").await;
     b.fill(
         "#lock-reason",
@@ -438,6 +449,31 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.click("form[action$='/lock-incomplete'] button").await;
     let body = b.body().await;
     assert!(body.contains("Locked incomplete"), "{body}");
+
+    // The sentence plan starts from a draft made from the assessment; a note is kept.
+    b.click("form[action$='/plan'] button").await;
+    assert!(b.path().await.starts_with("/plans/"), "{}", b.body().await);
+    b.fill("#plan-note", "Agreed to meet weekly at the office")
+        .await;
+    b.click("#add-note button").await;
+    let body = b.body().await;
+    assert!(body.contains("Agreed to meet weekly"), "{body}");
+    assert!(
+        body.contains("need: accommodation"),
+        "an objective for the need: {body}"
+    );
+    b.choose("select[id^='progress-']", "ONGOING").await;
+    b.click("form:has(select[id^='progress-']) button").await;
+    let selected = b
+        .client
+        .find(Locator::Css("select[id^='progress-'] option[selected]"))
+        .await
+        .expect("the recorded progress")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(selected, "Ongoing");
+    b.check("sentence-plan").await;
 
     // A sharing request: the decision needs its justification; then the package is previewed.
     b.click_link("Sharing requests").await;
@@ -494,5 +530,5 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.check("sharing-package").await;
 
     b.client.close().await.expect("close the browser");
-    assert_eq!(b.checked.len(), 18, "{:?}", b.checked);
+    assert_eq!(b.checked.len(), 19, "{:?}", b.checked);
 }

@@ -26,7 +26,12 @@ const REVIEWS_LIMIT: usize = 200;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandRequest {
-    /// The command (`{"command": "answer", "code": "3.4", "value": …}`, `sign`, `countersign`…).
+    /// The command, named by `command`: `answer` (`code`, `value`), `clear_answer` (`code`),
+    /// `confirm_section` (`section`), `reassign_assessor` (`assessor`), `sign` (`plan_agreed`),
+    /// `lock_incomplete` (`reason`), `countersign` (`send_for_second`), `second_countersign`,
+    /// `reject` (`comment`), `rollback` (`reason`), `delete` (`reason`: the assessor's own open
+    /// draft, or a manager over the team for a signed one), `restore` (`reason`: a manager over
+    /// the team), `void` (`reason`).
     #[schema(value_type = Object)]
     pub command: Command,
     /// Staff id of the countersigner, when the command sends the assessment for countersigning.
@@ -45,10 +50,38 @@ pub struct CreateAssessment(pub NewAssessmentRequest);
 
 impl utoipa::PartialSchema for CreateAssessment {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
             .description(Some(
-                "layer, purpose, court_report (optional), clone_previous (optional)",
+                "Starts an assessment. With `clone_previous: true` the answers of the person's \
+                 latest locked (complete or locked-incomplete), undeleted assessment are copied \
+                 forward and their sections must be confirmed (saving a section confirms it); \
+                 422 when there is none.",
             ))
+            .property(
+                "layer",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["layer1_basic", "layer3_full", "standalone"])),
+            )
+            .required("layer")
+            .property(
+                "purpose",
+                ObjectBuilder::new().description(Some(
+                    "Why the assessment is done, e.g. `start_of_community_order`",
+                )),
+            )
+            .required("purpose")
+            .property(
+                "court_report",
+                ObjectBuilder::new().description(Some("Court report template (default none)")),
+            )
+            .property(
+                "clone_previous",
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .description(Some("Copy the latest locked assessment (default false)")),
+            )
             .into()
     }
 }

@@ -74,6 +74,13 @@ impl ApiError {
         self
     }
 
+    /// Lists every rule the request broke (shown beside the detail).
+    #[must_use]
+    pub fn with_errors(mut self, errors: impl IntoIterator<Item = String>) -> Self {
+        self.0.errors = errors.into_iter().collect();
+        self
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         self.0.status

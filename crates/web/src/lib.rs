@@ -13,6 +13,7 @@ mod openapi;
 mod people;
 mod plans;
 mod router;
+mod sections;
 mod sharing;
 mod state;
 mod ui;

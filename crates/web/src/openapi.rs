@@ -3,7 +3,7 @@
 
 use utoipa::OpenApi;
 
-use crate::{assessments, audit, auth, error, health, people, plans, sharing};
+use crate::{assessments, audit, auth, error, health, people, plans, sections, sharing};
 
 /// The API description.
 #[derive(Debug, OpenApi)]
@@ -18,6 +18,8 @@ use crate::{assessments, audit, auth, error, health, people, plans, sharing};
         audit::audit_entries, audit::verify_audit,
         assessments::create_assessment, assessments::get_assessment, assessments::apply_command,
         assessments::scores, assessments::history, assessments::reviews_due,
+        sections::get_section, sections::put_section, sections::get_rmp, sections::put_rmp,
+        sections::compare_assessments,
         health::live, health::ready,
     ),
     components(schemas(
@@ -25,6 +27,8 @@ use crate::{assessments, audit, auth, error, health, people, plans, sharing};
         assessments::CommandRequest, assessments::CreateAssessment, people::AllocationRequest,
         people::RegisterPerson, people::LaoRequest, plans::PlanBody,
         sharing::NewSharingRequest, sharing::NewDecision,
+        sections::SectionView, sections::SectionBody, sections::ComparedSide,
+        sections::ComparisonView,
     )),
     tags((name = "auth"), (name = "people"), (name = "assessments"),
         (name = "plans"), (name = "sharing"), (name = "audit"), (name = "health"))

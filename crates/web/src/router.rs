@@ -23,7 +23,7 @@ use tower_http::trace::TraceLayer;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{assessments, audit, auth, guard, health, openapi, people, plans, sharing};
+use crate::{assessments, audit, auth, guard, health, openapi, people, plans, sections, sharing};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -123,6 +123,18 @@ where
         .route(
             "/assessments/{id}/history",
             get(assessments::history::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/sections/{section}",
+            get(sections::get_section::<S, C, I>).put(sections::put_section::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/risk-management-plan",
+            get(sections::get_rmp::<S, C, I>).put(sections::put_rmp::<S, C, I>),
+        )
+        .route(
+            "/assessments/{id}/compare/{other}",
+            get(sections::compare_assessments::<S, C, I>),
         );
     Router::new()
         .nest("/api/v1", api)

@@ -3,7 +3,7 @@
 
 mod support;
 
-use axum::http::{Method, StatusCode};
+use axum::http::{Method, StatusCode, header};
 use support::*;
 use uuid::Uuid;
 
@@ -29,14 +29,29 @@ struct Row {
     body: Option<&'static str>,
     /// Expected status per user in `USERS` order.
     expect: [u16; 6],
+    /// Send `If-Match` with the current `ETag` of this assessment (read as its practitioner).
+    if_match: Option<Uuid>,
 }
 
 async fn check(w: &World, rows: &[Row]) {
     let mut failures = Vec::new();
     for row in rows {
         for (user, expected) in USERS.iter().zip(row.expect) {
+            let mut etag = String::new();
+            if let Some(id) = row.if_match {
+                let current = w.get(&format!("/api/v1/assessments/{id}"), PO).await;
+                etag = current.headers[header::ETAG]
+                    .to_str()
+                    .expect("etag")
+                    .to_owned();
+            }
+            let extra: &[(&str, &str)] = if row.if_match.is_some() {
+                &[("if-match", &etag)]
+            } else {
+                &[]
+            };
             let reply = w
-                .call(row.method.clone(), &row.uri, Some(user), row.body, &[])
+                .call(row.method.clone(), &row.uri, Some(user), row.body, extra)
                 .await;
             if reply.status.as_u16() != expected {
                 failures.push(format!(
@@ -64,6 +79,7 @@ async fn people_routes() {
             body: None,
             // A case administrator sees identifiers only (no identifiers route yet).
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
         },
         Row {
             name: "read LAO person",
@@ -73,6 +89,7 @@ async fn people_routes() {
             expect: [
                 FORBIDDEN, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
             ],
+            if_match: None,
         },
         Row {
             name: "read unknown person",
@@ -80,6 +97,7 @@ async fn people_routes() {
             uri: format!("/api/v1/people/{}", Uuid::from_u128(999)),
             body: None,
             expect: [HIDDEN; 6],
+            if_match: None,
         },
         Row {
             name: "caseload",
@@ -88,6 +106,7 @@ async fn people_routes() {
             body: None,
             // Everyone has a caseload; it is empty unless cases are allocated to them.
             expect: [OK; 6],
+            if_match: None,
         },
     ];
     check(&w, &rows).await;
@@ -104,6 +123,7 @@ async fn assessment_routes() {
             uri: format!("/api/v1/assessments/{id}"),
             body: None,
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
         },
         Row {
             name: "score assessment",
@@ -111,6 +131,7 @@ async fn assessment_routes() {
             uri: format!("/api/v1/assessments/{id}/scores"),
             body: None,
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
         },
         Row {
             name: "assessment history",
@@ -118,6 +139,7 @@ async fn assessment_routes() {
             uri: format!("/api/v1/assessments/{id}/history"),
             body: None,
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
         },
         Row {
             name: "a person's assessments",
@@ -125,6 +147,7 @@ async fn assessment_routes() {
             uri: format!("/api/v1/people/{PERSON}/assessments"),
             body: None,
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
         },
         Row {
             name: "start a second assessment",
@@ -133,6 +156,7 @@ async fn assessment_routes() {
             body: Some(CREATE),
             // The allocated practitioner already has one open: a broken rule, not a 2xx.
             expect: [422, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
         },
         Row {
             name: "start an assessment on the LAO case",
@@ -142,6 +166,7 @@ async fn assessment_routes() {
             expect: [
                 FORBIDDEN, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
             ],
+            if_match: None,
         },
     ];
     check(&w, &rows).await;

@@ -142,4 +142,26 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             Ok(Ok(revision))
         })
     }
+
+    /// The newest sentence plan drafted from an assessment, if any, when the actor may see plans
+    /// of the case.
+    pub fn plan_for_assessment(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<Option<StoredPlan>, AppError> {
+        self.unit(actor, |repos| {
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            let resource = self.case(repos, person.id, Some(&assessment), None)?;
+            allow!(self.guard(repos, actor, Action::ViewPlan, &resource, ctx));
+            repos
+                .documents(DocumentKind::SentencePlan, Some(person.id), usize::MAX)?
+                .into_iter()
+                .find(|d| d.parent_id == Some(assessment_id))
+                .map(decode)
+                .transpose()
+                .map(Ok)
+        })
+    }
 }

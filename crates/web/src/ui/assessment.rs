@@ -160,6 +160,8 @@ struct TaskListPage {
     report: ReportView,
     matrix: Vec<MatrixRow>,
     overall: String,
+    plan: Option<Uuid>,
+    can_plan: bool,
     errors: Vec<String>,
 }
 
@@ -167,6 +169,8 @@ struct TaskListPage {
 struct Loaded {
     assessment: Assessment,
     report: ReportView,
+    /// The sentence plan drafted from it, when there is one the user may see.
+    plan: Option<Uuid>,
 }
 
 fn load<S: Storage, C: Clock, I: IdGenerator>(
@@ -176,9 +180,16 @@ fn load<S: Storage, C: Clock, I: IdGenerator>(
 ) -> Result<Loaded, AppError> {
     let assessment = app.assessment(&caller.actor, id, &caller.ctx)?;
     let scored = app.score_assessment(&caller.actor, id, None, &caller.ctx)?;
+    // Someone who may see the assessment but not plans (a denial is audited) sees no plan link.
+    let plan = app
+        .plan_for_assessment(&caller.actor, id, &caller.ctx)
+        .ok()
+        .flatten()
+        .map(|stored| stored.plan.id());
     Ok(Loaded {
         assessment,
         report: view(&scored.report),
+        plan,
     })
 }
 
@@ -241,6 +252,8 @@ fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Respo
             report: loaded.report,
             matrix,
             overall,
+            plan: loaded.plan,
+            can_plan: assessment.deleted().is_none() && *state != Lifecycle::Voided,
             errors,
         },
     )

@@ -7,6 +7,7 @@ mod assets;
 mod chart;
 mod form;
 mod people;
+mod plan;
 mod scores;
 mod session;
 mod sharing;
@@ -254,6 +255,11 @@ where
         .route(
             "/assessments/{id}/reject",
             post(assessment::reject::<S, C, I>),
+        )
+        .route("/assessments/{id}/plan", post(plan::draft::<S, C, I>))
+        .route(
+            "/plans/{id}",
+            get(plan::show::<S, C, I>).post(plan::change::<S, C, I>),
         )
         .route("/sharing", get(sharing::inbox::<S, C, I>))
         .route(

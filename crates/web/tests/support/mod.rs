@@ -248,6 +248,30 @@ impl World {
             .await
     }
 
+    /// Adds a senior probation officer managing `TEAM` (with a stored session, see `cookie`).
+    pub fn add_spo(&self, username: &str) {
+        let mut profile = profile(Role::SeniorProbationOfficer, AREA);
+        profile.grade = None;
+        profile.managed_teams.insert(TEAM.to_owned());
+        self.db
+            .create_user(&UserAccount {
+                username: username.to_owned(),
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$unusable".to_owned(),
+                profile,
+                disabled: false,
+                created_at: now(),
+            })
+            .expect("user");
+        self.db
+            .create_session(&Session {
+                token_hash: secret_hash(&format!("session-of-{username}")),
+                username: username.to_owned(),
+                created_at: now(),
+                last_seen_at: now(),
+            })
+            .expect("session");
+    }
+
     /// Starts an assessment on `PERSON` as the allocated practitioner; returns its id and ETag.
     pub async fn new_assessment(&self) -> (Uuid, String) {
         let reply = self

@@ -1,0 +1,299 @@
+//! The sentence plan in the browser: drafted from the assessment (one objective per need, harm
+//! first), then kept up to date: progress on objectives and steps, notes, objectives removed.
+//! Every change is saved over the revision the page showed.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use oasys_app::{Clock, IdGenerator, Storage, StoredPlan};
+use oasys_sentence_plan::{InterventionProgress, ObjectiveProgress, SentencePlan};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{Browser, Chrome, Nav, UiError, long_date, page};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::path_id;
+use crate::state::AppState;
+
+/// Drafts the plan from the assessment and opens it (or opens the one already drafted).
+pub(crate) async fn draft<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let actor = caller.actor.clone();
+    let fail = |e: ApiError| UiError::from(e).for_actor(&actor);
+    let assessment_id = path_id(&id).map_err(fail)?;
+    let plan = state
+        .blocking(move |app| {
+            if let Some(existing) =
+                app.plan_for_assessment(&caller.actor, assessment_id, &caller.ctx)?
+            {
+                return Ok(existing);
+            }
+            Ok(app.draft_plan(&caller.actor, assessment_id, &caller.ctx)?)
+        })
+        .await
+        .map_err(fail)?;
+    Ok(Redirect::to(&format!("/plans/{}", plan.plan.id())).into_response())
+}
+
+struct StepView {
+    id: Uuid,
+    text: String,
+    progress: String,
+}
+
+struct ObjectiveView {
+    id: Uuid,
+    title: String,
+    text: String,
+    measure: String,
+    links: Vec<String>,
+    target: String,
+    progress: ObjectiveProgress,
+    steps: Vec<StepView>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    chrome: Chrome,
+    id: Uuid,
+    assessment_id: Uuid,
+    revision: u64,
+    version: u32,
+    created: String,
+    editable: bool,
+    objectives: Vec<ObjectiveView>,
+    notes: Vec<(String, String)>,
+    objective_codes: Vec<(String, &'static str)>,
+    step_codes: Vec<(String, &'static str)>,
+    errors: Vec<String>,
+}
+
+fn token(value: &impl serde::Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+impl PlanPage {
+    fn is_progress(&self, objective: &ObjectiveView, code: &str) -> bool {
+        token(&objective.progress) == code
+    }
+}
+
+fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Response {
+    let plan = &stored.plan;
+    let objectives = plan
+        .objectives()
+        .iter()
+        .map(|o| ObjectiveView {
+            id: o.id,
+            title: o.title.clone(),
+            text: o.text.clone(),
+            measure: o.measure.clone(),
+            links: o.links.iter().map(ToString::to_string).collect(),
+            target: o
+                .target_date
+                .map_or_else(|| "Future goal".to_owned(), long_date),
+            progress: o.progress,
+            steps: o
+                .interventions
+                .iter()
+                .map(|i| StepView {
+                    id: i.id,
+                    text: i.text.clone(),
+                    progress: i.progress.label().to_owned(),
+                })
+                .collect(),
+        })
+        .collect();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        status,
+        &PlanPage {
+            chrome: Chrome::new(
+                if errors.is_empty() {
+                    "Sentence plan"
+                } else {
+                    "Error: Sentence plan"
+                },
+                Some(&caller.actor),
+                Nav::None,
+            ),
+            id: plan.id(),
+            assessment_id: plan.assessment_id(),
+            revision: stored.revision,
+            version: plan.version(),
+            created: long_date(plan.created()),
+            editable: plan.signing().is_editable(),
+            objectives,
+            notes: plan
+                .notes()
+                .iter()
+                .map(|n| (long_date(n.date), n.text.clone()))
+                .collect(),
+            objective_codes: ObjectiveProgress::ALL
+                .iter()
+                .map(|p| (token(p), p.label()))
+                .collect(),
+            step_codes: InterventionProgress::ALL
+                .iter()
+                .map(|p| (token(p), p.label()))
+                .collect(),
+            errors,
+        },
+    )
+}
+
+async fn load<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<StoredPlan, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let who = caller.clone();
+    state
+        .blocking(move |app| Ok(app.plan(&who.actor, id, &who.ctx)?))
+        .await
+        .map_err(|e| UiError::from(e).for_actor(&caller.actor))
+}
+
+/// The plan.
+pub(crate) async fn show<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let stored = load(&state, &caller, id).await?;
+    Ok(plan_page(&caller, &stored, Vec::new()))
+}
+
+/// One change to the plan, as the forms post it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PlanChange {
+    revision: u64,
+    change: String,
+    #[serde(default)]
+    objective: Option<Uuid>,
+    #[serde(default)]
+    step: Option<Uuid>,
+    #[serde(default)]
+    progress: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+fn parse_code<T: serde::de::DeserializeOwned>(code: Option<&str>) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code?.to_owned())).ok()
+}
+
+/// Applies the change to the plan; `Err` says in words what is wrong.
+fn apply(
+    plan: &mut SentencePlan,
+    change: &PlanChange,
+    today: chrono::NaiveDate,
+) -> Result<(), String> {
+    let note = change
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    let objective = || {
+        change
+            .objective
+            .ok_or_else(|| "choose an objective".to_owned())
+    };
+    match change.change.as_str() {
+        "objective_progress" => {
+            let progress = parse_code::<ObjectiveProgress>(change.progress.as_deref())
+                .ok_or("choose the objective's progress")?;
+            plan.record_objective_progress(objective()?, progress, today, note)
+                .map_err(|e| e.to_string())
+        }
+        "step_progress" => {
+            let progress = parse_code::<InterventionProgress>(change.progress.as_deref())
+                .ok_or("choose the step's progress")?;
+            let step = change.step.ok_or("choose a step")?;
+            plan.record_intervention_progress(objective()?, step, progress, today, note)
+                .map_err(|e| e.to_string())
+        }
+        "note" => {
+            let text = note.ok_or("write the note")?;
+            plan.add_note(today, &text).map_err(|e| e.to_string())
+        }
+        "remove" => plan
+            .remove_objective(objective()?)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        _ => Err("unknown change".to_owned()),
+    }
+}
+
+/// Saves one change over the revision shown; a stale page is refused with the plan reloaded.
+pub(crate) async fn change<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(change): Form<PlanChange>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let mut stored = load(&state, &caller, id).await?;
+    if stored.revision != change.revision {
+        let message = "Someone else changed this plan after you opened it: check it and try again";
+        return Ok(plan_page(&caller, &stored, vec![message.to_owned()]));
+    }
+    let today = state.clock.now().date_naive();
+    if let Err(message) = apply(&mut stored.plan, &change, today) {
+        return Ok(plan_page(&caller, &stored, vec![message]));
+    }
+    let who = caller.clone();
+    let plan = stored.plan.clone();
+    let saved = state
+        .blocking(move |app| Ok(app.save_plan(&who.actor, &plan, change.revision, &who.ctx)?))
+        .await;
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
+        Err(error)
+            if matches!(
+                error.status(),
+                StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
+            ) =>
+        {
+            let reloaded = load(&state, &caller, id).await?;
+            Ok(plan_page(&caller, &reloaded, error.messages()))
+        }
+        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+    }
+}
