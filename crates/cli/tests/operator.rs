@@ -173,7 +173,11 @@ fn lao_lists_add_at_once_and_removal_needs_a_manager() {
         let shown = json(&db.oasys(&["lao", "show", "T000001", "--format", "json"]));
         assert_eq!(shown["limited_access"], true);
         assert_eq!(shown["excluded"], serde_json::json!(["po2"]));
-        assert_eq!(audited(&db, "lao.show").len(), 1, "reading the lists is audited");
+        assert_eq!(
+            audited(&db, "lao.show").len(),
+            1,
+            "reading the lists is audited"
+        );
         // Unknown users are refused.
         let out = db.oasys(&["lao", "exclude", "T000001", "nobody"]);
         assert_code(&out, 2);
