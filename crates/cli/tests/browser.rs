@@ -528,7 +528,41 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         "third parties never appear in the package: {body}"
     );
     b.check("sharing-package").await;
+    b.sign_out().await;
+
+    // A senior probation officer allocates Ellery to the practitioner.
+    b.sign_in("spo", false).await;
+    b.go("/search?q=D000005").await;
+    b.click_link("Ellery (demo), Sam").await;
+    b.tick(".govuk-details__summary").await;
+    b.fill("#practitioner", "practitioner").await;
+    b.fill("#team", "DEMO1").await;
+    b.click("form[action$='/allocation'] button").await;
+    assert!(b.path().await.starts_with("/people/"), "{}", b.body().await);
+    b.sign_out().await;
+
+    // An administrator excludes the PSO from Ellery's case.
+    b.sign_in("admin", false).await;
+    b.click_link("Limited access").await;
+    b.fill("#crn", "D000005").await;
+    b.click("form[action='/admin/lao'] button").await;
+    b.fill("#excluded", "pso").await;
+    b.fill("#exclusion_message", "Ask the SPO about this case")
+        .await;
+    b.click("form[method='post'][action='/admin/lao'] button")
+        .await;
+    assert_eq!(b.text("#excluded").await.trim(), "pso");
+    b.check("limited-access").await;
+    b.sign_out().await;
+
+    // The practitioner now has Ellery; the PSO no longer sees the case at all.
+    b.sign_in("practitioner", false).await;
+    assert!(b.body().await.contains("Ellery (demo), Sam"));
+    b.sign_out().await;
+    b.sign_in("pso", false).await;
+    let caseload = b.body().await;
+    assert!(!caseload.contains("Ellery"), "{caseload}");
 
     b.client.close().await.expect("close the browser");
-    assert_eq!(b.checked.len(), 19, "{:?}", b.checked);
+    assert_eq!(b.checked.len(), 20, "{:?}", b.checked);
 }

@@ -1,7 +1,7 @@
 //! People and cases: register a person, find and read people, allocate a case, manage the LAO
 //! lists and team areas, and a practitioner's caseload.
 
-use oasys_assessment_model::{OrgCode, Person};
+use oasys_assessment_model::{Crn, OrgCode, Person};
 use oasys_sharing_policy::{Action, Actor, LaoLists, Resource};
 use uuid::Uuid;
 
@@ -144,6 +144,37 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 }
             }
             Ok(Ok(visible))
+        })
+    }
+}
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// The limited-access-offender lists of the person with this CRN, for someone who may manage
+    /// them (the person's id comes back for the change that follows).
+    pub fn lao_for_crn(
+        &self,
+        actor: &Actor,
+        crn: &Crn,
+        ctx: &RequestContext,
+    ) -> Result<(Uuid, LaoLists), AppError> {
+        self.unit(actor, |repos| {
+            let person = repos
+                .search_people(&PersonQuery::Crn(crn.clone()), 1)?
+                .into_iter()
+                .next()
+                .ok_or_else(|| AppError::NotFound {
+                    what: "person",
+                    id: crn.as_str().to_owned(),
+                })?;
+            let resource = self.case(repos, person.id, None, None)?;
+            allow!(self.guard(repos, actor, Action::ManageLao, &resource, ctx));
+            let access = repos
+                .case_access(person.id)?
+                .ok_or_else(|| AppError::NotFound {
+                    what: "person",
+                    id: person.id.to_string(),
+                })?;
+            Ok(Ok((person.id, access.lao)))
         })
     }
 }

@@ -2,6 +2,7 @@
 //! with GOV.UK Frontend, over the same use cases as the JSON API. Every page works without
 //! JavaScript; forms post back to the same path (post/redirect/get on success).
 
+mod admin;
 mod assessment;
 mod assets;
 mod chart;
@@ -42,7 +43,12 @@ pub(crate) struct Chrome {
 pub(crate) struct SignedIn {
     pub username: String,
     pub role: String,
+    /// Works on sharing requests.
     pub shares: bool,
+    /// May manage limited-access lists.
+    pub manages_access: bool,
+    /// May allocate cases.
+    pub allocates: bool,
 }
 
 /// Navigation items.
@@ -52,6 +58,7 @@ pub(crate) enum Nav {
     Caseload,
     Search,
     Sharing,
+    Access,
 }
 
 impl Chrome {
@@ -69,6 +76,8 @@ impl Chrome {
                         | Role::HeadOfPdu
                         | Role::Homd
                 ),
+                manages_access: a.role.is_manager() || a.role == Role::Administrator,
+                allocates: a.role.is_manager() || a.role == Role::CaseAdministrator,
             }),
             section,
         }
@@ -230,6 +239,11 @@ where
         .route("/search", get(people::search::<S, C, I>))
         .route("/people/{id}", get(people::overview::<S, C, I>))
         .route("/people/{id}/compare", get(people::compare::<S, C, I>))
+        .route("/people/{id}/allocation", post(admin::allocate::<S, C, I>))
+        .route(
+            "/admin/lao",
+            get(admin::lao::<S, C, I>).post(admin::save_lao::<S, C, I>),
+        )
         .route(
             "/people/{id}/assessments",
             post(assessment::start::<S, C, I>),
