@@ -434,13 +434,19 @@ pub(crate) fn dates_after_birth<const N: usize>(
 /// criminal history when it passes every rule (with violent sanctions and the assessment date),
 /// and the offence category of each catalogue column.
 pub(crate) struct Shared {
+    /// Whether the results carry their explanations.
+    pub explain: bool,
     clean_history: Option<History>,
     snsv_category: crate::offence::Resolved<crate::OffenceCategory>,
     actuarial_category: crate::offence::Resolved<crate::OffenceCategory>,
 }
 
 impl Shared {
-    pub(crate) fn new(input: &PredictorInput, catalogue: Option<&crate::OffenceCatalogue>) -> Self {
+    pub(crate) fn new(
+        input: &PredictorInput,
+        catalogue: Option<&crate::OffenceCatalogue>,
+        explain: bool,
+    ) -> Self {
         use crate::offence::{CategoryColumn, resolve_category};
         let mut p = Problems::default();
         let all = HistoryNeeds {
@@ -449,6 +455,7 @@ impl Shared {
         };
         let h = history(input, all, &mut p);
         Self {
+            explain,
             clean_history: h.filter(|_| p.is_empty()),
             snsv_category: resolve_category(input, catalogue, CategoryColumn::Snsv),
             actuarial_category: resolve_category(input, catalogue, CategoryColumn::Actuarial),

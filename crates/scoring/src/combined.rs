@@ -26,7 +26,7 @@ pub(crate) struct Components<'a> {
     pub bands: [i64; 3],
 }
 
-pub(crate) fn score(input: &PredictorInput, c: &Components<'_>) -> PredictorResult {
+pub(crate) fn score(input: &PredictorInput, c: &Components<'_>, explain: bool) -> PredictorResult {
     let mut p = Problems::default();
     let gender = p.gender(input);
     let history = p.require("sexual_offence_history", &input.sexual_offence_history);
@@ -105,7 +105,7 @@ pub(crate) fn score(input: &PredictorInput, c: &Components<'_>) -> PredictorResu
         percentage_2y: Some(Percentage::Hundredths(displayed)),
         band: Some(Band::from_bounds(displayed, c.bands)),
         violent_variant: Some(variant),
-        explanation,
+        explanation: if explain { explanation } else { Vec::new() },
         ..PredictorResult::empty(Status::Calculated, c.model)
     }
 }
@@ -142,6 +142,7 @@ mod tests {
                 indirect: iic,
                 bands: [300, 690, i64::MAX],
             },
+            true,
         )
     }
 
@@ -194,6 +195,7 @@ mod tests {
                 indirect: &na,
                 bands: [100, 300, 690],
             },
+            true,
         );
         assert_eq!(r.percentage_2y, Some(Percentage::Hundredths(48)));
         assert_eq!(r.band, Some(Band::Low));

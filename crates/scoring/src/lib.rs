@@ -186,20 +186,49 @@ impl ScoreReport {
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>) -> ScoreReport {
+    score_with(input, catalogue, true)
+}
+
+/// [`score`] without building any explanation: exactly
+/// `score(input, catalogue).without_explanations()`, for bulk runs that only need the scores
+/// (`oasys score --no-explanation`), without the work of listing the factors.
+///
+/// ```
+/// use oasys_scoring::{score, score_without_explanations, PredictorInput};
+/// let input: PredictorInput = serde_json::from_str(r#"{"gender":"male","date_of_birth":"1980-01-01",
+///     "conviction_date":"2020-01-01","total_sanctions":1,"age_at_first_sanction":40,
+///     "ogrs3_offence_category":"violence"}"#)?;
+/// let lean = score_without_explanations(&input, None);
+/// assert!(lean.ogrs3.is_calculated() && lean.ogrs3.explanation.is_empty());
+/// assert_eq!(lean, score(&input, None).without_explanations());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn score_without_explanations(
+    input: &PredictorInput,
+    catalogue: Option<&OffenceCatalogue>,
+) -> ScoreReport {
+    score_with(input, catalogue, false)
+}
+
+fn score_with(
+    input: &PredictorInput,
+    catalogue: Option<&OffenceCatalogue>,
+    explain: bool,
+) -> ScoreReport {
     use sexual::Generation::{V1, V411};
 
-    let shared = check::Shared::new(input, catalogue);
+    let shared = check::Shared::new(input, catalogue, explain);
     let ogrs3 = ogrs3::score(input, catalogue, &shared);
-    let ogp = ogp::score(input, &ogrs3);
-    let ovp = ovp::score(input);
-    let osp_dc = sexual::direct_contact(input, V1);
-    let osp_iic = sexual::images_and_indirect(input, V1);
+    let ogp = ogp::score(input, &ogrs3, explain);
+    let ovp = ovp::score(input, explain);
+    let osp_dc = sexual::direct_contact(input, V1, explain);
+    let osp_iic = sexual::images_and_indirect(input, V1, explain);
     let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, &shared);
     let (arp_static, arp_dynamic) = actuarial::ARP.score(input, &shared);
     let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, &shared);
     let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, &shared);
-    let dc_srp = sexual::direct_contact(input, V411);
-    let iic_srp = sexual::images_and_indirect(input, V411);
+    let dc_srp = sexual::direct_contact(input, V411, explain);
+    let iic_srp = sexual::images_and_indirect(input, V411, explain);
     let rsr = combined::score(
         input,
         &combined::Components {
@@ -213,6 +242,7 @@ pub fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>) -> Sc
             indirect: &osp_iic,
             bands: [300, 690, i64::MAX],
         },
+        explain,
     );
     let csrp = combined::score(
         input,
@@ -227,6 +257,7 @@ pub fn score(input: &PredictorInput, catalogue: Option<&OffenceCatalogue>) -> Sc
             indirect: &iic_srp,
             bands: [100, 300, 690],
         },
+        explain,
     );
     ScoreReport {
         id: input.id.clone(),

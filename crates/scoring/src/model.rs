@@ -52,6 +52,72 @@ pub(crate) struct HistoryModel {
     pub copas: Copas,
 }
 
+/// Where a model's factors go as they are worked out: the explanation list, or, when no
+/// explanation is wanted, only their contributions (on the stack, no allocation). Either way
+/// the linear predictor is the same sum, in the same order.
+pub(crate) trait Sink {
+    fn with_capacity(capacity: usize) -> Self;
+    fn push(&mut self, factor: Factor);
+    /// The sum of the contributions, in order.
+    fn total(&self) -> f64;
+    /// The explanation (empty when none was wanted).
+    fn into_explanation(self) -> Vec<Factor>;
+}
+
+impl Sink for Vec<Factor> {
+    fn with_capacity(capacity: usize) -> Self {
+        Vec::with_capacity(capacity)
+    }
+
+    #[inline]
+    fn push(&mut self, factor: Factor) {
+        Vec::push(self, factor);
+    }
+
+    fn total(&self) -> f64 {
+        self.iter().map(|f| f.contribution).sum()
+    }
+
+    fn into_explanation(self) -> Vec<Factor> {
+        self
+    }
+}
+
+/// More than any model has (SNSV dynamic: 14 history factors and 19 items).
+const MAX_FACTORS: usize = 40;
+
+/// The contributions alone.
+pub(crate) struct Contributions {
+    values: [f64; MAX_FACTORS],
+    len: usize,
+}
+
+impl Sink for Contributions {
+    fn with_capacity(_: usize) -> Self {
+        Self {
+            values: [0.0; MAX_FACTORS],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, factor: Factor) {
+        debug_assert!(self.len < MAX_FACTORS, "more factors than MAX_FACTORS");
+        if let Some(slot) = self.values.get_mut(self.len) {
+            *slot = factor.contribution;
+            self.len += 1;
+        }
+    }
+
+    fn total(&self) -> f64 {
+        self.values[..self.len].iter().sum()
+    }
+
+    fn into_explanation(self) -> Vec<Factor> {
+        Vec::new()
+    }
+}
+
 /// `x·(c1 + c2·x + c3·x² + c4·x³)`.
 fn polynomial(x: f64, c: [f64; 4]) -> f64 {
     x * (c[0] + c[1] * x + c[2] * x * x + c[3] * x * x * x)
@@ -60,19 +126,19 @@ fn polynomial(x: f64, c: [f64; 4]) -> f64 {
 impl HistoryModel {
     /// The explanation of the static part; its contributions sum to the static linear predictor.
     /// `room` reserves space for the dynamic items that follow.
-    pub(crate) fn factors(
+    pub(crate) fn factors<S: Sink>(
         &self,
         h: &History,
         category: OffenceCategory,
         offence_term: f64,
         room: usize,
-    ) -> Vec<Factor> {
+    ) -> S {
         let female = h.gender == Gender::Female;
         let pick = |male: f64, fem: f64| if female { fem } else { male };
         let n = h.n;
         let gap = h.gap as f64;
         // 9 common factors, then 2 (general) or 5 (violent) career factors.
-        let mut out = Vec::with_capacity(14 + room);
+        let mut out = S::with_capacity(14 + room);
         out.push(Factor::new("intercept", FactorValue::None, self.intercept));
         let ages = if female {
             self.age_female
@@ -259,11 +325,11 @@ fn relationship(input: &PredictorInput, p: &mut Problems) -> Option<Relationship
 
 /// Reads and codes every dynamic item, appending the explanation factors to `out` when it is
 /// given; true when every item is valid.
-pub(crate) fn dynamic_factors(
+pub(crate) fn dynamic_factors<S: Sink>(
     items: &[Item],
     input: &PredictorInput,
     p: &mut Problems,
-    mut out: Option<&mut Vec<Factor>>,
+    mut out: Option<&mut S>,
 ) -> bool {
     let mut complete = true;
     let mut uses_drugs = false;
@@ -390,6 +456,18 @@ impl Predictor {
         input: &PredictorInput,
         shared: &crate::check::Shared,
     ) -> (crate::PredictorResult, crate::PredictorResult) {
+        if shared.explain {
+            self.score_into::<Vec<Factor>>(input, shared)
+        } else {
+            self.score_into::<Contributions>(input, shared)
+        }
+    }
+
+    fn score_into<S: Sink>(
+        &self,
+        input: &PredictorInput,
+        shared: &crate::check::Shared,
+    ) -> (crate::PredictorResult, crate::PredictorResult) {
         use crate::check::HistoryNeeds;
         use crate::offence::Resolved;
 
@@ -414,9 +492,9 @@ impl Predictor {
 
         let static_result = match (h, category, p.is_empty()) {
             (Some(h), Some(c), true) => {
-                let factors = self
-                    .static_model
-                    .factors(&h, c, (self.offence_term)(c, false), 0);
+                let factors =
+                    self.static_model
+                        .factors::<S>(&h, c, (self.offence_term)(c, false), 0);
                 self.result(
                     self.static_version,
                     factors,
@@ -429,7 +507,7 @@ impl Predictor {
         let dynamic_result = match (h, category) {
             (Some(h), Some(c)) => {
                 // The static part first, then the items appended to the same list.
-                let mut factors = self.dynamic_model.factors(
+                let mut factors = self.dynamic_model.factors::<S>(
                     &h,
                     c,
                     (self.offence_term)(c, true),
@@ -448,7 +526,7 @@ impl Predictor {
                 }
             }
             _ => {
-                dynamic_factors(self.items, input, &mut pd, None);
+                dynamic_factors::<S>(self.items, input, &mut pd, None);
                 crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons())
             }
         };
@@ -458,13 +536,14 @@ impl Predictor {
     fn result(
         &self,
         version: &'static str,
-        explanation: Vec<Factor>,
+        factors: impl Sink,
         intercepts: Option<(f64, f64)>,
     ) -> crate::PredictorResult {
         use crate::numeric::{logistic, percent_hundredths};
         use crate::result::{Band, Percentage, PredictorResult, Status};
 
-        let z2: f64 = explanation.iter().map(|f| f.contribution).sum();
+        let z2 = factors.total();
+        let explanation = factors.into_explanation();
         let p2 = logistic(z2);
         let pct2 = percent_hundredths(p2);
         let z1 = intercepts.map(|(two_year, one_year)| z2 - two_year + one_year);

@@ -16,7 +16,11 @@ fn three_five(rating: i64) -> i64 {
     }
 }
 
-pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> PredictorResult {
+pub(crate) fn score(
+    input: &PredictorInput,
+    ogrs3: &PredictorResult,
+    explain: bool,
+) -> PredictorResult {
     let mut p = Problems::default();
     let ogrs3_pct = match (ogrs3.status, ogrs3.percentage_2y) {
         (Status::Calculated, Some(pct)) => Some(pct.hundredths() / 100),
@@ -94,6 +98,7 @@ pub(crate) fn score(input: &PredictorInput, ogrs3: &PredictorResult) -> Predicto
         constant_1y: -3.6832,
         constant_2y: -3.0795,
         bands: [34, 67, 85],
+        explain,
     }
     .result(factors)
 }

@@ -100,13 +100,17 @@ pub(crate) fn score(
         band: Some(band(pct2)),
         linear_predictor_1y: Some(z1),
         linear_predictor_2y: Some(z2),
-        explanation: vec![
-            Factor::new("constant_2y", FactorValue::None, CONSTANT_2Y),
-            Factor::new("age_gender", FactorValue::Integer(h.age_fu), a),
-            Factor::new("sanction_status", FactorValue::Integer(h.n), s),
-            Factor::new("copas_rate", FactorValue::Number(rate), c),
-            Factor::new("offence_category", FactorValue::Text(category.key()), o),
-        ],
+        explanation: if shared.explain {
+            vec![
+                Factor::new("constant_2y", FactorValue::None, CONSTANT_2Y),
+                Factor::new("age_gender", FactorValue::Integer(h.age_fu), a),
+                Factor::new("sanction_status", FactorValue::Integer(h.n), s),
+                Factor::new("copas_rate", FactorValue::Number(rate), c),
+                Factor::new("offence_category", FactorValue::Text(category.key()), o),
+            ]
+        } else {
+            Vec::new()
+        },
         ..PredictorResult::empty(Status::Calculated, MODEL)
     }
 }

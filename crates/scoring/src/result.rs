@@ -390,6 +390,8 @@ pub(crate) struct PointScale {
     pub constant_2y: f64,
     /// Lower bounds (whole percent) of medium, high and very high.
     pub bands: [i64; 3],
+    /// Whether the result carries its explanation.
+    pub explain: bool,
 }
 
 impl PointScale {
@@ -413,10 +415,14 @@ impl PointScale {
             points: Some(points),
             linear_predictor_1y: Some(z1),
             linear_predictor_2y: Some(z2),
-            explanation: factors
-                .into_iter()
-                .map(|(f, v, c)| Factor::new(f, v, c as f64))
-                .collect(),
+            explanation: if self.explain {
+                factors
+                    .into_iter()
+                    .map(|(f, v, c)| Factor::new(f, v, c as f64))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             ..PredictorResult::empty(Status::Calculated, self.model)
         }
     }

@@ -154,7 +154,11 @@ fn age_at_sexual_sanction_points(age: Option<i64>) -> i64 {
 }
 
 /// OSP/DC (v1) or DC-SRP (v4.11).
-pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> PredictorResult {
+pub(crate) fn direct_contact(
+    input: &PredictorInput,
+    generation: Generation,
+    explain: bool,
+) -> PredictorResult {
     let model = match generation {
         Generation::V1 => "osp-dc/v1",
         Generation::V411 => "dc-srp/v4.11",
@@ -307,10 +311,14 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
         points: Some(points),
         band_reduced: Some(reduced),
         linear_predictor_2y: (points != 0).then_some(z),
-        explanation: factors
-            .into_iter()
-            .map(|(f, v, c)| Factor::new(f, v, c as f64))
-            .collect(),
+        explanation: if explain {
+            factors
+                .into_iter()
+                .map(|(f, v, c)| Factor::new(f, v, c as f64))
+                .collect()
+        } else {
+            Vec::new()
+        },
         ..PredictorResult::empty(Status::Calculated, model)
     }
 }
@@ -319,6 +327,7 @@ pub(crate) fn direct_contact(input: &PredictorInput, generation: Generation) -> 
 pub(crate) fn images_and_indirect(
     input: &PredictorInput,
     generation: Generation,
+    explain: bool,
 ) -> PredictorResult {
     let model = match generation {
         Generation::V1 => "osp-iic/v1",
@@ -368,7 +377,11 @@ pub(crate) fn images_and_indirect(
         probability_2y: Some(probability),
         percentage_2y: Some(Percentage::Hundredths(percent_hundredths(probability))),
         band: Some(band),
-        explanation: vec![Factor::new(rung, FactorValue::Integer(value), probability)],
+        explanation: if explain {
+            vec![Factor::new(rung, FactorValue::Integer(value), probability)]
+        } else {
+            Vec::new()
+        },
         ..PredictorResult::empty(Status::Calculated, model)
     }
 }
