@@ -255,7 +255,7 @@ pub(crate) fn run_lao(args: &LaoArgs) -> Result<Outcome> {
         | LaoCommand::Restrict { person, .. }
         | LaoCommand::Remove { person, .. } => person.clone(),
     };
-    let (crn, lists) = db
+    let (crn, lists, holder) = db
         .in_transaction(|repos| -> Result<_, Failure> {
             let person = find_person(repos, &person_text)?;
             let crn = person
@@ -272,7 +272,7 @@ pub(crate) fn run_lao(args: &LaoArgs) -> Result<Outcome> {
                     repos.append(&operator::entry_of(
                         &Event::new(Operation::Consultation, "lao.show").person(person.id),
                     ))?;
-                    return Ok((crn, lao));
+                    return Ok((crn, lao, None));
                 }
                 LaoCommand::Exclude { users, message, .. }
                 | LaoCommand::Restrict { users, message, .. } => {
@@ -338,14 +338,25 @@ pub(crate) fn run_lao(args: &LaoArgs) -> Result<Outcome> {
             };
             repos.set_lao(person.id, &lao, chrono::Utc::now())?;
             repos.append(&operator::entry_of(&event))?;
-            Ok((crn, lao))
+            let holder = repos.current_allocation(person.id)?.map(|a| a.practitioner);
+            Ok((crn, lao, holder))
         })
         .map_err(|e| anyhow!("{e}"))?;
     print_lists(settings.format, &crn, &lists)?;
-    if let LaoCommand::Restrict { .. } = args.command {
+    if let Some(holder) = holder
+        && matches!(
+            lists.standing(&holder),
+            LaoStanding::Excluded | LaoStanding::NotOnRestrictionList
+        )
+    {
         eprintln!(
-            "only the users on the restriction list may now see {crn}; check that the allocated \
-             practitioner and their manager are listed"
+            "warning: {holder}, who holds the case, can no longer see {crn}; reallocate it with \
+             `oasys allocate {crn} USERNAME`"
+        );
+    } else if let LaoCommand::Restrict { .. } = args.command {
+        eprintln!(
+            "only the users on the restriction list may now see {crn}; check that the case's \
+             managers are listed"
         );
     }
     Ok(Outcome::Success)

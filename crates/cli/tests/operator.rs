@@ -130,6 +130,14 @@ fn allocate_by_crn_or_id_is_audited_and_checked() {
             assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
         }
         assert_eq!(audited(&db, "allocate").len(), 2);
+        // Excluding the practitioner who holds a case warns that they lost it.
+        let out = db.oasys(&["lao", "exclude", "T000001", "po2"]);
+        assert_code(&out, 0);
+        assert!(
+            stderr(&out).contains("po2, who holds the case, can no longer see T000001"),
+            "{}",
+            stderr(&out)
+        );
         // LAO: an excluded practitioner cannot take the case.
         assert_code(&db.oasys(&["lao", "exclude", "T000002", "po1"]), 0);
         let out = db.oasys(&["allocate", "T000002", "po1"]);
