@@ -195,7 +195,7 @@ fn query() -> impl Strategy<Value = String> {
         ".{0,8}".prop_map(|s| encode(&s)),
     ];
     let value = prop_oneof![
-        prop::sample::select(WORDS).prop_map(|s| encode(s)),
+        prop::sample::select(WORDS).prop_map(encode),
         any::<i64>().prop_map(|n| n.to_string()),
         ".{0,40}".prop_map(|s| encode(&s)),
         "[%&=+a-z0-9]{0,20}",
