@@ -10,6 +10,6 @@ pub use usecases::{
     PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
 };
 pub use usecases::{
-    App, AppError, ApplyOptions, NewAssessmentRequest, RequestContext, ScoredAssessment,
-    SharingCase, StoredPlan,
+    App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest, RequestContext,
+    ScoredAssessment, SharingCase, StoredPlan,
 };

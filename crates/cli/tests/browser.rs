@@ -406,15 +406,21 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     assert!(b.body().await.contains("Awaiting countersignature"));
     b.sign_out().await;
 
-    // The practitioner finds it by CRN and countersigns it.
+    // The practitioner finds it in the countersigning queue and countersigns it.
     b.sign_in("practitioner", false).await;
+    let queue = b.text("main table").await;
+    assert!(
+        queue.contains("Ellery (demo), Sam") && queue.contains("pso"),
+        "{queue}"
+    );
     b.go("/search").await;
     b.check("search").await;
     b.fill("#q", "D000005").await;
     b.click("form[action='/search'] button").await;
     b.click_link("Ellery (demo), Sam").await;
     b.check("person").await;
-    b.go(&assessment).await;
+    b.click_link("Open the assessment").await;
+    assert_eq!(b.path().await, assessment);
     b.check("countersign").await;
     b.click("form[action$='/countersign'] button").await;
     let body = b.body().await;
@@ -537,11 +543,18 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.tick(".govuk-details__summary").await;
     b.fill("#practitioner", "practitioner").await;
     b.fill("#team", "DEMO1").await;
+    let person = b.path().await;
     b.click("form[action$='/allocation'] button").await;
-    assert!(b.path().await.starts_with("/people/"), "{}", b.body().await);
+    assert_eq!(b.path().await, person, "{}", b.body().await);
     b.sign_out().await;
 
-    // An administrator excludes the PSO from Ellery's case.
+    // The practitioner now has Ellery.
+    b.sign_in("practitioner", false).await;
+    let caseload = b.body().await;
+    assert!(caseload.contains("Ellery (demo), Sam"), "{caseload}");
+    b.sign_out().await;
+
+    // An administrator excludes the PSO from Ellery's case: the PSO no longer sees it at all.
     b.sign_in("admin", false).await;
     b.click_link("Limited access").await;
     b.fill("#crn", "D000005").await;
@@ -555,13 +568,13 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.check("limited-access").await;
     b.sign_out().await;
 
-    // The practitioner now has Ellery; the PSO no longer sees the case at all.
-    b.sign_in("practitioner", false).await;
-    assert!(b.body().await.contains("Ellery (demo), Sam"));
-    b.sign_out().await;
     b.sign_in("pso", false).await;
-    let caseload = b.body().await;
-    assert!(!caseload.contains("Ellery"), "{caseload}");
+    b.go(&person).await;
+    let refused = b.body().await;
+    assert!(
+        !refused.contains("Ellery") && refused.contains("Ask the SPO about this case"),
+        "{refused}"
+    );
 
     b.client.close().await.expect("close the browser");
     assert_eq!(b.checked.len(), 20, "{:?}", b.checked);

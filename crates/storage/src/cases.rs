@@ -122,6 +122,32 @@ pub(crate) fn add_relationship(
     Ok(())
 }
 
+pub(crate) fn relationships_of(
+    conn: &mut DbConnection,
+    staff_id: &str,
+) -> Result<Vec<(Uuid, Relationship)>, StoreError> {
+    let rows: Vec<(String, String, String, i64, Option<i64>)> = case_relationships::table
+        .filter(case_relationships::staff_id.eq(staff_id))
+        .order(case_relationships::id.asc())
+        .select((
+            case_relationships::person_id,
+            case_relationships::staff_id,
+            case_relationships::kind,
+            case_relationships::from_ms,
+            case_relationships::until_ms,
+        ))
+        .load(conn)
+        .map_err(|e| store_error(ENTITY, e))?;
+    rows.into_iter()
+        .map(|(person, staff, kind, from, until)| {
+            Ok((
+                allocations::parse_uuid(&person)?,
+                relationship((staff, kind, from, until))?,
+            ))
+        })
+        .collect()
+}
+
 type RelationshipRow = (String, String, i64, Option<i64>);
 
 fn relationship(row: RelationshipRow) -> Result<Relationship, StoreError> {

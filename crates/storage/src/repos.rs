@@ -154,6 +154,12 @@ macro_rules! repositories {
             ) -> Result<(), StoreError> {
                 self.write(|c| cases::add_relationship(c, person_id, relationship))
             }
+            fn relationships_of(
+                &self,
+                staff_id: &str,
+            ) -> Result<Vec<(Uuid, Relationship)>, StoreError> {
+                self.read(|c| cases::relationships_of(c, staff_id))
+            }
         }
 
         impl DocumentRepository for $ty {

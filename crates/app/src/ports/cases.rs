@@ -48,4 +48,7 @@ pub trait CaseAccessRepository: Send + Sync {
         person_id: Uuid,
         relationship: &Relationship,
     ) -> Result<(), StoreError>;
+    /// Every relationship a member of staff has to anyone (ended ones too), with the person's
+    /// id, oldest first: for task lists such as the countersigning queue.
+    fn relationships_of(&self, staff_id: &str) -> Result<Vec<(Uuid, Relationship)>, StoreError>;
 }

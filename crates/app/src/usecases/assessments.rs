@@ -7,7 +7,7 @@ use oasys_assessment_model::{
     State, next_review,
 };
 use oasys_scoring::{OffenceCatalogue, PredictorInput, ScoreReport, score};
-use oasys_sharing_policy::{Action, Actor, Relationship, RelationshipKind};
+use oasys_sharing_policy::{Action, Actor, Relationship, RelationshipKind, decide};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -406,5 +406,62 @@ fn latest_locked(
     match latest {
         Some(summary) => Ok(repos.get_assessment(summary.id)?),
         None => Ok(None),
+    }
+}
+
+/// An assessment waiting for the actor's countersignature, with whom it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountersignTask {
+    /// The person assessed.
+    pub person: Person,
+    /// The assessment.
+    pub assessment: AssessmentSummary,
+}
+
+impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// The assessments nominated to the actor for countersigning that still wait for it, oldest
+    /// nomination first; each is audited as a view of the case.
+    pub fn countersign_tasks(
+        &self,
+        actor: &Actor,
+        ctx: &RequestContext,
+    ) -> Result<Vec<CountersignTask>, AppError> {
+        self.unit(actor, |repos| {
+            let mut tasks = Vec::new();
+            for (person_id, relationship) in repos.relationships_of(&actor.id)? {
+                let RelationshipKind::CountersignTask { assessment_id } = relationship.kind else {
+                    continue;
+                };
+                let Some(assessment) = repos.get_assessment(assessment_id)? else {
+                    continue;
+                };
+                let waiting = matches!(
+                    assessment.state(),
+                    State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
+                );
+                if !waiting || assessment.deleted().is_some() {
+                    continue;
+                }
+                let resource = self.case(repos, person_id, Some(&assessment), None)?;
+                if !decide(actor, Action::Countersign, &resource).is_allowed()
+                    || self
+                        .guard(repos, actor, Action::ViewAssessment, &resource, ctx)?
+                        .is_err()
+                {
+                    continue;
+                }
+                let Some(person) = repos.get_person(person_id)? else {
+                    continue;
+                };
+                let summary = repos
+                    .assessments_for_person(person_id)?
+                    .into_iter()
+                    .find(|s| s.id == assessment_id);
+                if let Some(assessment) = summary {
+                    tasks.push(CountersignTask { person, assessment });
+                }
+            }
+            Ok(Ok(tasks))
+        })
     }
 }

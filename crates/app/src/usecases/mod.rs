@@ -48,7 +48,7 @@ use uuid::Uuid;
 
 use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreError};
 
-pub use assessments::{ApplyOptions, NewAssessmentRequest, ScoredAssessment};
+pub use assessments::{ApplyOptions, CountersignTask, NewAssessmentRequest, ScoredAssessment};
 pub use plans::StoredPlan;
 pub use sharing::SharingCase;
 pub use what_works::{

@@ -73,10 +73,19 @@ struct CaseRow {
     urgency: &'static str,
 }
 
+/// An assessment waiting for the user's countersignature.
+struct TaskRow {
+    person: PersonRow,
+    assessment: Uuid,
+    assessor: String,
+    started: String,
+}
+
 #[derive(Template)]
 #[template(path = "caseload.html")]
 struct CaseloadPage {
     chrome: Chrome,
+    countersigning: Vec<TaskRow>,
     rows: Vec<CaseRow>,
     overdue: usize,
     due_soon: usize,
@@ -102,10 +111,23 @@ where
 {
     let actor = caller.actor.clone();
     let today = state.clock.now().date_naive();
-    let entries = state
-        .blocking(move |app| Ok(app.caseload(&caller.actor, &caller.ctx)?))
+    let (entries, tasks) = state
+        .blocking(move |app| {
+            let entries = app.caseload(&caller.actor, &caller.ctx)?;
+            let tasks = app.countersign_tasks(&caller.actor, &caller.ctx)?;
+            Ok((entries, tasks))
+        })
         .await
         .map_err(|e| UiError::from(e).for_actor(&actor))?;
+    let countersigning = tasks
+        .iter()
+        .map(|task| TaskRow {
+            person: PersonRow::of(&task.person),
+            assessment: task.assessment.id,
+            assessor: task.assessment.assessor.clone(),
+            started: long_date(task.assessment.created_at.date_naive()),
+        })
+        .collect();
     let mut rows: Vec<CaseRow> = entries
         .iter()
         .map(|entry| {
@@ -131,6 +153,7 @@ where
         StatusCode::OK,
         &CaseloadPage {
             chrome: Chrome::new("Your caseload", Some(&actor), Nav::Caseload),
+            countersigning,
             rows,
             overdue,
             due_soon,
