@@ -8,7 +8,7 @@ use std::sync::{Mutex, mpsc};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use oasys_scoring::{OffenceCatalogue, score};
+use oasys_scoring::{OffenceCatalogue, score, score_without_explanations};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -209,7 +209,12 @@ fn process_one(
 ) -> Option<String> {
     match batch.parse(record) {
         Ok(input) => {
-            score(&input, catalogue)
+            let report = if explain {
+                score(&input, catalogue)
+            } else {
+                score_without_explanations(&input, catalogue)
+            };
+            report
                 .write_json(out, explain)
                 .expect("writing to memory cannot fail");
             out.push(b'\n');
