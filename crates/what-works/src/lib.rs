@@ -3,6 +3,7 @@
 
 mod discrimination;
 mod interventions;
+mod render;
 mod report;
 mod roc;
 mod subgroups;
@@ -12,6 +13,9 @@ pub use discrimination::{
 };
 pub use interventions::{
     Exposure, InterventionCell, InterventionRecord, InterventionRow, intervention_rates,
+};
+pub use render::{
+    ChartError, CohortDescription, Heading, Table, csv, report_body, standalone_html,
 };
 pub use report::{
     Breakdown, CohortRecord, Outcome, PredictorReport, ROC_POINTS, Reoffending, Report, analyse,
