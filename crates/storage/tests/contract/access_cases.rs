@@ -212,3 +212,33 @@ pub fn concurrent_first_writes_of_lao_and_team_all_succeed(t: &mut TestDb) {
     assert!(area.starts_with("PO"), "{area}");
     assert_eq!(access.lao.excluded.len(), 1, "one list won, not a merge");
 }
+
+pub fn relationships_of_lists_one_staff_members_relationships_across_people(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    let q = person(2, "Jones", "Jo");
+    db.insert_person(&p).expect("person");
+    db.insert_person(&q).expect("person");
+    assert!(db.relationships_of("SPO1").expect("none yet").is_empty());
+    let task = |n: u128, day: u32| Relationship {
+        staff_id: "SPO1".to_owned(),
+        kind: RelationshipKind::CountersignTask {
+            assessment_id: Uuid::from_u128(n),
+        },
+        from: at(day),
+        until: None,
+    };
+    db.add_relationship(p.id, &task(7, 1)).expect("task");
+    db.add_relationship(q.id, &co_worker("PO2", 2, 9))
+        .expect("someone else's");
+    db.add_relationship(q.id, &task(8, 3)).expect("task");
+    assert_eq!(
+        db.relationships_of("SPO1").expect("read"),
+        vec![(p.id, task(7, 1)), (q.id, task(8, 3))],
+        "oldest first, with the person, and only this member of staff's"
+    );
+    assert_eq!(
+        db.relationships_of("PO2").expect("read"),
+        vec![(q.id, co_worker("PO2", 2, 9))]
+    );
+}

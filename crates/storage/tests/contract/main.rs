@@ -47,6 +47,7 @@ contract!(
     access_cases::unknown_person_is_none_or_not_found,
     access_cases::case_access_composes_allocation_area_relationships_lao,
     access_cases::reallocation_changes_the_case_manager,
+    access_cases::relationships_of_lists_one_staff_members_relationships_across_people,
     access_cases::set_lao_replaces_the_lists,
     access_cases::concurrent_first_writes_of_lao_and_team_all_succeed,
     document_cases::document_insert_get_update_history,
