@@ -6,10 +6,10 @@ pub mod usecases;
 
 pub use ports::*;
 pub use usecases::{
-    AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
-    PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
+    AccountChange, App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest,
+    RequestContext, ScoredAssessment, SharingCase, StoredPlan,
 };
 pub use usecases::{
-    App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest, RequestContext,
-    ScoredAssessment, SharingCase, StoredPlan,
+    AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
+    PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
 };

@@ -8,6 +8,7 @@ use super::audit::{AuditError, AuditLog};
 use super::cases::CaseAccessRepository;
 use super::documents::DocumentRepository;
 use super::error::StoreError;
+use super::listings::Listings;
 use super::offences::OffenceRepository;
 use super::outcomes::OutcomeRepository;
 use super::people::PersonRepository;
@@ -46,7 +47,7 @@ impl<T> Repositories for T where
 /// `in_transaction` returns); when it returns `Err`, or the commit fails, none is. Writers are
 /// serialised so that the audit chain never forks. Calls on `self` inside `work` are outside the
 /// transaction: use the argument.
-pub trait Storage: Repositories {
+pub trait Storage: Repositories + Listings {
     /// Runs `work` in one transaction.
     fn in_transaction<T, E>(
         &self,

@@ -31,6 +31,7 @@ macro_rules! allow {
     };
 }
 
+mod accounts;
 mod assessments;
 mod audit;
 mod people;
@@ -48,6 +49,7 @@ use uuid::Uuid;
 
 use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreError};
 
+pub use accounts::AccountChange;
 pub use assessments::{ApplyOptions, CountersignTask, NewAssessmentRequest, ScoredAssessment};
 pub use plans::StoredPlan;
 pub use sharing::SharingCase;
