@@ -2,7 +2,7 @@
 //! `cargo xtask bench` runs it and writes the figure into docs/performance.md.
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use oasys_scoring::{PredictorInput, score};
+use oasys_scoring::{PredictorInput, score, score_without_explanations};
 
 /// A complete input: every predictor is calculable (the dynamic ones included).
 pub const COMPLETE: &str = include_str!("complete.json");
@@ -16,6 +16,9 @@ fn bench(c: &mut Criterion) {
     );
     c.bench_function("score_full_assessment", |b| {
         b.iter(|| score(black_box(&input), None))
+    });
+    c.bench_function("score_without_explanations", |b| {
+        b.iter(|| score_without_explanations(black_box(&input), None))
     });
 }
 
