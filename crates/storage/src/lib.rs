@@ -16,6 +16,7 @@ mod audit;
 mod cases;
 mod documents;
 mod listings;
+mod login_attempts;
 mod maintenance;
 mod offences;
 mod outcomes;

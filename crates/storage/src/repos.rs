@@ -8,7 +8,7 @@ use oasys_app::{
     AccountProfile, AccountRepository, Allocation, AllocationRepository, ApiToken,
     AssessmentRepository, AssessmentSummary, AuditEntry, AuditError, AuditLog, AuditQuery,
     CaseAccess, CaseAccessRepository, CaseloadEntry, ChainReport, CohortFilter, CohortPage,
-    DocumentKind, DocumentRepository, NewAuditEntry, OffenceRepository, OffenceRow,
+    DocumentKind, DocumentRepository, LoginFailures, NewAuditEntry, OffenceRepository, OffenceRow,
     OutcomeRepository, OutcomeWrite, PersonQuery, PersonRepository, ReoffendingOutcome,
     Repositories, ReviewDueEntry, ReviewScope, Session, SessionLimits, Storage, StoreError,
     StoredDocument, UserAccount,
@@ -20,7 +20,8 @@ use uuid::Uuid;
 use crate::conn::{DbConnection, write_tx};
 use crate::db::{Database, TxError};
 use crate::{
-    accounts, allocations, assessments, audit, cases, documents, offences, outcomes, people,
+    accounts, allocations, assessments, audit, cases, documents, login_attempts, offences,
+    outcomes, people,
 };
 
 /// The repositories of one open transaction, handed to `Storage::in_transaction`'s work.
@@ -265,6 +266,25 @@ macro_rules! repositories {
             }
             fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
                 self.write(|c| accounts::revoke_api_token(c, id, at))
+            }
+            fn login_failures(
+                &self,
+                username: &str,
+                now: DateTime<Utc>,
+                window: chrono::Duration,
+            ) -> Result<Option<LoginFailures>, StoreError> {
+                self.read(|c| login_attempts::login_failures(c, username, now, window))
+            }
+            fn record_login_failure(
+                &self,
+                username: &str,
+                now: DateTime<Utc>,
+                window: chrono::Duration,
+            ) -> Result<LoginFailures, StoreError> {
+                self.write(|c| login_attempts::record_login_failure(c, username, now, window))
+            }
+            fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+                self.write(|c| login_attempts::clear_login_failures(c, username))
             }
         }
 

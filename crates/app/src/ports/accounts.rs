@@ -95,6 +95,16 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Failed logins counted against one username in its current window (login throttling shared by
+/// every server instance through the database).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFailures {
+    /// Failures counted in the window.
+    pub count: u32,
+    /// When the window closes and the count starts again from nothing.
+    pub window_ends: DateTime<Utc>,
+}
+
 /// Stored accounts, sessions and tokens.
 ///
 /// Contract:
@@ -114,6 +124,14 @@ pub struct ApiToken {
 ///   at `now`, or its user disabled.
 /// - `revoke_api_token` MUST return `NotFound` for an unknown id and keep the first revocation
 ///   time when revoked twice.
+/// - Login failures are counted per username compared case-insensitively (any username, known or
+///   not; implementations need not store it readably). `record_login_failure` opens a window at
+///   `now` when none is open (none recorded, or the last one opened at or before `now - window`)
+///   with a count of 1, else adds 1 to the open window's count; it returns the count and the
+///   window's end. Concurrent calls, from any number of processes, are each counted exactly once.
+///   `login_failures` returns `Ok(None)` when no window is open at `now`. `clear_login_failures`
+///   forgets the username's failures (unknown usernames are not an error). Closed windows may be
+///   discarded at any time.
 pub trait AccountRepository: Send + Sync {
     /// Stores a new account.
     fn create_user(&self, account: &UserAccount) -> Result<(), StoreError>;
@@ -148,4 +166,20 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Option<ApiToken>, StoreError>;
     /// Revokes a token.
     fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The failed logins of `username` in the window open at `now`, if one is open.
+    fn login_failures(
+        &self,
+        username: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> Result<Option<LoginFailures>, StoreError>;
+    /// Counts a failed login of `username` at `now`; returns the window's count after it.
+    fn record_login_failure(
+        &self,
+        username: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> Result<LoginFailures, StoreError>;
+    /// Forgets the failed logins of `username` (after a successful login).
+    fn clear_login_failures(&self, username: &str) -> Result<(), StoreError>;
 }

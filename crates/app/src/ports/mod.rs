@@ -16,7 +16,7 @@ pub mod people;
 pub mod storage;
 
 pub use accounts::{
-    AccountProfile, AccountRepository, ApiToken, Session, SessionLimits, UserAccount,
+    AccountProfile, AccountRepository, ApiToken, LoginFailures, Session, SessionLimits, UserAccount,
 };
 pub use allocations::{Allocation, AllocationRepository, CaseloadEntry};
 pub use assessments::{AssessmentRepository, AssessmentSummary, ReviewDueEntry, ReviewScope};

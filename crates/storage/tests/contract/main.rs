@@ -7,6 +7,7 @@ mod audit_cases;
 mod backup_cases;
 mod cases;
 mod document_cases;
+mod login_attempt_cases;
 mod support;
 mod workflow_cases;
 
@@ -60,6 +61,9 @@ contract!(
     account_cases::sessions_expire_and_end,
     account_cases::api_tokens_expire_and_revoke,
     account_cases::accounts_in_a_unit_of_work_roll_back,
+    login_attempt_cases::login_failures_count_in_a_window_then_start_again,
+    login_attempt_cases::login_failures_from_two_instances_are_each_counted,
+    login_attempt_cases::login_failures_in_a_unit_of_work_roll_back,
 );
 
 /// PostgreSQL only: a database whose sessions default to `synchronous_commit = off` could lose
