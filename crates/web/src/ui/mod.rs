@@ -12,6 +12,7 @@ mod plan;
 mod scores;
 mod session;
 mod sharing;
+mod what_works;
 
 use askama::Template;
 use axum::Router;
@@ -49,6 +50,8 @@ pub(crate) struct SignedIn {
     pub manages_access: bool,
     /// May allocate cases.
     pub allocates: bool,
+    /// Sees the What Works page (analysts).
+    pub analyses: bool,
 }
 
 /// Navigation items.
@@ -59,6 +62,7 @@ pub(crate) enum Nav {
     Search,
     Sharing,
     Access,
+    WhatWorks,
 }
 
 impl Chrome {
@@ -78,6 +82,7 @@ impl Chrome {
                 ),
                 manages_access: a.role.is_manager() || a.role == Role::Administrator,
                 allocates: a.role.is_manager() || a.role == Role::CaseAdministrator,
+                analyses: a.role == Role::Analyst,
             }),
             section,
         }
@@ -283,6 +288,11 @@ where
         .route(
             "/sharing/{id}/package",
             get(sharing::package::<S, C, I>).post(sharing::build_package::<S, C, I>),
+        )
+        .route("/what-works", get(what_works::what_works::<S, C, I>))
+        .route(
+            "/what-works.csv",
+            get(what_works::what_works_csv::<S, C, I>),
         )
         .route("/assets/{file}", get(assets::asset))
 }
