@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 mod assets;
 mod bench;
 mod postgres;
+mod reliability;
 
 /// Crates that hold the domain logic: none of them may reach an I/O crate (ARCHITECTURE.md).
 const CORE_CRATES: &[&str] = &[
@@ -55,13 +56,17 @@ fn main() -> Result<()> {
         "assets" => assets::run(&args[1..]),
         "boundaries" => boundaries(),
         "postgres" => postgres::ensure_running().map(|url| println!("{}={url}", postgres::URL_VAR)),
+        "fuzz" => reliability::fuzz(),
+        "reliability" => reliability::reliability(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\n\
                  tasks:\n  \
                  ci          fmt, clippy, dependency boundaries, tests, cargo deny (what CI runs)\n  \
                  boundaries  only the dependency-boundary check\n  \
-                 assets      build the web UI's assets from the npm lock file (--check: prove dist/ is current)\n "
+                 assets      build the web UI's assets from the npm lock file (--check: prove dist/ is current)\n  \
+                 fuzz        the proptest fuzz targets with many cases (long pass)\n  \
+                 reliability fuzz, SIGKILL rounds, edit race, overload, outage and schemathesis (docs/reliability.md)\n "
             );
             if task == "help" {
                 Ok(())
