@@ -1,6 +1,7 @@
 //! Case administration in the browser: allocating a case to a practitioner (managers) and the
-//! limited-access-offender lists (whoever the policy lets manage them). Accounts, roles and teams
-//! are managed with the `oasys user` and `oasys team` commands.
+//! limited-access-offender lists (whoever the policy lets manage them), and accounts for
+//! administrators: roles and grades, disabling and enabling. Creating accounts and teams stays
+//! with the operators' `oasys user add` and `oasys team` commands.
 
 use std::collections::BTreeSet;
 
@@ -9,9 +10,9 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use oasys_app::{Clock, IdGenerator, Storage};
-use oasys_assessment_model::{Crn, OrgCode};
-use oasys_sharing_policy::LaoLists;
+use oasys_app::{AccountChange, Clock, IdGenerator, Storage};
+use oasys_assessment_model::{Crn, OrgCode, Rank};
+use oasys_sharing_policy::{LaoLists, Role};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -244,4 +245,172 @@ where
         .filter(char::is_ascii_alphanumeric)
         .collect();
     Ok(Redirect::to(&format!("/admin/lao?crn={crn}")).into_response())
+}
+
+struct UserRow {
+    username: String,
+    role: Role,
+    role_label: String,
+    grade: String,
+    teams: String,
+    disabled: bool,
+    own: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<UserRow>,
+    roles: Vec<(Role, &'static str, String)>,
+    errors: Vec<(String, String)>,
+}
+
+impl UsersPage {
+    fn has_role(&self, user: &UserRow, role: &Role) -> bool {
+        user.role == *role
+    }
+}
+
+async fn users_page<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    errors: Vec<(String, String)>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let who = caller.clone();
+    let users = state
+        .blocking(move |app| Ok(app.users(&who.actor, &who.ctx)?))
+        .await
+        .map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(page(
+        status,
+        &UsersPage {
+            chrome: Chrome::new(
+                if errors.is_empty() {
+                    "Users"
+                } else {
+                    "Error: Users"
+                },
+                Some(&caller.actor),
+                Nav::Users,
+            ),
+            users: users
+                .into_iter()
+                .map(|u| UserRow {
+                    own: u.username == caller.actor.id,
+                    role: u.profile.role,
+                    role_label: u.profile.role.to_string(),
+                    grade: u
+                        .profile
+                        .grade
+                        .map(|g| g.get().to_string())
+                        .unwrap_or_default(),
+                    teams: u
+                        .profile
+                        .teams
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    disabled: u.disabled,
+                    username: u.username,
+                })
+                .collect(),
+            roles: Role::ALL
+                .iter()
+                .map(|r| (*r, r.code(), r.to_string()))
+                .collect(),
+            errors,
+        },
+    ))
+}
+
+/// Every account, with forms to change a role or disable an account (administrators).
+pub(crate) async fn users<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    users_page(&state, &caller, Vec::new()).await
+}
+
+/// A change to one account, as the forms post it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct AccountForm {
+    change: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    grade: String,
+}
+
+/// Changes an account and lists the accounts again.
+pub(crate) async fn change_user<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(username): Path<String>,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let field = |message: &str| vec![(format!("role-{username}"), message.to_owned())];
+    let change = match form.change.as_str() {
+        "disable" => AccountChange::Disabled(true),
+        "enable" => AccountChange::Disabled(false),
+        "role" => {
+            let Some(role) = Role::ALL.iter().copied().find(|r| r.code() == form.role) else {
+                return users_page(&state, &caller, field("Choose a role")).await;
+            };
+            let grade = match form.grade.trim() {
+                "" => None,
+                text => match text.parse::<u8>().ok().and_then(|g| Rank::new(g).ok()) {
+                    Some(rank) => Some(rank),
+                    None => {
+                        return users_page(
+                            &state,
+                            &caller,
+                            field("Enter a grade from 1 to 3, or leave it empty"),
+                        )
+                        .await;
+                    }
+                },
+            };
+            AccountChange::Role { role, grade }
+        }
+        _ => return users_page(&state, &caller, field("Unknown change")).await,
+    };
+    let who = caller.clone();
+    let target = username.clone();
+    let changed = state
+        .blocking(move |app| Ok(app.change_account(&who.actor, &target, &change, &who.ctx)?))
+        .await;
+    match changed {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            let messages = error
+                .messages()
+                .into_iter()
+                .map(|m| (format!("role-{username}"), m))
+                .collect();
+            users_page(&state, &caller, messages).await
+        }
+        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+    }
 }

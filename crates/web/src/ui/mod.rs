@@ -52,6 +52,8 @@ pub(crate) struct SignedIn {
     pub allocates: bool,
     /// Sees the What Works page (analysts).
     pub analyses: bool,
+    /// Manages accounts.
+    pub administers: bool,
 }
 
 /// Navigation items.
@@ -63,6 +65,7 @@ pub(crate) enum Nav {
     Sharing,
     Access,
     WhatWorks,
+    Users,
 }
 
 impl Chrome {
@@ -82,6 +85,7 @@ impl Chrome {
                 ),
                 manages_access: a.role.is_manager() || a.role == Role::Administrator,
                 allocates: a.role.is_manager() || a.role == Role::CaseAdministrator,
+                administers: a.role == Role::Administrator,
                 analyses: a.role == Role::Analyst,
             }),
             section,
@@ -245,6 +249,11 @@ where
         .route("/people/{id}", get(people::overview::<S, C, I>))
         .route("/people/{id}/compare", get(people::compare::<S, C, I>))
         .route("/people/{id}/allocation", post(admin::allocate::<S, C, I>))
+        .route("/admin/users", get(admin::users::<S, C, I>))
+        .route(
+            "/admin/users/{username}",
+            post(admin::change_user::<S, C, I>),
+        )
         .route(
             "/admin/lao",
             get(admin::lao::<S, C, I>).post(admin::save_lao::<S, C, I>),

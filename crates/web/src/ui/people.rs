@@ -351,12 +351,15 @@ struct CurrentAssessment {
     report: ReportView,
     matrix: Vec<MatrixRow>,
     overall: String,
+    /// The sentence plan of this assessment: its id and a line saying where it stands.
+    plan: Option<(Uuid, String)>,
 }
 
 /// Everything the overview needs, read in one go on the blocking pool.
 struct Overview {
     person: Person,
     assessments: Vec<(AssessmentSummary, Assessment, ReportView)>,
+    plan: Option<(Uuid, String)>,
 }
 
 fn load_overview<S, C, I>(
@@ -378,9 +381,37 @@ where
         let scored = app.score_assessment(&caller.actor, summary.id, None, &caller.ctx)?;
         assessments.push((summary, assessment, view(&scored.report)));
     }
+    // The plan of the newest assessment; someone who may not see plans sees none.
+    let plan = assessments
+        .iter()
+        .rev()
+        .find(|(s, _, _)| !s.status.deleted)
+        .and_then(|(s, _, _)| {
+            app.plan_for_assessment(&caller.actor, s.id, &caller.ctx)
+                .ok()
+                .flatten()
+        })
+        .map(|stored| {
+            let plan = &stored.plan;
+            let open = plan.objectives().iter().filter(|o| o.is_open()).count();
+            let signed = if plan.signing().is_editable() {
+                "being written"
+            } else {
+                "signed"
+            };
+            (
+                plan.id(),
+                format!(
+                    "Version {}, {signed}: {} objectives, {open} open",
+                    plan.version(),
+                    plan.objectives().len()
+                ),
+            )
+        });
     Ok(Overview {
         person,
         assessments,
+        plan,
     })
 }
 
@@ -444,6 +475,7 @@ where
                 report: report.clone(),
                 matrix,
                 overall,
+                plan: loaded.plan.clone(),
             }
         });
     // One assessment at a time: not while one is being written or waits for countersigning.
