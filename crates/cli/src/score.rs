@@ -78,13 +78,13 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
         let size = file.metadata().ok().map(|m| m.len());
         (Box::new(BufReader::with_capacity(1 << 20, file)), size)
     };
+    // Chunks of scored records larger than the buffer go straight to the output.
     let mut output: Box<dyn Write + Send> = if is_stdio(args.output.as_ref()) {
-        Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout()))
+        Box::new(BufWriter::with_capacity(64 << 10, std::io::stdout()))
     } else {
         let path = args.output.as_ref().expect("checked by is_stdio");
         let file = File::create(path)
             .with_context(|| format!("cannot create the output {}", path.display()))?;
-        // Chunks of scored records larger than the buffer go straight to the file.
         Box::new(BufWriter::with_capacity(64 << 10, file))
     };
 
