@@ -460,14 +460,14 @@ fn inputs(form: &CohortQuery) -> Vec<Input> {
         Input {
             id: "from",
             label: "Assessed on or after",
-            hint: "For example, 2025-01-01",
+            hint: "For example, 1 January 2025",
             kind: "date",
             value: form.from.clone(),
         },
         Input {
             id: "to",
             label: "Assessed on or before",
-            hint: "For example, 2025-12-31",
+            hint: "For example, 31 December 2025",
             kind: "date",
             value: form.to.clone(),
         },
