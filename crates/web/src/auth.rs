@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::StrictJson;
+use crate::limits;
 use crate::state::AppState;
 
 /// The session cookie's name with the `__Host-` prefix (spec S8).
@@ -281,7 +282,12 @@ where
     I: IdGenerator + 'static,
 {
     let now = state.clock.now();
-    if let Some(wait) = state.logins.refused(&request.username, now) {
+    let name = request.username.clone();
+    let wait = state
+        .blocking(move |app| limits::refused(app.store(), &name, now))
+        .await
+        .map_err(LoginFailure::Error)?;
+    if let Some(wait) = wait {
         let mut response = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too-many-attempts",
@@ -294,7 +300,6 @@ where
         }
         return Err(LoginFailure::Throttled(response));
     }
-    let username = request.username.clone();
     let permit = state
         .hashing
         .clone()
@@ -309,11 +314,14 @@ where
             let account = store.user(&request.username)?.filter(|a| !a.disabled);
             let Some(account) = account else {
                 verify_password(&request.password, dummy_hash());
+                limits::failed(store, &request.username, now)?;
                 return Err(ApiError::unauthenticated().detail("wrong username or password"));
             };
             if !verify_password(&request.password, &account.password_hash) {
+                limits::failed(store, &request.username, now)?;
                 return Err(ApiError::unauthenticated().detail("wrong username or password"));
             }
+            limits::succeeded(store, &request.username)?;
             if needs_rehash(&account.password_hash) {
                 store.set_password_hash(&account.username, &hash_password(&request.password)?)?;
             }
@@ -330,18 +338,7 @@ where
             Ok((token, account))
         })
         .await;
-    let (token, account) = match session {
-        Ok(done) => {
-            state.logins.succeeded(&username);
-            done
-        }
-        Err(error) => {
-            if error.status() == StatusCode::UNAUTHORIZED {
-                state.logins.failed(&username, now);
-            }
-            return Err(LoginFailure::Error(error));
-        }
-    };
+    let (token, account) = session.map_err(LoginFailure::Error)?;
     let attributes = if state.config.secure_cookies {
         "; Path=/; Secure; HttpOnly; SameSite=Strict"
     } else {

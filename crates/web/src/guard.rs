@@ -1,13 +1,15 @@
 //! Request guards in front of every route: CSRF (spec S11: a state-changing request must come
-//! from our own origin) and load shedding (spec R8: 503 with Retry-After instead of queueing).
+//! from our own origin), load shedding (spec R8: 503 with Retry-After instead of queueing) and
+//! HSTS behind TLS (spec S16).
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower::BoxError;
 
 use crate::error::ApiError;
+use crate::state::WebConfig;
 
 /// Requests handled at once before new ones are shed (about the pool size times a small factor).
 pub const MAX_IN_FLIGHT: usize = 64;
@@ -70,7 +72,43 @@ pub async fn overloaded(error: BoxError) -> Response {
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        response.extensions_mut().insert(crate::metrics::Shed);
         return response;
     }
     ApiError::internal().into_response()
+}
+
+/// `Strict-Transport-Security` sent when the server is reached over TLS: one year, subdomains
+/// included (no `preload`: that is a decision for the domain's owner).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Whether the request reached us over TLS: the public origin is https, or a trusted proxy said
+/// so with `X-Forwarded-Proto` (the first value, when several proxies appended theirs).
+fn over_tls(config: &WebConfig, request: &Request) -> bool {
+    config.https_origin
+        || (config.trust_forwarded_proto
+            && request
+                .headers()
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https")))
+}
+
+/// Adds HSTS to every response of a request that came over TLS (spec S16); plain HTTP gets
+/// none (browsers ignore it there, and a test deployment must stay reachable).
+pub async fn transport_security(
+    State(config): State<WebConfig>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let tls = over_tls(&config, &request);
+    let mut response = next.run(request).await;
+    if tls {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            header::HeaderValue::from_static(HSTS),
+        );
+    }
+    response
 }

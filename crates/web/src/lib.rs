@@ -9,6 +9,7 @@ mod extract;
 mod guard;
 mod health;
 mod limits;
+mod metrics;
 mod openapi;
 mod people;
 mod plans;
@@ -24,7 +25,7 @@ pub use auth::{
 };
 pub use error::{ApiError, Problem};
 pub use extract::{BODY_LIMIT, etag};
-pub use guard::MAX_IN_FLIGHT;
+pub use guard::{HSTS, MAX_IN_FLIGHT};
 pub use openapi::{ApiDoc, openapi_json};
 pub use router::router;
 pub use state::{AppState, WebConfig};

@@ -1,57 +1,51 @@
-//! Login throttling (spec S3): at most `MAX_FAILURES` failed logins per username per hour; the
-//! next attempt is refused with 429 before any hashing. Kept per process (not yet shared).
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! Login throttling (spec S3): at most `MAX_FAILURES` failed logins per username in a window of
+//! an hour; the next attempt is refused with 429 before any hashing. The counts live in the
+//! database (`AccountRepository::login_failures` and friends), so every instance of the server
+//! sees the same counts and the server itself keeps no state.
 
 use chrono::{DateTime, Duration, Utc};
+use oasys_app::{AccountRepository, LoginFailures};
+
+use crate::error::ApiError;
 
 /// Failed logins allowed per username in one window.
 pub const MAX_FAILURES: u32 = 100;
 
-/// Entries kept before expired ones are swept (bounds memory under a spray of usernames).
-const SWEEP_AT: usize = 10_000;
-
-/// Failed-login counters by username.
-#[derive(Debug, Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, DateTime<Utc>)>>,
-}
-
-fn window() -> Duration {
+/// The length of a counting window.
+pub fn window() -> Duration {
     Duration::hours(1)
 }
 
-impl LoginThrottle {
-    /// Seconds to wait when `username` has used up its failures at `now`, else `None`.
-    pub fn refused(&self, username: &str, now: DateTime<Utc>) -> Option<i64> {
-        let failures = self.failures.lock().ok()?;
-        let (count, since) = failures.get(&username.to_lowercase())?;
-        let ends = *since + window();
-        (*count >= MAX_FAILURES && now < ends).then(|| (ends - now).num_seconds().max(1))
-    }
+/// Seconds to wait when these failures use up the window's allowance at `now`, else `None`.
+pub fn wait(failures: Option<LoginFailures>, now: DateTime<Utc>) -> Option<i64> {
+    let failures = failures?;
+    (failures.count >= MAX_FAILURES && now < failures.window_ends)
+        .then(|| (failures.window_ends - now).num_seconds().max(1))
+}
 
-    /// Counts a failed login.
-    pub fn failed(&self, username: &str, now: DateTime<Utc>) {
-        let Ok(mut failures) = self.failures.lock() else {
-            return;
-        };
-        if failures.len() >= SWEEP_AT {
-            failures.retain(|_, (_, since)| now < *since + window());
-        }
-        let entry = failures.entry(username.to_lowercase()).or_insert((0, now));
-        if now >= entry.1 + window() {
-            *entry = (0, now);
-        }
-        entry.0 = entry.0.saturating_add(1);
-    }
+/// Seconds `username` must wait before trying again at `now`, else `None`.
+pub fn refused(
+    store: &dyn AccountRepository,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, ApiError> {
+    Ok(wait(store.login_failures(username, now, window())?, now))
+}
 
-    /// Forgets the failures of a user who logged in.
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&username.to_lowercase());
-        }
-    }
+/// Counts a failed login.
+pub fn failed(
+    store: &dyn AccountRepository,
+    username: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    store.record_login_failure(username, now, window())?;
+    Ok(())
+}
+
+/// Forgets the failures of a user who logged in.
+pub fn succeeded(store: &dyn AccountRepository, username: &str) -> Result<(), ApiError> {
+    store.clear_login_failures(username)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -68,34 +62,24 @@ mod tests {
     }
 
     #[test]
-    fn the_101st_failure_in_an_hour_is_refused_then_the_window_reopens() {
-        let throttle = LoginThrottle::default();
-        for _ in 0..MAX_FAILURES {
-            assert_eq!(throttle.refused("PO1", at(1)), None);
-            throttle.failed("PO1", at(1));
-        }
-        assert!(throttle.refused("po1", at(2)).is_some(), "case-insensitive");
+    fn the_allowance_used_up_means_waiting_for_the_window_to_close() {
+        let ends = at(60);
+        let used = |count| {
+            Some(LoginFailures {
+                count,
+                window_ends: ends,
+            })
+        };
+        assert_eq!(wait(None, at(1)), None);
+        assert_eq!(wait(used(MAX_FAILURES - 1), at(1)), None);
+        assert_eq!(wait(used(MAX_FAILURES), at(1)), Some(59 * 60));
+        assert_eq!(wait(used(MAX_FAILURES + 5), at(59)), Some(60));
         assert_eq!(
-            throttle.refused("PO2", at(2)),
-            None,
-            "other users unaffected"
-        );
-        assert_eq!(
-            throttle.refused("PO1", at(61)),
+            wait(used(MAX_FAILURES), at(60)),
             None,
             "no permanent lock-out"
         );
-        throttle.failed("PO1", at(61));
-        assert_eq!(throttle.refused("PO1", at(62)), None, "a new window");
-    }
-
-    #[test]
-    fn success_clears_the_count() {
-        let throttle = LoginThrottle::default();
-        for _ in 0..MAX_FAILURES {
-            throttle.failed("PO1", at(1));
-        }
-        throttle.succeeded("PO1");
-        assert_eq!(throttle.refused("PO1", at(2)), None);
+        let last_second = ends - Duration::milliseconds(300);
+        assert_eq!(wait(used(MAX_FAILURES), last_second), Some(1));
     }
 }

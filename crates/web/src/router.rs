@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use oasys_app::{Clock, IdGenerator, Storage};
 use tower::ServiceBuilder;
-use tower::limit::ConcurrencyLimitLayer;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::load_shed::LoadShedLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -23,7 +23,9 @@ use tower_http::trace::TraceLayer;
 use crate::error::ApiError;
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
-use crate::{assessments, audit, auth, guard, health, openapi, people, plans, sections, sharing};
+use crate::{
+    assessments, audit, auth, guard, health, metrics, openapi, people, plans, sections, sharing,
+};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -72,6 +74,8 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
+    let recorded = std::sync::Arc::clone(&state.metrics);
+    let transport = state.config.clone();
     let api = Router::new()
         .route("/auth/login", post(auth::login::<S, C, I>))
         .route("/auth/logout", post(auth::logout::<S, C, I>))
@@ -142,6 +146,7 @@ where
         .route("/api/openapi.json", get(openapi_document))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready::<S, C, I>))
+        .route("/metrics", get(metrics::metrics::<S, C, I>))
         .fallback(not_found)
         .with_state(state)
         .layer(axum::middleware::from_fn(guard::same_origin))
@@ -166,8 +171,18 @@ where
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(guard::overloaded))
                 .layer(LoadShedLayer::new())
-                .layer(ConcurrencyLimitLayer::new(guard::MAX_IN_FLIGHT)),
+                // One semaphore for the whole server (`Router::layer` builds the layer once
+                // per route: a plain `ConcurrencyLimitLayer` would limit each route on its own).
+                .layer(GlobalConcurrencyLimitLayer::new(guard::MAX_IN_FLIGHT)),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            recorded,
+            metrics::record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            transport,
+            guard::transport_security,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(span))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,

@@ -8,7 +8,7 @@ use oasys_app::{App, Clock, IdGenerator, SessionLimits, Storage};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
-use crate::limits::LoginThrottle;
+use crate::metrics::Metrics;
 
 /// Settings of the web adapter.
 #[derive(Debug, Clone)]
@@ -17,6 +17,15 @@ pub struct WebConfig {
     pub sessions: SessionLimits,
     /// Add `Secure` and the `__Host-` prefix to the session cookie (off only for plain-HTTP tests).
     pub secure_cookies: bool,
+    /// The public origin is `https://`: every response carries `Strict-Transport-Security`.
+    pub https_origin: bool,
+    /// A TLS-terminating proxy that sets `X-Forwarded-Proto` stands in front of the server: a
+    /// request that came with `X-Forwarded-Proto: https` gets `Strict-Transport-Security`. Leave
+    /// off when clients can reach the server directly (they could forge the header).
+    pub trust_forwarded_proto: bool,
+    /// Hex SHA-256 of the token a scraper must present to read `/metrics` (`Authorization:
+    /// Bearer …`); `None` lets only loopback clients that came through no proxy read it.
+    pub metrics_token_hash: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -27,6 +36,9 @@ impl Default for WebConfig {
                 absolute: Duration::hours(12),
             },
             secure_cookies: true,
+            https_origin: false,
+            trust_forwarded_proto: false,
+            metrics_token_hash: None,
         }
     }
 }
@@ -37,7 +49,7 @@ pub struct AppState<S, C, I> {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: WebConfig,
     pub(crate) hashing: Arc<Semaphore>,
-    pub(crate) logins: Arc<LoginThrottle>,
+    pub(crate) metrics: Arc<Metrics>,
 }
 
 impl<S, C, I> std::fmt::Debug for AppState<S, C, I> {
@@ -55,7 +67,7 @@ impl<S, C, I> Clone for AppState<S, C, I> {
             clock: Arc::clone(&self.clock),
             config: self.config.clone(),
             hashing: Arc::clone(&self.hashing),
-            logins: Arc::clone(&self.logins),
+            metrics: Arc::clone(&self.metrics),
         }
     }
 }
@@ -73,7 +85,7 @@ where
             clock,
             config,
             hashing: Arc::new(Semaphore::new(2)),
-            logins: Arc::new(LoginThrottle::default()),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 

@@ -63,6 +63,8 @@ pub struct World {
     pub router: Router,
     pub db: Database,
     pub clock: TestClock,
+    /// The database's URL (to open more handles).
+    pub url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -107,6 +109,11 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn world() -> World {
+    world_with(WebConfig::default())
+}
+
+/// The test world served with `config`.
+pub fn world_with(config: WebConfig) -> World {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
     let store = Database::open(&url).expect("open sqlite");
@@ -170,13 +177,31 @@ pub fn world() -> World {
             .expect("session");
     }
     let db = Database::open(&url).expect("second handle");
-    let config = WebConfig::default();
     let state = AppState::new(app, Arc::new(clock.clone()), config);
     World {
         router: router(state),
         db,
         clock,
+        url,
         _dir: dir,
+    }
+}
+
+impl World {
+    /// Another server instance over the same database and clock (what a second process behind
+    /// the load balancer would be): it shares nothing with the first but the database.
+    pub fn another_instance(&self) -> Router {
+        let store = Database::open(&self.url).expect("open sqlite");
+        let app = App::new(
+            store,
+            self.clock.clone(),
+            Sequence(AtomicU64::new(1_000_000)),
+        );
+        router(AppState::new(
+            app,
+            Arc::new(self.clock.clone()),
+            WebConfig::default(),
+        ))
     }
 }
 
