@@ -66,6 +66,79 @@ pub struct World {
     /// The database's URL (to open more handles).
     pub url: String,
     _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+/// A PostgreSQL database made for one test, dropped with it.
+pub struct PgDatabase {
+    base: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use diesel::connection::SimpleConnection;
+        use diesel::{Connection, PgConnection};
+        if let Ok(mut admin) = PgConnection::establish(&self.base) {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// The variable naming a PostgreSQL server for tests (`cargo xtask ci` sets it; `cargo xtask
+/// postgres` prints it for local runs).
+pub const PG_VAR: &str = "OASYS_TEST_POSTGRES_URL";
+
+static PG_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh, empty PostgreSQL database on the server `base` names: its URL and its guard.
+fn postgres_database(base: &str) -> (String, PgDatabase) {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, PgConnection};
+    let n = PG_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let name = format!("oasys_web_test_{}_{n}_{nanos}", std::process::id());
+    let mut admin = PgConnection::establish(base).expect("connect to the PostgreSQL server");
+    admin
+        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .expect("create a test database");
+    let (before_query, query) = base.split_once('?').unwrap_or((base, ""));
+    let prefix = before_query
+        .rsplit_once('/')
+        .map_or(before_query, |(p, _)| p);
+    let url = if query.is_empty() {
+        format!("{prefix}/{name}")
+    } else {
+        format!("{prefix}/{name}?{query}")
+    };
+    (
+        url,
+        PgDatabase {
+            base: base.to_owned(),
+            name,
+        },
+    )
+}
+
+/// The test world on SQLite, then on PostgreSQL when `OASYS_TEST_POSTGRES_URL` is set.
+pub fn worlds() -> Vec<(&'static str, World)> {
+    let mut out = vec![("sqlite", world())];
+    if let Ok(base) = std::env::var(PG_VAR)
+        && !base.is_empty()
+    {
+        let (url, guard) = postgres_database(&base);
+        out.push((
+            "postgresql",
+            world_on(url, Some(guard), WebConfig::default()),
+        ));
+    }
+    out
 }
 
 pub fn person(id: Uuid, crn: &str, family: &str) -> Person {
@@ -114,8 +187,17 @@ pub fn world() -> World {
 
 /// The test world served with `config`.
 pub fn world_with(config: WebConfig) -> World {
+    world_on(String::new(), None, config)
+}
+
+/// The test world on the database at `url` (an empty string: a new SQLite file).
+pub fn world_on(url: String, pg: Option<PgDatabase>, config: WebConfig) -> World {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
+    let url = if url.is_empty() {
+        format!("sqlite://{}", dir.path().join("oasys.db").display())
+    } else {
+        url
+    };
     let store = Database::open(&url).expect("open sqlite");
     let clock = TestClock(Arc::new(Mutex::new(now())));
     let app = App::new(store, clock.clone(), Sequence(AtomicU64::new(0)));
@@ -184,6 +266,7 @@ pub fn world_with(config: WebConfig) -> World {
         clock,
         url,
         _dir: dir,
+        _pg: pg,
     }
 }
 
