@@ -75,8 +75,8 @@ fn build_into(out: &Path) -> Result<()> {
                 )?;
             }
             Source::Copy(input) => {
-                let bytes = std::fs::read(dir.join(input))
-                    .with_context(|| format!("reading {input}"))?;
+                let bytes =
+                    std::fs::read(dir.join(input)).with_context(|| format!("reading {input}"))?;
                 std::fs::write(&target, bytes)?;
             }
         }
