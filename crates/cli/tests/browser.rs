@@ -572,14 +572,20 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.check("users").await;
     b.click("form[action='/admin/users/caseadmin'] input[value='disable'] + button")
         .await;
-    let row = b.text("tr:has(form[action='/admin/users/caseadmin'])").await;
+    let row = b
+        .text("tr:has(form[action='/admin/users/caseadmin'])")
+        .await;
     assert!(row.contains("Disabled"), "{row}");
     b.sign_out().await;
     b.go("/sign-in").await;
     b.fill("#username", "caseadmin").await;
     b.fill("#password", "caseadmin-demo-password").await;
     b.click("form[action='/sign-in'] button").await;
-    assert_eq!(b.path().await, "/sign-in", "a disabled account cannot sign in");
+    assert_eq!(
+        b.path().await,
+        "/sign-in",
+        "a disabled account cannot sign in"
+    );
 
     b.sign_in("pso", false).await;
     b.go(&person).await;
