@@ -66,9 +66,9 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
         _ => Format::Jsonl,
     });
 
-    let (input, size): (Box<dyn BufRead>, Option<u64>) = if is_stdio(args.input.as_ref()) {
+    let (input, size): (Box<dyn BufRead + Send>, Option<u64>) = if is_stdio(args.input.as_ref()) {
         (
-            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock())),
+            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin())),
             None,
         )
     } else {
@@ -97,9 +97,10 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
     };
     let mut reader = Reader::new(input, format).context("cannot read the input")?;
     let explain = !args.no_explanation;
-    // The main thread reads a batch and scores it on the rayon pool while the writer thread
-    // writes the previous one, so reading, scoring and writing overlap; order is kept because
-    // batches, and the chunks within a batch, are written in the order they were read.
+    // A reader thread reads batches, the main thread scores each on the rayon pool and a writer
+    // thread writes the scored ones, so reading, scoring and writing overlap; order is kept
+    // because batches, and the chunks within a batch, are passed on in the order they were read.
+    let (batches, batch_receiver) = mpsc::sync_channel::<(Batch, u64)>(2);
     let (sender, receiver) = mpsc::sync_channel::<(Vec<Chunk>, u64)>(2);
     // Output buffers go back to the workers once written, so that their memory is reused
     // rather than freed and faulted in again for every chunk.
@@ -127,32 +128,40 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
             output.flush().context("cannot write the output")?;
             Ok((scored, rejected))
         });
-        let read = (|| -> Result<()> {
+        let reading = scope.spawn(move || -> Result<()> {
             loop {
                 let batch = reader.batch(BATCH).context("cannot read the input")?;
-                if batch.is_empty() {
-                    return Ok(());
-                }
-                let chunks: Vec<Chunk> = batch
-                    .records
-                    .par_chunks(CHUNK)
-                    .map(|records| {
-                        let buffer = spare.lock().ok().and_then(|mut s| s.pop());
-                        process(&batch, records, catalogue.as_ref(), explain, buffer)
-                    })
-                    .collect();
-                if sender.send((chunks, reader.position())).is_err() {
-                    // The writer stopped on an error, which its join reports.
+                if batch.is_empty() || batches.send((batch, reader.position())).is_err() {
+                    // The end, or scoring stopped because the writer failed (reported below).
                     return Ok(());
                 }
             }
-        })();
+        });
+        for (batch, position) in batch_receiver {
+            let chunks: Vec<Chunk> = batch
+                .records
+                .par_chunks(CHUNK)
+                .map(|records| {
+                    let buffer = spare.lock().ok().and_then(|mut s| s.pop());
+                    process(&batch, records, catalogue.as_ref(), explain, buffer)
+                })
+                .collect();
+            if sender.send((chunks, position)).is_err() {
+                // The writer stopped on an error, which its join reports.
+                break;
+            }
+        }
         drop(sender);
         let written = writer
             .join()
             .map_err(|_| anyhow::anyhow!("the output writer stopped unexpectedly"))?;
+        let read = reading
+            .join()
+            .map_err(|_| anyhow::anyhow!("the input reader stopped unexpectedly"))?;
+        // A write error comes first: it is why reading stopped early.
+        let written = written?;
         read?;
-        written
+        Ok(written)
     });
     let (scored, rejected) = written?;
     progress.finish_and_clear();
