@@ -24,17 +24,40 @@ fn float<W: Write>(out: &mut W, v: f64) -> io::Result<()> {
     }
 }
 
-/// An `Option` serialised without `skip_serializing_if`: the value or `null`.
-fn or_null<W: Write, T: serde::Serialize>(out: &mut W, v: Option<T>) -> io::Result<()> {
+/// An integer as serde_json writes it; 0–99 (counts, points, section scores) digit by digit.
+fn int<W: Write>(out: &mut W, v: i64) -> io::Result<()> {
+    match u8::try_from(v) {
+        Ok(v @ 0..=9) => out.write_all(&[b'0' + v]),
+        Ok(v @ 10..=99) => out.write_all(&[b'0' + v / 10, b'0' + v % 10]),
+        _ => value(out, &v),
+    }
+}
+
+/// A string as serde_json writes it: copied as it is when nothing in it needs escaping.
+fn text<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+    let plain = s.bytes().fold(true, |ok, b| {
+        ok & (b >= 0x20) & (b != b'"') & (b != b'\\') & (b != 0x7f)
+    });
+    if plain {
+        out.write_all(b"\"")?;
+        out.write_all(s.as_bytes())?;
+        out.write_all(b"\"")
+    } else {
+        value(out, s)
+    }
+}
+
+/// An optional integer serialised without `skip_serializing_if`: the value or `null`.
+fn or_null<W: Write>(out: &mut W, v: Option<i64>) -> io::Result<()> {
     match v {
-        Some(v) => value(out, &v),
+        Some(v) => int(out, v),
         None => out.write_all(b"null"),
     }
 }
 
 fn percentage<W: Write>(out: &mut W, p: Percentage) -> io::Result<()> {
     match p {
-        Percentage::Whole(v) => value(out, &v),
+        Percentage::Whole(v) => int(out, v),
         Percentage::Hundredths(v) => float(out, v as f64 / 100.0),
     }
 }
@@ -93,7 +116,7 @@ fn factor<W: Write>(out: &mut W, f: &Factor) -> io::Result<()> {
     plain(out, f.factor)?;
     out.write_all(b",\"value\":")?;
     match f.value {
-        FactorValue::Integer(v) => value(out, &v)?,
+        FactorValue::Integer(v) => int(out, v)?,
         FactorValue::Number(v) => float(out, v)?,
         FactorValue::Flag(v) => out.write_all(flag(v))?,
         FactorValue::Text(t) => plain(out, t)?,
@@ -112,10 +135,15 @@ fn reasons<W: Write>(out: &mut W, reasons: &[Reason]) -> io::Result<()> {
         }
         out.write_all(b"{\"code\":")?;
         value(out, &r.code)?;
-        out.write_all(b",\"fields\":")?;
-        value(out, &r.fields)?;
-        out.write_all(b",\"message\":")?;
-        value(out, &r.message)?;
+        out.write_all(b",\"fields\":[")?;
+        for (i, field) in r.fields.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            text(out, field)?;
+        }
+        out.write_all(b"],\"message\":")?;
+        text(out, &r.message)?;
         out.write_all(b"}")?;
     }
     out.write_all(b"]")
@@ -149,7 +177,7 @@ fn predictor<W: Write>(out: &mut W, r: &PredictorResult, explain: bool) -> io::R
     }
     if let Some(p) = r.points {
         out.write_all(b",\"points\":")?;
-        value(out, &p)?;
+        int(out, p)?;
     }
     if let Some(b) = r.band_reduced {
         out.write_all(b",\"band_reduced\":")?;
@@ -185,7 +213,7 @@ fn predictor<W: Write>(out: &mut W, r: &PredictorResult, explain: bool) -> io::R
 
 fn need<W: Write>(out: &mut W, n: &NeedResult) -> io::Result<()> {
     out.write_all(b"{\"section\":")?;
-    value(out, &n.section)?;
+    int(out, i64::from(n.section))?;
     out.write_all(b",\"scored\":")?;
     out.write_all(flag(n.scored))?;
     out.write_all(b",\"score\":")?;
@@ -231,7 +259,7 @@ pub(crate) fn write_report<W: Write>(
     out.write_all(b"{")?;
     if let Some(id) = &report.id {
         out.write_all(b"\"id\":")?;
-        value(out, id)?;
+        text(out, id)?;
         out.write_all(b",")?;
     }
     out.write_all(b"\"spec_version\":")?;
@@ -257,6 +285,46 @@ pub(crate) fn write_report<W: Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_and_strings_are_written_as_serde_json_writes_them() {
+        for v in [
+            0,
+            7,
+            9,
+            10,
+            42,
+            99,
+            100,
+            255,
+            256,
+            1000,
+            -1,
+            -10,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut fast = Vec::new();
+            int(&mut fast, v).expect("writes to memory");
+            assert_eq!(fast, serde_json::to_vec(&v).expect("serialises"), "{v}");
+        }
+        for s in [
+            "",
+            "plain",
+            "é ü 😀",
+            "a\"b",
+            "back\\slash",
+            "tab\t",
+            "nl\n",
+            "\u{7f}",
+            "\u{1}",
+            "/",
+        ] {
+            let mut fast = Vec::new();
+            text(&mut fast, s).expect("writes to memory");
+            assert_eq!(fast, serde_json::to_vec(s).expect("serialises"), "{s:?}");
+        }
+    }
 
     #[test]
     fn floats_are_written_as_serde_json_writes_them() {
