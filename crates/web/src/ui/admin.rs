@@ -16,10 +16,8 @@ use oasys_sharing_policy::{LaoLists, Role};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Browser, Chrome, Nav, UiError, page};
+use super::{Browser, Chrome, Nav, UiError, attempt, call, page};
 use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::extract::path_id;
 use crate::state::AppState;
 
 /// The allocation form on the person page.
@@ -51,8 +49,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
-    let person_id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&actor))?;
+    let person_id = caller.id(&id)?;
     let practitioner = form.practitioner.trim().to_owned();
     let mut errors = Vec::new();
     if practitioner.is_empty() {
@@ -72,18 +69,16 @@ where
         return Ok(page(
             StatusCode::UNPROCESSABLE_ENTITY,
             &AllocationError {
-                chrome: Chrome::new("Error: Allocate the case", Some(&actor), Nav::None),
+                chrome: Chrome::new("Error: Allocate the case", Some(&caller.actor), Nav::None),
                 person_id,
                 errors,
             },
         ));
     };
-    state
-        .blocking(move |app| {
-            Ok(app.allocate(&caller.actor, person_id, &practitioner, &team, &caller.ctx)?)
-        })
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&actor))?;
+    call(&state, &caller, move |app, who| {
+        app.allocate(&who.actor, person_id, &practitioner, &team, &who.ctx)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/people/{person_id}")).into_response())
 }
 
@@ -184,10 +179,10 @@ where
             ));
         }
     };
-    let who = caller.clone();
-    let found = state
-        .blocking(move |app| Ok(app.lao_for_crn(&who.actor, &crn, &who.ctx)?))
-        .await;
+    let found = attempt(&state, &caller, move |app, who| {
+        app.lao_for_crn(&who.actor, &crn, &who.ctx)
+    })
+    .await;
     match found {
         Ok(found) => Ok(lao_page(&caller, text, Some(found), None)),
         Err(error) if error.status() == StatusCode::NOT_FOUND => Ok(lao_page(
@@ -196,7 +191,7 @@ where
             None,
             Some("No case you may manage has this CRN".to_owned()),
         )),
-        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+        Err(error) => Err(caller.error(error)),
     }
 }
 
@@ -233,12 +228,11 @@ where
         exclusion_message: optional(&form.exclusion_message),
         restriction_message: optional(&form.restriction_message),
     };
-    let who = caller.clone();
     let person_id = form.person_id;
-    state
-        .blocking(move |app| Ok(app.set_lao(&who.actor, person_id, &lists, &who.ctx)?))
-        .await
-        .map_err(|e: ApiError| UiError::from(e).for_actor(&caller.actor))?;
+    call(&state, &caller, move |app, who| {
+        app.set_lao(&who.actor, person_id, &lists, &who.ctx)
+    })
+    .await?;
     let crn: String = form
         .crn
         .chars()
@@ -282,11 +276,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let who = caller.clone();
-    let users = state
-        .blocking(move |app| Ok(app.users(&who.actor, &who.ctx)?))
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let users = call(state, caller, |app, who| app.users(&who.actor, &who.ctx)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -396,11 +386,11 @@ where
         }
         _ => return users_page(&state, &caller, field("Unknown change")).await,
     };
-    let who = caller.clone();
     let target = username.clone();
-    let changed = state
-        .blocking(move |app| Ok(app.change_account(&who.actor, &target, &change, &who.ctx)?))
-        .await;
+    let changed = attempt(&state, &caller, move |app, who| {
+        app.change_account(&who.actor, &target, &change, &who.ctx)
+    })
+    .await;
     match changed {
         Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
         Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
@@ -411,6 +401,6 @@ where
                 .collect();
             users_page(&state, &caller, messages).await
         }
-        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+        Err(error) => Err(caller.error(error)),
     }
 }

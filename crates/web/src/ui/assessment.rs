@@ -18,10 +18,9 @@ use uuid::Uuid;
 use super::form::{Field, field, parse};
 use super::people::{MatrixRow, matrix, state_tag};
 use super::scores::{ReportView, view};
-use super::{Browser, Chrome, Nav, UiError, long_date, page};
+use super::{Browser, Chrome, Nav, UiError, attempt, call, long_date, page};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::path_id;
 use crate::state::AppState;
 
 /// Sections in the order of the task list.
@@ -203,11 +202,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let who = caller.clone();
-    state
-        .blocking(move |app| Ok(load(app, &who, id)?))
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&caller.actor))
+    call(state, caller, move |app, who| load(app, who, id)).await
 }
 
 fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Response {
@@ -270,7 +265,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let loaded = load_async(&state, &caller, id).await?;
     Ok(task_list_page(&caller, loaded, Vec::new()))
 }
@@ -294,7 +289,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let loaded = load_async(&state, &caller, id).await?;
     Ok(page(
         StatusCode::OK,
@@ -326,13 +321,11 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
-    let fail = |e: ApiError| UiError::from(e).for_actor(&actor);
-    let person_id = path_id(&id).map_err(fail)?;
+    let person_id = caller.id(&id)?;
     let purpose = Purpose::from_code(&form.purpose, "")
         .filter(|p| !matches!(p, Purpose::Other(_)))
         .ok_or_else(|| {
-            fail(ApiError::unprocessable(
+            caller.error(ApiError::unprocessable(
                 Some("purpose".into()),
                 "choose a purpose",
             ))
@@ -343,12 +336,10 @@ where
         court_report: CourtReportTemplate::None,
         clone_previous: form.clone_previous.is_some(),
     };
-    let created = state
-        .blocking(move |app| {
-            Ok(app.create_assessment(&caller.actor, person_id, &request, &caller.ctx)?)
-        })
-        .await
-        .map_err(fail)?;
+    let created = call(&state, &caller, move |app, who| {
+        app.create_assessment(&who.actor, person_id, &request, &who.ctx)
+    })
+    .await?;
     Ok(Redirect::to(&format!("/assessments/{}", created.header().id)).into_response())
 }
 
@@ -459,14 +450,13 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let fail = |e: ApiError| UiError::from(e).for_actor(&caller.actor);
-    let id = path_id(&id).map_err(fail)?;
-    let section = section_of(&key).ok_or_else(|| fail(ApiError::not_found()))?;
+    let id = caller.id(&id)?;
+    let section = section_of(&key).ok_or_else(|| caller.error(ApiError::not_found()))?;
     let loaded = load_async(&state, &caller, id).await?;
     if !sections(&loaded.assessment).contains(&section) {
-        return Err(fail(
-            ApiError::not_found().detail("this assessment has no such section"),
-        ));
+        return Err(
+            caller.error(ApiError::not_found().detail("this assessment has no such section"))
+        );
     }
     Ok(section_page_for(&caller, &loaded.assessment, section, None))
 }
@@ -490,9 +480,8 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let fail = |e: ApiError| UiError::from(e).for_actor(&caller.actor);
-    let id = path_id(&id).map_err(fail)?;
-    let section = section_of(&key).ok_or_else(|| fail(ApiError::not_found()))?;
+    let id = caller.id(&id)?;
+    let section = section_of(&key).ok_or_else(|| caller.error(ApiError::not_found()))?;
     let loaded = load_async(&state, &caller, id).await?;
     let assessment = loaded.assessment;
     let set = assessment.question_set();
@@ -529,19 +518,11 @@ where
     }
     let expected = version_of(&posted).unwrap_or_else(|| assessment.version());
     if !commands.is_empty() {
-        let who = caller.clone();
-        let saved = state
-            .blocking(move |app| {
-                Ok(app.apply_all(
-                    &who.actor,
-                    id,
-                    expected,
-                    commands,
-                    &ApplyOptions::default(),
-                    &who.ctx,
-                )?)
-            })
-            .await;
+        let saved = attempt(&state, &caller, move |app, who| {
+            let options = ApplyOptions::default();
+            app.apply_all(&who.actor, id, expected, commands, &options, &who.ctx)
+        })
+        .await;
         match saved {
             Ok(_) => {}
             Err(error) if error.status() == StatusCode::CONFLICT => {
@@ -575,7 +556,7 @@ where
                     }),
                 ));
             }
-            Err(error) => return Err(fail(error)),
+            Err(error) => return Err(caller.error(error)),
         }
     }
     let order = sections(&assessment);
@@ -629,16 +610,14 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let who = caller.clone();
     let options = ApplyOptions {
         review_events: Vec::new(),
         countersigner: form.countersigner.filter(|c| !c.trim().is_empty()),
     };
-    let applied = state
-        .blocking(move |app| {
-            Ok(app.apply(&who.actor, id, form.version, command, &options, &who.ctx)?)
-        })
-        .await;
+    let applied = attempt(state, &caller, move |app, who| {
+        app.apply(&who.actor, id, form.version, command, &options, &who.ctx)
+    })
+    .await;
     match applied {
         Ok(_) => match after {
             After::Assessment => Ok(Redirect::to(&format!("/assessments/{id}")).into_response()),
@@ -667,7 +646,7 @@ where
             let loaded = load_async(state, &caller, id).await?;
             Ok(task_list_page(&caller, loaded, messages))
         }
-        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+        Err(error) => Err(caller.error(error)),
     }
 }
 
@@ -683,7 +662,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let command = Command::Sign { plan_agreed: None };
     transition(&state, caller, id, form, command, After::Assessment).await
 }
@@ -700,7 +679,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let reason = form.comment.clone().unwrap_or_default().trim().to_owned();
     if reason.is_empty() {
         let loaded = load_async(&state, &caller, id).await?;
@@ -726,7 +705,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let command = Command::Countersign {
         send_for_second: false,
     };
@@ -749,7 +728,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let comment = form.comment.clone().unwrap_or_default().trim().to_owned();
     if comment.is_empty() {
         let loaded = load_async(&state, &caller, id).await?;

@@ -21,7 +21,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use oasys_app::{Clock, IdGenerator, Storage};
+use oasys_app::{App, AppError, Clock, IdGenerator, Storage};
 use oasys_sharing_policy::{Actor, Role};
 
 use crate::auth::Caller;
@@ -127,7 +127,7 @@ struct ErrorPage {
 #[derive(Debug)]
 pub(crate) struct UiError {
     error: ApiError,
-    actor: Option<Actor>,
+    actor: Option<Box<Actor>>,
 }
 
 impl From<ApiError> for UiError {
@@ -145,8 +145,54 @@ impl From<oasys_app::AppError> for UiError {
 impl UiError {
     /// Shows the error inside the signed-in chrome.
     pub(crate) fn for_actor(mut self, actor: &Actor) -> Self {
-        self.actor = Some(actor.clone());
+        self.actor = Some(Box::new(actor.clone()));
         self
+    }
+}
+
+/// Runs use cases for the signed-in user on the blocking pool, keeping the error for a page that
+/// answers some failures itself (a stale version, a broken rule).
+pub(crate) async fn attempt<S, C, I, T>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    work: impl FnOnce(&App<S, C, I>, &Caller) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+    T: Send + 'static,
+{
+    let who = caller.clone();
+    state.blocking(move |app| Ok(work(app, &who)?)).await
+}
+
+/// Runs use cases for the signed-in user; a failure becomes their error page.
+pub(crate) async fn call<S, C, I, T>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    work: impl FnOnce(&App<S, C, I>, &Caller) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+    T: Send + 'static,
+{
+    attempt(state, caller, work)
+        .await
+        .map_err(|e| caller.error(e))
+}
+
+impl Caller {
+    /// An error shown as a page inside this user's chrome.
+    pub(crate) fn error(&self, error: impl Into<UiError>) -> UiError {
+        error.into().for_actor(&self.actor)
+    }
+
+    /// The id in a path, or this user's 404 page.
+    pub(crate) fn id(&self, text: &str) -> Result<uuid::Uuid, UiError> {
+        crate::extract::path_id(text).map_err(|e| self.error(e))
     }
 }
 
@@ -171,7 +217,7 @@ impl IntoResponse for UiError {
                 .push("Try again in a few seconds. Nothing you saved has been lost.".to_owned());
         }
         let template = ErrorPage {
-            chrome: Chrome::new(heading.clone(), self.actor.as_ref(), Nav::None),
+            chrome: Chrome::new(heading.clone(), self.actor.as_deref(), Nav::None),
             heading,
             messages,
         };

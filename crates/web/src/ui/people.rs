@@ -15,8 +15,7 @@ use uuid::Uuid;
 
 use super::chart::{Chart, Series};
 use super::scores::{ReportView, view};
-use super::{Browser, Chrome, Nav, UiError, long_date, page};
-use crate::extract::path_id;
+use super::{Browser, Chrome, Nav, UiError, call, long_date, page};
 use crate::state::AppState;
 
 /// How an assessment's state is shown: a label and a GOV.UK tag colour.
@@ -109,16 +108,12 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
     let today = state.clock.now().date_naive();
-    let (entries, tasks) = state
-        .blocking(move |app| {
-            let entries = app.caseload(&caller.actor, &caller.ctx)?;
-            let tasks = app.countersign_tasks(&caller.actor, &caller.ctx)?;
-            Ok((entries, tasks))
-        })
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&actor))?;
+    let (entries, tasks) = call(&state, &caller, |app, who| {
+        let entries = app.caseload(&who.actor, &who.ctx)?;
+        Ok((entries, app.countersign_tasks(&who.actor, &who.ctx)?))
+    })
+    .await?;
     let countersigning = tasks
         .iter()
         .map(|task| TaskRow {
@@ -152,7 +147,7 @@ where
     Ok(page(
         StatusCode::OK,
         &CaseloadPage {
-            chrome: Chrome::new("Your caseload", Some(&actor), Nav::Caseload),
+            chrome: Chrome::new("Your caseload", Some(&caller.actor), Nav::Caseload),
             countersigning,
             rows,
             overdue,
@@ -189,7 +184,6 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
     let q = query.q.trim().to_owned();
     let chrome = |error: bool| {
         Chrome::new(
@@ -198,7 +192,7 @@ where
             } else {
                 "Find a person"
             },
-            Some(&actor),
+            Some(&caller.actor),
             Nav::Search,
         )
     };
@@ -237,10 +231,10 @@ where
             given: None,
         }
     };
-    let people = state
-        .blocking(move |app| Ok(app.search_people(&caller.actor, &search, 50, &caller.ctx)?))
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&actor))?;
+    let people = call(&state, &caller, move |app, who| {
+        app.search_people(&who.actor, &search, 50, &who.ctx)
+    })
+    .await?;
     Ok(page(
         StatusCode::OK,
         &SearchPage {
@@ -426,13 +420,11 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
-    let fail = |e: crate::error::ApiError| UiError::from(e).for_actor(&actor);
-    let person_id = path_id(&id).map_err(fail)?;
-    let loaded = state
-        .blocking(move |app| Ok(load_overview(app, &caller, person_id)?))
-        .await
-        .map_err(fail)?;
+    let person_id = caller.id(&id)?;
+    let loaded = call(&state, &caller, move |app, who| {
+        load_overview(app, who, person_id)
+    })
+    .await?;
     let history: Vec<HistoryRow> = loaded
         .assessments
         .iter()
@@ -505,7 +497,7 @@ where
                     person.given_name.as_str(),
                     person.family_name.as_str()
                 ),
-                Some(&actor),
+                Some(&caller.actor),
                 Nav::None,
             ),
             person: PersonRow::of(person),
@@ -614,13 +606,11 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
-    let fail = |e: crate::error::ApiError| UiError::from(e).for_actor(&actor);
-    let person_id = path_id(&id).map_err(fail)?;
-    let loaded = state
-        .blocking(move |app| Ok(load_overview(app, &caller, person_id)?))
-        .await
-        .map_err(fail)?;
+    let person_id = caller.id(&id)?;
+    let loaded = call(&state, &caller, move |app, who| {
+        load_overview(app, who, person_id)
+    })
+    .await?;
     let options = loaded
         .assessments
         .iter()
@@ -640,7 +630,7 @@ where
     let find =
         |id: Option<Uuid>| id.and_then(|id| loaded.assessments.iter().find(|(s, _, _)| s.id == id));
     let mut result = ComparePage {
-        chrome: Chrome::new("What changed", Some(&actor), Nav::None),
+        chrome: Chrome::new("What changed", Some(&caller.actor), Nav::None),
         person: PersonRow::of(&loaded.person),
         options,
         from,

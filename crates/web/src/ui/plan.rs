@@ -12,10 +12,8 @@ use oasys_sentence_plan::{InterventionProgress, ObjectiveProgress, SentencePlan}
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Browser, Chrome, Nav, UiError, long_date, page};
+use super::{Browser, Chrome, Nav, UiError, attempt, call, long_date, page};
 use crate::auth::Caller;
-use crate::error::ApiError;
-use crate::extract::path_id;
 use crate::state::AppState;
 
 /// Drafts the plan from the assessment and opens it (or opens the one already drafted).
@@ -29,20 +27,14 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
-    let fail = |e: ApiError| UiError::from(e).for_actor(&actor);
-    let assessment_id = path_id(&id).map_err(fail)?;
-    let plan = state
-        .blocking(move |app| {
-            if let Some(existing) =
-                app.plan_for_assessment(&caller.actor, assessment_id, &caller.ctx)?
-            {
-                return Ok(existing);
-            }
-            Ok(app.draft_plan(&caller.actor, assessment_id, &caller.ctx)?)
-        })
-        .await
-        .map_err(fail)?;
+    let assessment_id = caller.id(&id)?;
+    let plan = call(&state, &caller, move |app, who| {
+        match app.plan_for_assessment(&who.actor, assessment_id, &who.ctx)? {
+            Some(existing) => Ok(existing),
+            None => app.draft_plan(&who.actor, assessment_id, &who.ctx),
+        }
+    })
+    .await?;
     Ok(Redirect::to(&format!("/plans/{}", plan.plan.id())).into_response())
 }
 
@@ -171,11 +163,10 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let who = caller.clone();
-    state
-        .blocking(move |app| Ok(app.plan(&who.actor, id, &who.ctx)?))
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&caller.actor))
+    call(state, caller, move |app, who| {
+        app.plan(&who.actor, id, &who.ctx)
+    })
+    .await
 }
 
 /// The plan.
@@ -189,7 +180,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let stored = load(&state, &caller, id).await?;
     Ok(plan_page(&caller, &stored, Vec::new()))
 }
@@ -268,7 +259,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let mut stored = load(&state, &caller, id).await?;
     if stored.revision != change.revision {
         let message = "Someone else changed this plan after you opened it: check it and try again";
@@ -278,11 +269,12 @@ where
     if let Err(message) = apply(&mut stored.plan, &change, today) {
         return Ok(plan_page(&caller, &stored, vec![message]));
     }
-    let who = caller.clone();
     let plan = stored.plan.clone();
-    let saved = state
-        .blocking(move |app| Ok(app.save_plan(&who.actor, &plan, change.revision, &who.ctx)?))
-        .await;
+    let revision = change.revision;
+    let saved = attempt(&state, &caller, move |app, who| {
+        app.save_plan(&who.actor, &plan, revision, &who.ctx)
+    })
+    .await;
     match saved {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
         Err(error)
@@ -294,6 +286,6 @@ where
             let reloaded = load(&state, &caller, id).await?;
             Ok(plan_page(&caller, &reloaded, error.messages()))
         }
-        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+        Err(error) => Err(caller.error(error)),
     }
 }

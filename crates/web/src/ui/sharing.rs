@@ -18,10 +18,9 @@ use oasys_sharing_policy::{
 use uuid::Uuid;
 
 use super::people::PersonRow;
-use super::{Browser, Chrome, Nav, UiError, long_date, page};
+use super::{Browser, Chrome, Nav, UiError, attempt, call, long_date, page};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::path_id;
 use crate::state::AppState;
 
 /// Most requests the inbox lists.
@@ -69,12 +68,11 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let actor = caller.actor.clone();
     let now = state.clock.now();
-    let cases = state
-        .blocking(move |app| Ok(app.sharing_inbox(&caller.actor, INBOX_LIMIT, &caller.ctx)?))
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&actor))?;
+    let cases = call(&state, &caller, |app, who| {
+        app.sharing_inbox(&who.actor, INBOX_LIMIT, &who.ctx)
+    })
+    .await?;
     let mut rows: Vec<InboxRow> = cases
         .iter()
         .map(|case| InboxRow {
@@ -92,7 +90,7 @@ where
     Ok(page(
         StatusCode::OK,
         &InboxPage {
-            chrome: Chrome::new("Sharing requests", Some(&actor), Nav::Sharing),
+            chrome: Chrome::new("Sharing requests", Some(&caller.actor), Nav::Sharing),
             rows,
         },
     ))
@@ -287,11 +285,10 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let who = caller.clone();
-    state
-        .blocking(move |app| Ok(app.sharing_request(&who.actor, id, &who.ctx)?))
-        .await
-        .map_err(|e| UiError::from(e).for_actor(&caller.actor))
+    call(state, caller, move |app, who| {
+        app.sharing_request(&who.actor, id, &who.ctx)
+    })
+    .await
 }
 
 /// One request: its details, and the decision form or the decision made.
@@ -305,7 +302,7 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let case = load_case(&state, &caller, id).await?;
     Ok(request_page(
         &caller,
@@ -433,17 +430,17 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
+    let id = caller.id(&id)?;
     let form = decision_form(form);
     let case = load_case(&state, &caller, id).await?;
     let decision = match draft(&form, &case, state.clock.now()) {
         Ok(decision) => decision,
         Err(errors) => return Ok(request_page(&caller, &case, form, errors)),
     };
-    let who = caller.clone();
-    let decided = state
-        .blocking(move |app| Ok(app.decide_sharing_request(&who.actor, id, decision, &who.ctx)?))
-        .await;
+    let decided = attempt(&state, &caller, move |app, who| {
+        app.decide_sharing_request(&who.actor, id, decision, &who.ctx)
+    })
+    .await;
     match decided {
         Ok(_) => Ok(Redirect::to(&format!("/sharing/{id}")).into_response()),
         Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
@@ -454,7 +451,7 @@ where
                 .collect();
             Ok(request_page(&caller, &case, form, errors))
         }
-        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+        Err(error) => Err(caller.error(error)),
     }
 }
 
@@ -501,11 +498,10 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let fail = |e: ApiError| UiError::from(e).for_actor(&caller.actor);
-    let id = path_id(&id).map_err(fail)?;
+    let id = caller.id(&id)?;
     let case = load_case(&state, &caller, id).await?;
     let Some(package) = case.package else {
-        return Err(fail(
+        return Err(caller.error(
             ApiError::not_found().detail("no package has been built for this request yet"),
         ));
     };
@@ -535,11 +531,11 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id).map_err(|e| UiError::from(e).for_actor(&caller.actor))?;
-    let who = caller.clone();
-    let built = state
-        .blocking(move |app| Ok(app.build_disclosure(&who.actor, id, &who.ctx)?))
-        .await;
+    let id = caller.id(&id)?;
+    let built = attempt(&state, &caller, move |app, who| {
+        app.build_disclosure(&who.actor, id, &who.ctx)
+    })
+    .await;
     match built {
         Ok(_) => Ok(Redirect::to(&format!("/sharing/{id}/package")).into_response()),
         Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
@@ -556,6 +552,6 @@ where
                 errors,
             ))
         }
-        Err(error) => Err(UiError::from(error).for_actor(&caller.actor)),
+        Err(error) => Err(caller.error(error)),
     }
 }
