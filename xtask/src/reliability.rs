@@ -18,11 +18,13 @@ use anyhow::{Context, Result, bail};
 use crate::{cargo, describe, postgres, root, run};
 
 /// Cases per web fuzz property in the long pass (each case is one or three requests).
-const WEB_FUZZ_CASES: &str = "20000";
+const WEB_FUZZ_CASES: &str = "3000";
 /// Cases per CLI fuzz property in the long pass (each case is one file per command).
-const CLI_FUZZ_CASES: &str = "400";
+const CLI_FUZZ_CASES: &str = "200";
 /// SIGKILL rounds per backend in the long pass (spec R5: at least 50).
 const CRASH_ROUNDS: &str = "60";
+/// Rounds of stopping PostgreSQL itself under the write load (spec R5).
+const PG_KILL_ROUNDS: &str = "50";
 /// Successful edits per client in the edit race (spec R1 asks 8 writers × 200; with eight
 /// writers on one record each success costs about seven 412s, which takes over 15 minutes on
 /// PostgreSQL in a debug build here, so the long pass runs 8 × 50).
@@ -87,6 +89,7 @@ pub(crate) fn reliability(args: &[String]) -> Result<()> {
     server
         .env(postgres::URL_VAR, url)
         .env("OASYS_CRASH_ROUNDS", CRASH_ROUNDS)
+        .env("OASYS_PG_KILL_ROUNDS", PG_KILL_ROUNDS)
         .env("OASYS_EDIT_ROUNDS", EDIT_ROUNDS)
         .env("OASYS_OVERLOAD_SECS", OVERLOAD_SECS);
     run(server)?;
