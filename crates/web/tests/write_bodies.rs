@@ -227,7 +227,7 @@ fn random_bodies_never_give_a_5xx_and_a_4xx_writes_nothing() {
     let w = world();
     let (assessment, _) = rt.block_on(w.new_assessment());
     let read = format!("/api/v1/assessments/{assessment}");
-    let targets = vec![
+    let targets = [
         Target {
             method: Method::PUT,
             uri: format!("{read}/sections/accommodation"),
