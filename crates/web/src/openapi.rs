@@ -15,6 +15,7 @@ use crate::{assessments, audit, auth, error, health, people, plans, sections, sh
         people::person_assessments, people::allocate, people::register_person, people::set_lao,
         plans::draft_plan, plans::get_plan, plans::save_plan,
         sharing::record_request, sharing::decide, sharing::build_package,
+        sharing::inbox, sharing::get_request,
         audit::audit_entries, audit::verify_audit,
         assessments::create_assessment, assessments::get_assessment, assessments::apply_command,
         assessments::scores, assessments::history, assessments::reviews_due,

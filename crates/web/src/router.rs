@@ -88,6 +88,11 @@ where
             "/people/{id}/sharing-requests",
             post(sharing::record_request::<S, C, I>),
         )
+        .route("/sharing-requests", get(sharing::inbox::<S, C, I>))
+        .route(
+            "/sharing-requests/{id}",
+            get(sharing::get_request::<S, C, I>),
+        )
         .route(
             "/sharing-requests/{id}/decision",
             post(sharing::decide::<S, C, I>),

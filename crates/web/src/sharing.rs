@@ -4,16 +4,16 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use oasys_app::{Clock, IdGenerator, Storage};
+use oasys_app::{Clock, IdGenerator, SharingCase, Storage};
 use oasys_sharing_policy::{
     DecisionDraft, DisclosurePackage, RequestDraft, SharingDecision, SharingRequest,
 };
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{StrictJson, from_value, path_id, with_server_ids};
+use crate::extract::{StrictJson, StrictQuery, from_value, path_id, with_server_ids};
 use crate::state::AppState;
 
 /// A request from a partner agency (the `RequestDraft` fields without `id`).
@@ -132,4 +132,66 @@ where
         .blocking(move |app| Ok(app.build_disclosure(&caller.actor, request_id, &caller.ctx)?))
         .await?;
     Ok((StatusCode::CREATED, Json(package)))
+}
+
+/// Most requests one inbox page lists.
+const INBOX_LIMIT: usize = 200;
+
+/// How many requests to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// At most this many, newest first (default 50, at most 200).
+    pub limit: Option<usize>,
+}
+
+/// The sharing requests about the cases the caller works on, newest first, each with its decision
+/// and latest package (every row shown is audited as a consultation).
+#[utoipa::path(get, path = "/api/v1/sharing-requests", tag = "sharing", params(InboxQuery),
+    responses((status = 200, description = "Requests with their decisions and packages", body = [Object]),
+        (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn inbox<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    StrictQuery(query): StrictQuery<InboxQuery>,
+) -> Result<Json<Vec<SharingCase>>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let limit = query.limit.unwrap_or(50);
+    if limit == 0 || limit > INBOX_LIMIT {
+        return Err(ApiError::unprocessable(
+            Some("limit".to_owned()),
+            format!("limit must be between 1 and {INBOX_LIMIT}"),
+        ));
+    }
+    let cases = state
+        .blocking(move |app| Ok(app.sharing_inbox(&caller.actor, limit, &caller.ctx)?))
+        .await?;
+    Ok(Json(cases))
+}
+
+/// One sharing request with its decision and latest package, for someone who works on the case.
+#[utoipa::path(get, path = "/api/v1/sharing-requests/{id}", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    responses((status = 200, description = "The request, its decision and package", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn get_request<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<SharingCase>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let request_id = path_id(&id)?;
+    let case = state
+        .blocking(move |app| Ok(app.sharing_request(&caller.actor, request_id, &caller.ctx)?))
+        .await?;
+    Ok(Json(case))
 }

@@ -306,3 +306,119 @@ async fn allocation_by_a_case_admin_takes_effect_on_the_next_request() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.body["field"], "team");
 }
+
+fn sharing_request_body() -> String {
+    use oasys_sharing_policy::{
+        Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LegalBasis,
+        PurposeKind, RequestDraft, Requester, TemplateSection, Urgency,
+    };
+    let draft = RequestDraft {
+        id: Uuid::nil(),
+        received_at: now() - chrono::Duration::hours(1),
+        channel: Channel::Email,
+        agency: Agency {
+            name: "Anytown Children's Services".into(),
+            kind: AgencyKind::ChildrensSocialCare,
+        },
+        requester: Requester {
+            name: "A Worker".into(),
+            role: "Social worker".into(),
+            contact: "aw@example.invalid".into(),
+        },
+        legal_basis: LegalBasis::Ca1989S47,
+        external_reference: "LA-2026-001".into(),
+        meeting_date: None,
+        purpose_kind: PurposeKind::ChildSafeguarding,
+        purpose: "Section 47 enquiry about the subject's partner's child".into(),
+        subject_crn: "X123456".into(),
+        children: vec![ChildConcerned {
+            name: "Child One".into(),
+            age: ChildAge::ApproximateYears(6),
+            relationship: ChildRelationship::PartnersChild,
+            la_reference: None,
+        }],
+        scope_requested: TemplateSection::ALL.into_iter().collect(),
+        urgency: Urgency::Standard,
+        due_override: None,
+    };
+    let mut value = serde_json::to_value(draft).expect("json");
+    if let Some(object) = value.as_object_mut() {
+        object.remove("id");
+    }
+    value.to_string()
+}
+
+#[tokio::test]
+async fn sharing_read_routes() {
+    let w = world();
+    let created = w
+        .post(
+            &format!("/api/v1/people/{PERSON}/sharing-requests"),
+            PO,
+            &sharing_request_body(),
+            &[],
+        )
+        .await;
+    assert_eq!(created.status.as_u16(), CREATED, "{}", created.text);
+    let id = created.body["record"]["id"]
+        .as_str()
+        .expect("request id")
+        .to_owned();
+    let rows = [
+        Row {
+            name: "read a sharing request",
+            method: Method::GET,
+            uri: format!("/api/v1/sharing-requests/{id}"),
+            body: None,
+            // Whoever may record a request about the case may read its requests.
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, OK, FORBIDDEN],
+            if_match: None,
+        },
+        Row {
+            name: "read an unknown sharing request",
+            method: Method::GET,
+            uri: format!("/api/v1/sharing-requests/{}", Uuid::from_u128(999)),
+            body: None,
+            expect: [HIDDEN; 6],
+            if_match: None,
+        },
+        Row {
+            name: "sharing inbox",
+            method: Method::GET,
+            uri: "/api/v1/sharing-requests".to_owned(),
+            body: None,
+            // Everyone has an inbox; it lists only the cases they work on.
+            expect: [OK; 6],
+            if_match: None,
+        },
+    ];
+    check(&w, &rows).await;
+    let count = |reply: &Reply| reply.body.as_array().map_or(0, Vec::len);
+    for (user, expected) in [
+        (PO, 1),
+        (CASE_ADMIN, 1),
+        (PO_SAME_AREA, 0),
+        (PO_OTHER_AREA, 0),
+        (PO_EXCLUDED, 0),
+        (ANALYST, 0),
+    ] {
+        let inbox = w.get("/api/v1/sharing-requests", user).await;
+        assert_eq!(count(&inbox), expected, "{user}: {}", inbox.text);
+    }
+    let inbox = w.get("/api/v1/sharing-requests?limit=1", PO).await;
+    assert_eq!(
+        inbox.body[0]["request"]["record"]["id"],
+        id.as_str(),
+        "{}",
+        inbox.text
+    );
+    for bad in ["limit=0", "limit=1000", "limit=x", "colour=red"] {
+        let reply = w.get(&format!("/api/v1/sharing-requests?{bad}"), PO).await;
+        assert!(
+            reply.status.is_client_error(),
+            "{bad}: {} {}",
+            reply.status,
+            reply.text
+        );
+    }
+}
