@@ -160,6 +160,19 @@ async fn bad_section_input_names_the_field_and_writes_nothing() {
             reply.text
         );
     }
+    // Someone who may not see the assessment learns nothing from bad input either.
+    let bad = json!({"answers": {"3.4": {"problems": 7}}}).to_string();
+    for (user, status) in [
+        (PO_OTHER_AREA, StatusCode::NOT_FOUND),
+        (PO_SAME_AREA, StatusCode::FORBIDDEN),
+        (ANALYST, StatusCode::FORBIDDEN),
+    ] {
+        let reply = w.put(&uri, user, &bad, &[("if-match", &etag)]).await;
+        assert_eq!(reply.status, status, "{user}: {}", reply.text);
+        let valid = json!({"answers": {"3.4": {"problems": 1}}}).to_string();
+        let reply = w.put(&uri, user, &valid, &[("if-match", &etag)]).await;
+        assert_eq!(reply.status, status, "{user}: {}", reply.text);
+    }
     let malformed = w
         .put(&uri, PO, r#"{"answers": {"3.4""#, &[("if-match", &etag)])
         .await;
