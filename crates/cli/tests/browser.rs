@@ -183,6 +183,22 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         .await
         .expect("text");
     assert_eq!(selected, "Ongoing");
+
+    // An objective of the practitioner's own, with a target date.
+    b.tick("#add-objective-details summary").await;
+    b.fill("#objective-title", "Keep to the tenancy agreement")
+        .await;
+    b.fill("#objective-measure", "Rent paid each month").await;
+    b.fill("#target-day", "1").await;
+    b.fill("#target-month", "6").await;
+    b.fill("#target-year", "2027").await;
+    b.tick("#link-1").await;
+    b.click("#add-objective button").await;
+    let plan = b.body().await;
+    assert!(
+        plan.contains("Keep to the tenancy agreement") && plan.contains("1 June 2027"),
+        "{plan}"
+    );
     b.check("sentence-plan").await;
 
     // A sharing request: the decision needs its justification; then the package is previewed.

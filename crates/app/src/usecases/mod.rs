@@ -160,6 +160,12 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         &self.store
     }
 
+    /// A new id from the application's generator, for a part an adapter builds before saving it
+    /// (an objective added to a plan); ids of records the use cases create are made inside them.
+    pub fn new_id(&self) -> Uuid {
+        self.ids.new_id()
+    }
+
     /// Runs `work` in one transaction and turns an audited denial into `AppError::Denied` after
     /// the transaction (and so the denial's audit event) has committed.
     ///

@@ -8,8 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use oasys_app::{Clock, IdGenerator, Storage, StoredPlan};
-use oasys_sentence_plan::{InterventionProgress, ObjectiveProgress, SentencePlan};
-use serde::Deserialize;
+use oasys_assessment_model::Section;
+use oasys_sentence_plan::{
+    InterventionProgress, Link, NewObjective, ObjectiveProgress, RiskFactor, SentencePlan,
+};
 use uuid::Uuid;
 
 use super::{Browser, Chrome, Nav, UiError, attempt, call, long_date, page};
@@ -69,6 +71,8 @@ struct PlanPage {
     notes: Vec<(String, String)>,
     objective_codes: Vec<(String, &'static str)>,
     step_codes: Vec<(String, &'static str)>,
+    /// What a new objective can address: (the link as JSON, its label).
+    link_options: Vec<(String, String)>,
     errors: Vec<String>,
 }
 
@@ -148,6 +152,12 @@ fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Respo
                 .iter()
                 .map(|p| (token(p), p.label()))
                 .collect(),
+            link_options: Section::NEEDS
+                .iter()
+                .map(|s| Link::Need(*s))
+                .chain(RiskFactor::ALL.iter().map(|r| Link::Risk(*r)))
+                .filter_map(|link| Some((serde_json::to_string(&link).ok()?, link.to_string())))
+                .collect(),
             errors,
         },
     )
@@ -185,19 +195,82 @@ where
     Ok(plan_page(&caller, &stored, Vec::new()))
 }
 
-/// One change to the plan, as the forms post it.
-#[derive(Debug, Deserialize)]
+/// One change to the plan, as the forms post it (read from the posted pairs: checkboxes repeat
+/// their name).
+#[derive(Debug, Default)]
 pub(crate) struct PlanChange {
     revision: u64,
     change: String,
-    #[serde(default)]
     objective: Option<Uuid>,
-    #[serde(default)]
     step: Option<Uuid>,
-    #[serde(default)]
     progress: Option<String>,
-    #[serde(default)]
     text: Option<String>,
+    title: String,
+    measure: String,
+    links: Vec<String>,
+    target: (String, String, String),
+}
+
+impl PlanChange {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        let mut change = Self::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "revision" => change.revision = value.parse().unwrap_or(0),
+                "change" => change.change = value,
+                "objective" => change.objective = Uuid::parse_str(&value).ok(),
+                "step" => change.step = Uuid::parse_str(&value).ok(),
+                "progress" => change.progress = Some(value),
+                "text" => change.text = Some(value),
+                "title" => change.title = value,
+                "measure" => change.measure = value,
+                "links" => change.links.push(value),
+                "target_day" => change.target.0 = value,
+                "target_month" => change.target.1 = value,
+                "target_year" => change.target.2 = value,
+                _ => {}
+            }
+        }
+        change
+    }
+}
+
+/// The objective the "add an objective" form describes.
+fn new_objective(change: &PlanChange, id: Uuid) -> Result<NewObjective, String> {
+    let links: Vec<Link> = change
+        .links
+        .iter()
+        .filter_map(|code| serde_json::from_str(code).ok())
+        .collect();
+    let (day, month, year) = &change.target;
+    let target_date = if day.trim().is_empty() && month.trim().is_empty() && year.trim().is_empty()
+    {
+        None
+    } else {
+        let date = match (
+            day.trim().parse(),
+            month.trim().parse(),
+            year.trim().parse(),
+        ) {
+            (Ok(d), Ok(m), Ok(y)) => chrono::NaiveDate::from_ymd_opt(y, m, d),
+            _ => None,
+        };
+        Some(date.ok_or("Enter a real target date, or leave it empty for a future goal")?)
+    };
+    if change.title.trim().is_empty() {
+        return Err("Enter the objective's title".to_owned());
+    }
+    if links.is_empty() {
+        return Err("Choose at least one need or risk the objective addresses".to_owned());
+    }
+    Ok(NewObjective {
+        id,
+        title: change.title.trim().to_owned(),
+        text: change.text.as_deref().unwrap_or_default().trim().to_owned(),
+        links,
+        measure: change.measure.trim().to_owned(),
+        target_date,
+    })
 }
 
 fn parse_code<T: serde::de::DeserializeOwned>(code: Option<&str>) -> Option<T> {
@@ -209,6 +282,7 @@ fn apply(
     plan: &mut SentencePlan,
     change: &PlanChange,
     today: chrono::NaiveDate,
+    new_id: Uuid,
 ) -> Result<(), String> {
     let note = change
         .text
@@ -243,6 +317,15 @@ fn apply(
             .remove_objective(objective()?)
             .map(|_| ())
             .map_err(|e| e.to_string()),
+        "add_objective" => plan
+            .add_objective(new_objective(change, new_id)?, today)
+            .map_err(|problems| {
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }),
         _ => Err("unknown change".to_owned()),
     }
 }
@@ -252,7 +335,7 @@ pub(crate) async fn change<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     Browser(caller): Browser,
     Path(id): Path<String>,
-    Form(change): Form<PlanChange>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, UiError>
 where
     S: Storage + 'static,
@@ -260,13 +343,14 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
+    let change = PlanChange::from_pairs(pairs);
     let mut stored = load(&state, &caller, id).await?;
     if stored.revision != change.revision {
         let message = "Someone else changed this plan after you opened it: check it and try again";
         return Ok(plan_page(&caller, &stored, vec![message.to_owned()]));
     }
     let today = state.clock.now().date_naive();
-    if let Err(message) = apply(&mut stored.plan, &change, today) {
+    if let Err(message) = apply(&mut stored.plan, &change, today, state.app.new_id()) {
         return Ok(plan_page(&caller, &stored, vec![message]));
     }
     let plan = stored.plan.clone();
