@@ -7,7 +7,8 @@
 //! scoring benchmarks and replaces only the scoring sections of docs/performance.md, leaving the
 //! others (What Works, storage) as they are; `--pipe` sends `oasys score`'s output through a pipe
 //! to the benchmark, which counts and discards it, instead of to a file (the full output of
-//! 1,000,000 records is 18 GB).
+//! 1,000,000 records is 18 GB); `--repeat N` runs each end-to-end mode N times and reports the
+//! fastest (for a shared, noisy machine).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -35,6 +36,14 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
         .transpose()?
         .unwrap_or(RECORDS);
     let pipe = args.iter().any(|a| a == "--pipe");
+    let repeat = args
+        .iter()
+        .position(|a| a == "--repeat")
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<u32>().context("--repeat takes a number"))
+        .transpose()?
+        .unwrap_or(1)
+        .max(1);
     let only_part = args
         .iter()
         .position(|a| a == "--only")
@@ -78,8 +87,18 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
     }
     let binary = target_dir().join("release/oasys");
     let load = load_average();
-    let full = end_to_end(&binary, &input, &dir, &[], pipe)?;
-    let lean = end_to_end(&binary, &input, &dir, &["--no-explanation"], pipe)?;
+    let fastest = |extra: &[&str]| -> Result<Run> {
+        let mut best: Option<Run> = None;
+        for _ in 0..repeat {
+            let run = end_to_end(&binary, &input, &dir, extra, pipe)?;
+            if best.as_ref().is_none_or(|b| run.elapsed < b.elapsed) {
+                best = Some(run);
+            }
+        }
+        best.context("no run")
+    };
+    let full = fastest(&[])?;
+    let lean = fastest(&["--no-explanation"])?;
 
     let path = root().join("docs/performance.md");
     if only {
@@ -90,7 +109,7 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
             &full,
             &lean,
             (&bench_load, &load),
-            pipe,
+            (pipe, repeat),
         )?;
         let doc =
             fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -110,7 +129,7 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
         &full,
         &lean,
         (&bench_load, &load),
-        pipe,
+        (pipe, repeat),
     )?;
     report.push_str(&format!(
         "\n## What Works validation\n\n| Measure | Value | Target |\n|---|---|---|\n\
@@ -558,7 +577,7 @@ fn render(
     full: &Run,
     lean: &Run,
     load: (&str, &str),
-    pipe: bool,
+    (pipe, repeat): (bool, u32),
 ) -> Result<String> {
     let mut s = String::new();
     writeln!(s, "# Performance")?;
@@ -569,7 +588,15 @@ fn render(
     )?;
     writeln!(s, "Benchmarks measure; no test asserts on timings.")?;
     writeln!(s)?;
-    s.push_str(&render_scoring(ns, records, input, full, lean, load, pipe)?);
+    s.push_str(&render_scoring(
+        ns,
+        records,
+        input,
+        full,
+        lean,
+        load,
+        (pipe, repeat),
+    )?);
     Ok(s)
 }
 
@@ -581,7 +608,7 @@ fn render_scoring(
     full: &Run,
     lean: &Run,
     load: (&str, &str),
-    pipe: bool,
+    (pipe, repeat): (bool, u32),
 ) -> Result<String> {
     let input_bytes = fs::metadata(input)?.len();
     let rate = |r: &Run| records as f64 / r.elapsed.as_secs_f64();
@@ -620,6 +647,13 @@ fn render_scoring(
             "written to a file"
         }
     )?;
+    if repeat > 1 {
+        writeln!(s)?;
+        writeln!(
+            s,
+            "Each mode was run {repeat} times; the table shows the fastest run."
+        )?;
+    }
     writeln!(s)?;
     writeln!(
         s,
