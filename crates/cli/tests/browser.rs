@@ -296,6 +296,18 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         .text("tr:has(form[action='/admin/users/caseadmin'])")
         .await;
     assert!(row.contains("Disabled"), "{row}");
+    // ... and gives the senior probation officer a second team to manage.
+    b.fill("#managed-spo", "DEMO1 DEMO2").await;
+    b.click("form:has(#managed-spo) button").await;
+    let managed = b
+        .client
+        .find(Locator::Css("#managed-spo"))
+        .await
+        .expect("the managed teams field")
+        .prop("value")
+        .await
+        .expect("its value");
+    assert_eq!(managed.as_deref(), Some("DEMO1 DEMO2"));
     b.sign_out().await;
     b.go("/sign-in").await;
     b.fill("#username", "caseadmin").await;

@@ -1,6 +1,8 @@
 //! Accounts for administrators in the browser: every account (never its password hash), and the
-//! two changes an administrator makes most: the role (with the grade) and disabling or enabling.
+//! changes an administrator makes most: the role (with the grade), the teams, disabling or enabling.
 //! Each change is allowed by the policy first and audited with what changed, in one transaction.
+
+use std::collections::BTreeSet;
 
 use oasys_assessment_model::Rank;
 use oasys_sharing_policy::{Action, Actor, Resource, Role};
@@ -21,6 +23,13 @@ pub enum AccountChange {
         role: Role,
         /// The grade.
         grade: Option<Rank>,
+    },
+    /// The teams the user works in and the teams they manage.
+    Teams {
+        /// Team codes the user works in.
+        teams: BTreeSet<String>,
+        /// Team codes the user manages (managers).
+        managed_teams: BTreeSet<String>,
     },
     /// Disable (true) or enable (false) the account.
     Disabled(bool),
@@ -84,6 +93,22 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                         json!({
                             "from": { "role": account.profile.role.code(), "grade": account.profile.grade },
                             "to": { "role": role.code(), "grade": grade },
+                        }),
+                    )
+                }
+                AccountChange::Teams {
+                    teams,
+                    managed_teams,
+                } => {
+                    let mut profile = account.profile.clone();
+                    profile.teams.clone_from(teams);
+                    profile.managed_teams.clone_from(managed_teams);
+                    repos.set_profile(username, &profile)?;
+                    (
+                        "account.teams",
+                        json!({
+                            "from": { "teams": account.profile.teams, "managed_teams": account.profile.managed_teams },
+                            "to": { "teams": teams, "managed_teams": managed_teams },
                         }),
                     )
                 }

@@ -106,6 +106,10 @@ fn lines(names: &BTreeSet<String>) -> String {
     names.iter().cloned().collect::<Vec<_>>().join("\n")
 }
 
+fn spaced(names: &BTreeSet<String>) -> String {
+    names.iter().cloned().collect::<Vec<_>>().join(" ")
+}
+
 fn names(text: &str) -> BTreeSet<String> {
     text.split([',', '\n', ' '])
         .map(str::trim)
@@ -247,6 +251,7 @@ struct UserRow {
     role_label: String,
     grade: String,
     teams: String,
+    managed_teams: String,
     disabled: bool,
     own: bool,
 }
@@ -305,13 +310,8 @@ where
                         .grade
                         .map(|g| g.get().to_string())
                         .unwrap_or_default(),
-                    teams: u
-                        .profile
-                        .teams
-                        .iter()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    teams: spaced(&u.profile.teams),
+                    managed_teams: spaced(&u.profile.managed_teams),
                     disabled: u.disabled,
                     username: u.username,
                 })
@@ -346,6 +346,10 @@ pub(crate) struct AccountForm {
     role: String,
     #[serde(default)]
     grade: String,
+    #[serde(default)]
+    teams: String,
+    #[serde(default)]
+    managed_teams: String,
 }
 
 /// Changes an account and lists the accounts again.
@@ -362,6 +366,28 @@ where
 {
     let field = |message: &str| vec![(format!("role-{username}"), message.to_owned())];
     let change = match form.change.as_str() {
+        "teams" => {
+            let codes = |text: &str| -> Result<BTreeSet<String>, String> {
+                names(text)
+                    .into_iter()
+                    .map(|code| {
+                        OrgCode::parse(&code)
+                            .map(|_| code.clone())
+                            .map_err(|e| format!("{code} is not a team code: {e}"))
+                    })
+                    .collect()
+            };
+            match (codes(&form.teams), codes(&form.managed_teams)) {
+                (Ok(teams), Ok(managed_teams)) => AccountChange::Teams {
+                    teams,
+                    managed_teams,
+                },
+                (Err(message), _) | (_, Err(message)) => {
+                    let field = vec![(format!("teams-{username}"), message)];
+                    return users_page(&state, &caller, field).await;
+                }
+            }
+        }
         "disable" => AccountChange::Disabled(true),
         "enable" => AccountChange::Disabled(false),
         "role" => {
