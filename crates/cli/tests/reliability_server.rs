@@ -1038,3 +1038,96 @@ fn postgres_stopped_and_restarted_gives_fast_503s_then_recovers() {
         "first success {recovered:?} after PostgreSQL came back"
     );
 }
+
+/// Hostile connections (spec R9, R10): an endless chunked body is cut off with 413 once it passes
+/// the 256 KiB limit, and 200 slow-loris connections (headers trickling in a byte at a time) do
+/// not stop a normal client from being served promptly; open descriptors stay bounded.
+#[test]
+fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    let _guard = heavy();
+    let db = TestDb::sqlite();
+    let (people, cookie) = seed(&db.url, 1);
+    let server = Server::start(&db.url, &db.dir().join("server.log"));
+    let (id, version) = create_assessment(&server, &cookie, people[0]);
+    let addr = server.base.trim_start_matches("http://").to_owned();
+
+    // Endless chunked body.
+    let mut stream = TcpStream::connect(&addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(12)))
+        .expect("timeout");
+    let head = format!(
+        "POST /api/v1/assessments/{id}/commands HTTP/1.1\r\nHost: {addr}\r\ncookie: {cookie}\r\n\
+         if-match: \"{id}-{version}\"\r\ncontent-type: application/json\r\n\
+         transfer-encoding: chunked\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).expect("send the head");
+    let chunk = format!("{:x}\r\n{}\r\n", 64 * 1024, " ".repeat(64 * 1024));
+    let began = Instant::now();
+    let mut sent = 0_usize;
+    while began.elapsed() < Duration::from_secs(12) {
+        if stream.write_all(chunk.as_bytes()).is_err() {
+            break; // the server stopped reading: its answer is waiting
+        }
+        sent += 64 * 1024;
+        if sent > 64 * 1024 * 1024 {
+            break;
+        }
+    }
+    let mut answer = vec![0_u8; 512];
+    let n = stream.read(&mut answer).unwrap_or(0);
+    let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+    let refused_after = began.elapsed();
+    assert!(
+        answer.starts_with("HTTP/1.1 413"),
+        "an endless body got {answer:?} after {sent} bytes"
+    );
+    // What was written includes what the kernel buffers on both ends of the loopback socket.
+    assert!(
+        sent <= 32 * 1024 * 1024 && refused_after < Duration::from_secs(10),
+        "{sent} bytes written over {refused_after:?} before the refusal"
+    );
+
+    // Slow loris: connections that never finish their headers.
+    let fds = || {
+        std::fs::read_dir(format!("/proc/{}/fd", server.child.id()))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let fds_before = fds();
+    let mut loris: Vec<TcpStream> = (0..200)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    for s in &mut loris {
+        let _ = s.write_all(b"GET /api/v1/caseload HTTP/1.1\r\nHost: x\r\n");
+    }
+    let client = agent(Duration::from_secs(10));
+    let url = server.url(&format!("/api/v1/assessments/{id}"));
+    let mut slowest = Duration::ZERO;
+    for round in 0..10 {
+        for s in &mut loris {
+            let _ = s.write_all(b"x");
+        }
+        let began = Instant::now();
+        let reply = send(&client, "GET", &url, &cookie, None, None).expect("a normal request");
+        slowest = slowest.max(began.elapsed());
+        assert_eq!(reply.status, 200, "round {round}: {}", reply.body);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let fds_during = fds();
+    drop(loris);
+    eprintln!(
+        "reliability: hostile-connections endless_body_refused_after={refused_after:?} bytes_sent={sent} slow_loris=200 normal_requests=10 slowest={slowest:?} fds {fds_before}->{fds_during}"
+    );
+    assert!(
+        slowest < Duration::from_secs(2),
+        "a normal request took {slowest:?} beside the slow connections"
+    );
+    assert!(
+        fds_during < fds_before + 300,
+        "descriptors grew from {fds_before} to {fds_during}"
+    );
+}
