@@ -4,7 +4,7 @@
 //! `oasys_sharing_policy::decide` says about a case resource built here, independently of the
 //! app, from the generated facts: a 200 only where the policy allows, a denial (403 when it may
 //! reveal the record, 404 when not) carrying none of the person's data, and list routes
-//! (caseload, search, reviews due) naming only people the user may see.
+//! (caseload, search, reviews due, the sharing inbox) naming only people the user may see.
 //!
 //! Populations per run come from `OASYS_ACCESS_CASES` (default 4; `cargo xtask reliability`: 40).
 
@@ -22,8 +22,10 @@ use oasys_app::{
 };
 use oasys_assessment_model::{OrgCode, Rank, State};
 use oasys_sharing_policy::{
-    Action, Actor, AssessmentFacts, CaseResource, Decision, LaoLists, Relationship,
-    RelationshipKind, Resource, Reveal, Role, decide,
+    Action, Actor, Agency, AgencyKind, AssessmentFacts, CaseResource, Channel, ChildAge,
+    ChildConcerned, ChildRelationship, Decision, LaoLists, LegalBasis, PurposeKind, Relationship,
+    RelationshipKind, RequestDraft, Requester, Resource, Reveal, Role, TemplateSection, Urgency,
+    decide,
 };
 use oasys_storage::Database;
 use oasys_web::{AppState, WebConfig, router, secret_hash};
@@ -70,6 +72,7 @@ struct Case {
     practitioner: String,
     lao: LaoLists,
     assessment: Uuid,
+    sharing_request: Uuid,
 }
 
 impl Case {
@@ -206,6 +209,11 @@ fn population(seed: u64) -> Population {
             .expect("create an assessment")
             .header()
             .id;
+        let sharing_request = app
+            .record_sharing_request(po, p.id, sharing_draft(&crn), &ctx)
+            .expect("record a sharing request")
+            .record
+            .id;
         // LAO lists: none, an exclusion, a restriction, or both, over random staff.
         let mut lao = LaoLists::default();
         let pick = |rng: &mut Rng| {
@@ -237,6 +245,7 @@ fn population(seed: u64) -> Population {
             practitioner: po.id.clone(),
             lao,
             assessment,
+            sharing_request,
         });
     }
     let store = app.store();
@@ -272,6 +281,39 @@ fn population(seed: u64) -> Population {
         _dir: dir,
         staff,
         cases,
+    }
+}
+
+/// A partner agency's request about the person with this CRN.
+fn sharing_draft(crn: &str) -> RequestDraft {
+    RequestDraft {
+        id: Uuid::nil(),
+        received_at: now() - chrono::Duration::hours(1),
+        channel: Channel::Email,
+        agency: Agency {
+            name: "Anytown Children's Services".into(),
+            kind: AgencyKind::ChildrensSocialCare,
+        },
+        requester: Requester {
+            name: "A Worker".into(),
+            role: "Social worker".into(),
+            contact: "aw@example.invalid".into(),
+        },
+        legal_basis: LegalBasis::Ca1989S47,
+        external_reference: "LA-2026-001".into(),
+        meeting_date: None,
+        purpose_kind: PurposeKind::ChildSafeguarding,
+        purpose: "Section 47 enquiry about the subject's partner's child".into(),
+        subject_crn: crn.to_owned(),
+        children: vec![ChildConcerned {
+            name: "Child One".into(),
+            age: ChildAge::ApproximateYears(6),
+            relationship: ChildRelationship::PartnersChild,
+            la_reference: None,
+        }],
+        scope_requested: TemplateSection::ALL.into_iter().collect(),
+        urgency: Urgency::Standard,
+        due_override: None,
     }
 }
 
@@ -340,7 +382,12 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
         for s in &pop.staff {
             let user = s.actor.id.as_str();
             for case in &pop.cases {
-                let routes: [(String, Action, bool); 5] = [
+                let routes: [(String, Action, bool); 6] = [
+                    (
+                        format!("/api/v1/sharing-requests/{}", case.sharing_request),
+                        Action::RecordSharingRequest,
+                        false,
+                    ),
                     (
                         format!("/api/v1/people/{}", case.id),
                         Action::ViewPerson,
@@ -399,6 +446,31 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
                             );
                         }
                     }
+                }
+            }
+            // The sharing inbox lists only requests about cases the user may record one for.
+            let reply = get(w, "/api/v1/sharing-requests?limit=200", user, JUSTIFIED).await;
+            requests += 1;
+            assert!(
+                reply.status.is_success() || reply.status.is_client_error(),
+                "inbox: {}",
+                reply.text
+            );
+            for case in &pop.cases {
+                if reply.text.contains(&case.sharing_request.to_string())
+                    || names_person(&reply, case)
+                {
+                    let decision = decide(
+                        &s.actor,
+                        Action::RecordSharingRequest,
+                        &case.resource(false),
+                    );
+                    assert!(
+                        decision.is_allowed(),
+                        "seed {seed}: {user} ({:?}) sees the request about {} in the inbox although the policy says {decision:?}",
+                        s.actor.role,
+                        case.crn
+                    );
                 }
             }
             // Lists name only people the user may see (identifiers at least).
