@@ -254,6 +254,43 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         "third parties never appear in the package: {body}"
     );
     b.check("sharing-package").await;
+
+    // A new assessment of Dunmore carries the answers forward; what changed is shown.
+    b.click_link("Caseload").await;
+    b.click_link("Dunmore (demo), Sam").await;
+    assert!(
+        b.client
+            .find(Locator::Css("#clone_previous:checked"))
+            .await
+            .is_ok(),
+        "carrying answers forward is offered and chosen"
+    );
+    b.click("form[action$='/assessments'] button").await;
+    b.click_link("1. Offending information").await;
+    let carried = b
+        .client
+        .find(Locator::Css("#q-1-32"))
+        .await
+        .expect("previous sanctions")
+        .prop("value")
+        .await
+        .expect("its value");
+    assert_eq!(
+        carried.as_deref(),
+        Some("4"),
+        "answered last time, carried forward"
+    );
+    b.fill("#q-1-32", "9").await;
+    b.click("form[action*='/sections/'] button[type=submit]")
+        .await;
+    b.click_link("Caseload").await;
+    b.click_link("Dunmore (demo), Sam").await;
+    b.click_link("See what changed between two assessments")
+        .await;
+    b.click("form[action$='/compare'] button").await;
+    let changes = b.body().await;
+    assert!(changes.contains("answers changed"), "{changes}");
+    b.check("compare").await;
     b.sign_out().await;
 
     // A senior probation officer allocates Ellery to the practitioner.
@@ -328,5 +365,5 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     );
 
     b.client.close().await.expect("close the browser");
-    assert_eq!(b.checked.len(), 21, "{:?}", b.checked);
+    assert_eq!(b.checked.len(), 22, "{:?}", b.checked);
 }

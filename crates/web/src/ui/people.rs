@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, Series};
-use super::scores::{ReportView, view};
+use super::scores::{PredictorView, ReportView, view};
 use super::{Browser, Chrome, Nav, UiError, call, long_date, page};
 use crate::state::AppState;
 
@@ -529,13 +529,8 @@ fn pct(report: &ReportView, key: &str) -> String {
     report
         .predictors
         .iter()
-        .find(|p| p.key == key && p.calculated())
-        .map(|p| {
-            format!("{} {}", p.percentage, p.band_label())
-                .trim()
-                .to_owned()
-        })
-        .unwrap_or_else(|| "–".to_owned())
+        .find(|p| p.key == key)
+        .map_or_else(|| "–".to_owned(), PredictorView::summary)
 }
 
 /// Which two assessments to compare.
@@ -653,8 +648,8 @@ where
                     .zip(&later.2.predictors)
                     .map(|(a, b)| ScoreChange {
                         name: a.name,
-                        earlier: format!("{} {}", a.percentage, a.band_label()),
-                        later: format!("{} {}", b.percentage, b.band_label()),
+                        earlier: a.summary(),
+                        later: b.summary(),
                     })
                     .collect();
                 result.needs = comparison

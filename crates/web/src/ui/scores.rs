@@ -53,6 +53,17 @@ impl PredictorView {
         band_label(&self.band)
     }
 
+    /// "20% Low", or what stops it: for tables of several assessments.
+    pub(crate) fn summary(&self) -> String {
+        if self.calculated() {
+            format!("{} {}", self.percentage, self.band_label())
+                .trim()
+                .to_owned()
+        } else {
+            self.status_label().to_owned()
+        }
+    }
+
     pub(crate) fn status_label(&self) -> &'static str {
         match self.status.as_str() {
             "calculated" => "Calculated",
