@@ -382,7 +382,23 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
         for s in &pop.staff {
             let user = s.actor.id.as_str();
             for case in &pop.cases {
-                let routes: [(String, Action, bool); 6] = [
+                let routes: [(String, Action, bool); 8] = [
+                    (
+                        format!(
+                            "/api/v1/assessments/{}/sections/risk_management_plan",
+                            case.assessment
+                        ),
+                        Action::ViewAssessment,
+                        true,
+                    ),
+                    (
+                        format!(
+                            "/api/v1/assessments/{}/risk-management-plan",
+                            case.assessment
+                        ),
+                        Action::ViewAssessment,
+                        true,
+                    ),
                     (
                         format!("/api/v1/sharing-requests/{}", case.sharing_request),
                         Action::RecordSharingRequest,
