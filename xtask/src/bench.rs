@@ -513,9 +513,11 @@ rules run again per predictor only when they fail, so every predictor still list
 need answers find their section without hashing, and the dynamic items go into the static part's list instead
 of a second one. What remains: the four history models with their dynamic items (about 40 %), allocating and
 freeing the 17 explanation lists (about 15 %; the four dynamic ones are too big for the allocator's thread
-cache), the need sections (10 %) and the sexual predictors (9 %). Even with no explanation at all
-(`score_without_explanations`, 22,950 instructions) one assessment takes more than 2 µs here, so building
-explanations lazily would not reach the target alone; the next steps would be validating the dynamic items
+cache), the need sections (10 %) and the sexual predictors (9 %). In time, alternating runs of that example
+(300,000 assessments each, load average about 4) took at best 2.75 µs per assessment, against 2.97 µs before
+these changes, and 2.29 µs with no explanation at all (`score_without_explanations`, 22,950 instructions);
+the criterion means in the table are higher because the machine was busier. So building explanations
+lazily would not reach the target alone; the next steps would be validating the dynamic items
 the four models share once per input and smaller results to move (a `PredictorResult` is about 220 bytes,
 a report about 5 KB). The 2 µs target is not reached.
 
@@ -531,9 +533,11 @@ records write 18 GB; on this machine the kernel spends about 1 s of CPU per GB w
 and once its dirty-page limit (a few GB) is reached writing proceeds at the disk's 400–600 MB/s, so the full
 contract cannot be written in 5 s here however fast the scoring is. Without explanations the output is 6.2 GB,
 whose writing alone takes about 6 s of kernel CPU. Sent through a pipe instead (`--pipe`), the runs still use
-about 20 s of CPU with explanations and 11 s without (the table's CPU column): at least 10 s and 5.5 s of wall
-time on two otherwise idle cores. The 5 s target is not reached in either mode on this 2-core machine; the
-measured figures are in the table above, both modes, with the CPU they used and the load they ran under.";
+about 19–21 s of CPU with explanations and 9–11 s without (the table's CPU column; it varies with the load):
+at least about 10 s and 5 s of wall time on two otherwise idle cores. The 5 s target is not reached in either
+mode in any measured run on this shared 2-core machine; without explanations it is within reach only on an
+idle one. The measured figures are in the table above, both modes, with the CPU they used and the load they
+ran under.";
 
 /// The headings of the sections `--only scoring` rewrites, in document order.
 const SCORING_SECTIONS: [&str; 3] = [
