@@ -283,6 +283,24 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.fill("#q-1-32", "9").await;
     b.click("form[action*='/sections/'] button[type=submit]")
         .await;
+    let reassessment = b.path().await.replace("/sections/offence_analysis", "");
+
+    // High risk to children: the risk management plan starts from a draft of its pillars.
+    b.go(&format!("{reassessment}/sections/rosh_summary")).await;
+    b.tick("#q-SUM6-1-1-3").await;
+    b.click("form[action*='/sections/'] button[type=submit]")
+        .await;
+    b.go(&format!("{reassessment}/sections/risk_management_plan"))
+        .await;
+    b.click("#rmp-draft button").await;
+    let supervision = b.text("#q-RM30").await;
+    assert!(supervision.contains("High"), "{supervision}");
+    let victims = b.text("#q-RM33").await;
+    assert!(
+        victims.contains("children in the community: High"),
+        "{victims}"
+    );
+    b.check("risk-management-plan").await;
     b.click_link("Caseload").await;
     b.click_link("Dunmore (demo), Sam").await;
     b.click_link("See what changed between two assessments")
@@ -365,5 +383,5 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     );
 
     b.client.close().await.expect("close the browser");
-    assert_eq!(b.checked.len(), 22, "{:?}", b.checked);
+    assert_eq!(b.checked.len(), 23, "{:?}", b.checked);
 }

@@ -16,6 +16,7 @@ pub mod plan;
 pub mod progress;
 pub mod review;
 pub mod rmp;
+mod rmp_draft;
 pub mod signing;
 pub mod status;
 
@@ -42,5 +43,6 @@ pub use rmp::{
     MappaCategory, MappaLevel, REGISTRATION_FLAGS, REQUIRED_TEXT, RiskManagementPlan, RmpCheck,
     RmpProblem, check_rmp,
 };
+pub use rmp_draft::draft_rmp;
 pub use signing::{Agreement, AgreementStatus, SigningEvent, SigningStatus};
 pub use status::{GoalStatus, InterventionProgress, ObjectiveProgress};

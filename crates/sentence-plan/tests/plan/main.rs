@@ -7,3 +7,4 @@ mod indicators;
 mod lifecycle;
 mod progress;
 mod review;
+mod rmp_draft;

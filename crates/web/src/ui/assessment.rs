@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use oasys_app::{AppError, ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, Storage};
 use oasys_assessment_model::{
-    Assessment, Command, CourtReportTemplate, Missing, Purpose, Section, State as Lifecycle,
-    completeness,
+    AnswerValue, Assessment, Command, CourtReportTemplate, Missing, Purpose, Section,
+    State as Lifecycle, completeness,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -352,6 +352,8 @@ struct SectionPage {
     title: String,
     version: u64,
     editable: bool,
+    /// The risk management plan section, with pillars still empty: offer the draft.
+    offer_rmp_draft: bool,
     fields: Vec<Field>,
     errors: Vec<(String, String)>,
 }
@@ -430,6 +432,10 @@ fn section_page_for(
             title,
             version: assessment.version(),
             editable: *assessment.state() == Lifecycle::Open && assessment.deleted().is_none(),
+            offer_rmp_draft: section == Section::RiskManagementPlan
+                && oasys_sentence_plan::REQUIRED_TEXT
+                    .iter()
+                    .any(|(code, _)| assessment.answer(code).is_none()),
             fields,
             errors: errors
                 .into_iter()
@@ -743,4 +749,58 @@ where
         "The assessor can see your comment and change the assessment.",
     );
     transition(&state, caller, id, form, Command::Reject { comment }, after).await
+}
+
+/// Fills the empty pillars of the risk management plan (RM30–RM34) with a draft gathered from
+/// the assessment and its sentence plan, then shows the section to edit.
+pub(crate) async fn draft_rmp<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<LifecycleForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = caller.id(&id)?;
+    let drafted = attempt(&state, &caller, move |app, who| {
+        let assessment = app.assessment(&who.actor, id, &who.ctx)?;
+        let person = app.person(&who.actor, assessment.header().person.id, &who.ctx)?;
+        let plan = app
+            .plan_for_assessment(&who.actor, id, &who.ctx)
+            .ok()
+            .flatten()
+            .map(|stored| stored.plan);
+        let commands: Vec<Command> = oasys_sentence_plan::draft_rmp(
+            &assessment,
+            plan.as_ref(),
+            oasys_sentence_plan::setting_of(&person),
+        )
+        .into_iter()
+        .filter(|(code, _)| assessment.answer(code).is_none())
+        .map(|(code, text)| Command::Answer {
+            code: code.to_owned(),
+            value: AnswerValue::Text(text),
+        })
+        .collect();
+        if commands.is_empty() {
+            return Ok(());
+        }
+        let options = ApplyOptions::default();
+        app.apply_all(&who.actor, id, form.version, commands, &options, &who.ctx)
+            .map(|_| ())
+    })
+    .await;
+    let section = format!("/assessments/{id}/sections/risk_management_plan");
+    match drafted {
+        Ok(()) => Ok(Redirect::to(&section).into_response()),
+        Err(error) if error.status() == StatusCode::CONFLICT => {
+            let loaded = load_async(&state, &caller, id).await?;
+            let message = "Someone else saved this assessment after you opened it: try again";
+            Ok(task_list_page(&caller, loaded, vec![message.to_owned()]))
+        }
+        Err(error) => Err(caller.error(error)),
+    }
 }

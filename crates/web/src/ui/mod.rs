@@ -319,6 +319,10 @@ where
         )
         .route("/assessments/{id}/sign", post(assessment::sign::<S, C, I>))
         .route(
+            "/assessments/{id}/rmp-draft",
+            post(assessment::draft_rmp::<S, C, I>),
+        )
+        .route(
             "/assessments/{id}/lock-incomplete",
             post(assessment::lock_incomplete::<S, C, I>),
         )
