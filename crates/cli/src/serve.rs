@@ -27,6 +27,16 @@ pub(crate) struct ServeArgs {
     /// Session cookies without `Secure` (plain HTTP on a host other than localhost; never in production)
     #[arg(long)]
     insecure_cookies: bool,
+    /// The public address is https:// (every response then carries Strict-Transport-Security)
+    #[arg(long, env = "OASYS_HTTPS_ORIGIN")]
+    https_origin: bool,
+    /// A TLS-terminating proxy sets X-Forwarded-Proto in front of this server (HSTS when it says
+    /// https); leave off when clients can reach the server directly
+    #[arg(long, env = "OASYS_TRUST_FORWARDED_PROTO")]
+    trust_forwarded_proto: bool,
+    /// Bearer token a Prometheus scraper presents to read /metrics (else only loopback clients may)
+    #[arg(long, env = "OASYS_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 /// The wall clock (the core never reads it; this adapter does).
@@ -64,6 +74,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome> {
     }
     let config = WebConfig {
         secure_cookies: !args.insecure_cookies,
+        https_origin: args.https_origin,
+        trust_forwarded_proto: args.trust_forwarded_proto,
+        metrics_token_hash: args.metrics_token.as_deref().map(oasys_web::secret_hash),
         ..WebConfig::default()
     };
     let state = AppState::new(app, std::sync::Arc::new(SystemClock), config);
@@ -84,7 +97,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome> {
             .local_addr()
             .context("cannot read the listening address")?;
         println!("oasys listening on http://{local}");
-        axum::serve(listener, router(state))
+        // The peer address lets /metrics tell loopback scrapers apart.
+        let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown())
             .await
             .context("the server failed")
