@@ -73,6 +73,7 @@ struct Case {
     lao: LaoLists,
     assessment: Uuid,
     sharing_request: Uuid,
+    plan: Uuid,
 }
 
 impl Case {
@@ -214,6 +215,11 @@ fn population(seed: u64) -> Population {
             .expect("record a sharing request")
             .record
             .id;
+        let plan = app
+            .draft_plan(po, assessment, &ctx)
+            .expect("draft a sentence plan")
+            .plan
+            .id();
         // LAO lists: none, an exclusion, a restriction, or both, over random staff.
         let mut lao = LaoLists::default();
         let pick = |rng: &mut Rng| {
@@ -246,6 +252,7 @@ fn population(seed: u64) -> Population {
             lao,
             assessment,
             sharing_request,
+            plan,
         });
     }
     let store = app.store();
@@ -382,7 +389,20 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
         for s in &pop.staff {
             let user = s.actor.id.as_str();
             for case in &pop.cases {
-                let routes: [(String, Action, bool); 8] = [
+                let routes: [(String, Action, bool); 10] = [
+                    (
+                        format!(
+                            "/api/v1/assessments/{}/compare/{}",
+                            case.assessment, case.assessment
+                        ),
+                        Action::ViewAssessment,
+                        true,
+                    ),
+                    (
+                        format!("/api/v1/plans/{}", case.plan),
+                        Action::ViewPlan,
+                        false,
+                    ),
                     (
                         format!(
                             "/api/v1/assessments/{}/sections/risk_management_plan",
