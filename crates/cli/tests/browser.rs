@@ -101,7 +101,11 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     );
     b.check("sign-refused").await;
 
-    // Locked as incomplete, for the practitioner to countersign.
+    // Locked as incomplete, for the practitioner to countersign; the reason is required.
+    b.tick(".govuk-details__summary").await;
+    b.click("form[action$='/lock-incomplete'] button").await;
+    let summary = b.text(".govuk-error-summary").await;
+    assert!(summary.contains("Enter the reason"), "{summary}");
     b.tick(".govuk-details__summary").await;
     b.fill("#lock-reason", "Seen once; the rest follows next week")
         .await;

@@ -673,6 +673,31 @@ where
     transition(&state, caller, id, form, command, After::Assessment).await
 }
 
+/// The form's comment, or (`Err`) the task list again saying it is missing.
+async fn required_comment<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+    form: &LifecycleForm,
+    missing: &str,
+) -> Result<Result<String, Response>, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let comment = form.comment.as_deref().unwrap_or_default().trim();
+    if !comment.is_empty() {
+        return Ok(Ok(comment.to_owned()));
+    }
+    let loaded = load_async(state, caller, id).await?;
+    Ok(Err(task_list_page(
+        caller,
+        loaded,
+        vec![missing.to_owned()],
+    )))
+}
+
 /// Locks an assessment that cannot be completed, with the reason (it may still need countersigning).
 pub(crate) async fn lock_incomplete<S, C, I>(
     State(state): State<AppState<S, C, I>>,
@@ -686,15 +711,11 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
-    let reason = form.comment.clone().unwrap_or_default().trim().to_owned();
-    if reason.is_empty() {
-        let loaded = load_async(&state, &caller, id).await?;
-        return Ok(task_list_page(
-            &caller,
-            loaded,
-            vec!["Enter the reason the assessment cannot be completed".to_owned()],
-        ));
-    }
+    let missing = "Enter the reason the assessment cannot be completed";
+    let reason = match required_comment(&state, &caller, id, &form, missing).await? {
+        Ok(reason) => reason,
+        Err(page) => return Ok(page),
+    };
     let command = Command::LockIncomplete { reason };
     transition(&state, caller, id, form, command, After::Assessment).await
 }
@@ -735,15 +756,11 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
-    let comment = form.comment.clone().unwrap_or_default().trim().to_owned();
-    if comment.is_empty() {
-        let loaded = load_async(&state, &caller, id).await?;
-        return Ok(task_list_page(
-            &caller,
-            loaded,
-            vec!["Enter a comment saying what the assessor must change".to_owned()],
-        ));
-    }
+    let missing = "Enter a comment saying what the assessor must change";
+    let comment = match required_comment(&state, &caller, id, &form, missing).await? {
+        Ok(comment) => comment,
+        Err(page) => return Ok(page),
+    };
     let after = After::Confirm(
         "Assessment returned to the assessor",
         "The assessor can see your comment and change the assessment.",
