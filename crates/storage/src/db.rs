@@ -10,6 +10,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use oasys_app::StoreError;
 
 use crate::conn::{ACQUIRE_TIMEOUT, Backend, DbConnection, Manager, Target, store_error, write_tx};
+use crate::group::GroupWriter;
 
 /// The SQLite migrations (same names as the PostgreSQL ones).
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -23,6 +24,9 @@ pub(crate) type Pooled = r2d2::PooledConnection<Manager>;
 pub struct Database {
     pub(crate) pool: r2d2::Pool<Manager>,
     pub(crate) target: Target,
+    /// SQLite: the one connection every write goes through, with group commit (the pool then
+    /// serves reads only). PostgreSQL commits concurrently, so writes use the pool.
+    pub(crate) writer: Option<GroupWriter>,
 }
 
 impl std::fmt::Debug for Database {
@@ -77,7 +81,15 @@ impl Database {
                 target: target.clone(),
             })
             .map_err(|e| backend_error("could not build the connection pool", e))?;
-        Ok(Self { pool, target })
+        let writer = match &target {
+            Target::Sqlite(_) => Some(GroupWriter::new(target.clone())),
+            Target::Postgres(_) => None,
+        };
+        Ok(Self {
+            pool,
+            target,
+            writer,
+        })
     }
 
     /// Which backend this store uses.
@@ -145,11 +157,14 @@ impl Database {
         work(&mut conn)
     }
 
-    /// Runs a write in its own transaction (`BEGIN IMMEDIATE` on SQLite).
+    /// Runs a write in its own transaction (on SQLite a savepoint of the writer's group commit).
     pub(crate) fn write<T>(
         &self,
         work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        if let Some(writer) = &self.writer {
+            return writer.run(work);
+        }
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| work(c).map_err(TxError::Store)).map_err(TxError::into_store)
     }

@@ -3,6 +3,7 @@
 
 mod conn;
 mod db;
+mod group;
 mod schema;
 
 pub use conn::{Backend, DbConnection, SQLITE_BUSY_TIMEOUT_MS};

@@ -360,6 +360,14 @@ impl Storage for Database {
     where
         E: From<StoreError> + From<AuditError>,
     {
+        if let Some(writer) = &self.writer {
+            return writer.run(|c| {
+                let tx = Tx {
+                    conn: Mutex::new(c),
+                };
+                work(&tx)
+            });
+        }
         let mut conn = self.conn()?;
         let result = write_tx(&mut conn, |c| {
             let tx = Tx {

@@ -1,0 +1,290 @@
+//! Group commit for SQLite: the write transactions of concurrent callers share one database
+//! transaction and one durable commit.
+//!
+//! SQLite runs one writer at a time and a durable commit (`synchronous=FULL`) costs a WAL write
+//! and an fsync. Every audited read is a small write (its audit row), so committing each
+//! request's transaction on its own makes the fsync, and the busy-waiting of the connections
+//! queued for the write lock, the cost of every request. Instead one dedicated connection does
+//! all the writing: each caller runs its work in a savepoint of the open transaction and, when
+//! other callers are already queued behind it, leaves the commit to the last of them and waits.
+//! The last caller (no one queued, or the batch full) commits once for all.
+//!
+//! What a caller sees is unchanged: `run` returns `Ok` only once the caller's writes are
+//! committed durably; when its work fails, its savepoint is rolled back and the rest of the batch
+//! is untouched; when the commit fails, every member of the batch gets the error and none of
+//! their writes is kept. Members of a batch see the writes of the members before them (they are
+//! serialised as before, so the audit chain stays one chain and optimistic concurrency still
+//! holds); readers on other connections see the batch when it commits.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+
+use diesel::Connection;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use oasys_app::StoreError;
+
+use crate::conn::{DbConnection, Target, store_error};
+
+/// The most callers one transaction takes before it commits even though more are queued, which
+/// bounds how long the first of them waits.
+const MAX_BATCH: usize = 64;
+
+thread_local! {
+    /// Whether this thread is running work inside the writer (a second write from inside it
+    /// would wait for itself).
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The single writing connection of an SQLite store, shared by group commit.
+pub(crate) struct GroupWriter {
+    target: Target,
+    state: Mutex<State>,
+    finished: Condvar,
+    /// Callers waiting for `state` in order to run work (not those waiting for a commit).
+    queued: AtomicUsize,
+}
+
+#[derive(Default)]
+struct State {
+    /// Opened on first use, and again after a failure that left it unusable.
+    conn: Option<DbConnection>,
+    /// The batch whose transaction is open.
+    open: Option<Batch>,
+    /// Every batch up to this number has finished (committed, or rolled back as a whole).
+    finished_through: u64,
+    next_batch: u64,
+    /// Finished batches whose commit failed: why, and how many waiting members have not yet
+    /// collected the error.
+    failed: HashMap<u64, (String, usize)>,
+}
+
+struct Batch {
+    id: u64,
+    /// Members whose work succeeded (their writes are in the transaction).
+    members: usize,
+    /// Members waiting for the commit (the committer does not wait).
+    waiting: usize,
+}
+
+/// A member's error: its work's own, or diesel failing to open or release its savepoint.
+enum MemberError<E> {
+    Work(E),
+    Diesel(diesel::result::Error),
+}
+
+impl<E> From<diesel::result::Error> for MemberError<E> {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Diesel(e)
+    }
+}
+
+impl GroupWriter {
+    pub(crate) fn new(target: Target) -> Self {
+        Self {
+            target,
+            state: Mutex::new(State::default()),
+            finished: Condvar::new(),
+            queued: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic never leaves `State` half-changed (work runs under `catch_unwind`), so a
+        // poisoned lock is still consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `work` in a savepoint of the shared write transaction and returns once the
+    /// transaction holding its writes has committed (or with the error that stopped it).
+    pub(crate) fn run<T, E>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        if INSIDE.with(Cell::get) {
+            return Err(StoreError::Backend(
+                "a write transaction was started inside another one".to_owned(),
+            )
+            .into());
+        }
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let mut state = self.lock();
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        let batch_id = self.open_batch(&mut state)?;
+        let Some(conn) = state.conn.as_mut() else {
+            return Err(StoreError::Backend("the writer connection is closed".to_owned()).into());
+        };
+        INSIDE.with(|inside| inside.set(true));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            conn.transaction(|c| work(c).map_err(MemberError::Work))
+        }));
+        INSIDE.with(|inside| inside.set(false));
+        let mut panicked = None;
+        let result = match outcome {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(MemberError::Work(e))) => Err(e),
+            Ok(Err(MemberError::Diesel(e))) => Err(store_error("transaction", e).into()),
+            Err(panic) => {
+                // Diesel leaves the savepoints of a panicking closure open: undo them, or, if
+                // that fails, give up the whole batch.
+                if !back_to_batch(conn) {
+                    self.abandon(&mut state, "a write in the same transaction failed");
+                    drop(state);
+                    resume_unwind(panic);
+                }
+                panicked = Some(panic);
+                Err(StoreError::Backend("the write panicked".to_owned()).into())
+            }
+        };
+        let batch = state.open.as_mut().filter(|b| b.id == batch_id);
+        let Some(batch) = batch else {
+            // Unreachable: only the lock holder finishes a batch.
+            return Err(StoreError::Backend("the write batch was lost".to_owned()).into());
+        };
+        if result.is_ok() {
+            batch.members += 1;
+        }
+        let alone = self.queued.load(Ordering::SeqCst) == 0;
+        if alone || batch.members >= MAX_BATCH {
+            let committed = self.commit(&mut state);
+            if let Some(panic) = panicked {
+                drop(state);
+                resume_unwind(panic);
+            }
+            return match (result, committed) {
+                (Ok(value), Ok(())) => Ok(value),
+                (Ok(_), Err(e)) => Err(e.into()),
+                (Err(e), _) => Err(e),
+            };
+        }
+        if let Some(panic) = panicked {
+            // Someone queued behind this caller commits the batch.
+            drop(state);
+            resume_unwind(panic);
+        }
+        let value = result?;
+        batch.waiting += 1;
+        while state.finished_through < batch_id {
+            state = self
+                .finished
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        match state.failed.get_mut(&batch_id) {
+            None => Ok(value),
+            Some((reason, left)) => {
+                let error = StoreError::Backend(reason.clone());
+                *left -= 1;
+                if *left == 0 {
+                    state.failed.remove(&batch_id);
+                }
+                Err(error.into())
+            }
+        }
+    }
+
+    /// The open batch, beginning its transaction (and opening the connection) when none is open.
+    fn open_batch(&self, state: &mut State) -> Result<u64, StoreError> {
+        if let Some(batch) = &state.open {
+            return Ok(batch.id);
+        }
+        if state.conn.is_none() {
+            let conn = self
+                .target
+                .connect()
+                .map_err(|e| store_error("the writer connection", e))?;
+            state.conn = Some(conn);
+        }
+        let Some(DbConnection::Sqlite(inner)) = state.conn.as_mut() else {
+            return Err(StoreError::Backend(
+                "group commit is for SQLite connections".to_owned(),
+            ));
+        };
+        if let Err(e) = AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE") {
+            // A connection whose transaction state is unknown is not reused.
+            state.conn = None;
+            return Err(store_error("transaction", e));
+        }
+        state.next_batch += 1;
+        let id = state.next_batch;
+        state.open = Some(Batch {
+            id,
+            members: 0,
+            waiting: 0,
+        });
+        Ok(id)
+    }
+
+    /// Commits the open batch and wakes its waiting members.
+    fn commit(&self, state: &mut State) -> Result<(), StoreError> {
+        let result = match state.conn.as_mut() {
+            Some(conn) => {
+                <DbConnection as Connection>::TransactionManager::commit_transaction(conn)
+                    .map_err(|e| store_error("transaction", e))
+            }
+            None => Err(StoreError::Backend(
+                "the writer connection is closed".to_owned(),
+            )),
+        };
+        match &result {
+            Ok(()) => self.finish(state, None),
+            Err(e) => {
+                // Closing the connection rolls back whatever the failed commit left open.
+                state.conn = None;
+                self.finish(
+                    state,
+                    Some(format!("the write could not be committed: {e}")),
+                );
+            }
+        }
+        result
+    }
+
+    /// Rolls the open batch back as a whole (closing the connection) and tells its members.
+    fn abandon(&self, state: &mut State, reason: &str) {
+        state.conn = None;
+        self.finish(state, Some(reason.to_owned()));
+    }
+
+    fn finish(&self, state: &mut State, failure: Option<String>) {
+        if let Some(batch) = state.open.take() {
+            state.finished_through = batch.id;
+            if let Some(reason) = failure.filter(|_| batch.waiting > 0) {
+                state.failed.insert(batch.id, (reason, batch.waiting));
+            }
+            if batch.waiting > 0 {
+                self.finished.notify_all();
+            }
+        }
+    }
+}
+
+/// Rolls back the savepoints left open above the batch's own transaction; whether that worked.
+fn back_to_batch(conn: &mut DbConnection) -> bool {
+    loop {
+        let status =
+            <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn);
+        match status.transaction_depth() {
+            Ok(Some(depth)) if depth.get() > 1 => {
+                if <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)
+                    .is_err()
+                {
+                    return false;
+                }
+            }
+            Ok(Some(_)) => return true,
+            Ok(None) | Err(_) => return false,
+        }
+    }
+}
+
+impl std::fmt::Debug for GroupWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupWriter").finish_non_exhaustive()
+    }
+}
