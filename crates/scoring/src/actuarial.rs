@@ -2,7 +2,7 @@
 //! violent and serious violent proven reoffending within two years.
 
 use crate::model::{
-    Copas, HistoryModel, Item, ItemKind, Predictor, ViolentHistory, drug, flag, rating,
+    Copas, HistoryModel, Item, ItemKind, Predictor, Slot, ViolentHistory, drug, flag, rating,
 };
 use crate::offence::{CategoryColumn, OffenceCategory};
 
@@ -200,6 +200,7 @@ const fn unemployed(coefficient: f64) -> Item {
         factor: "unemployed",
         kind: ItemKind::Unemployed,
         coefficient,
+        slot: Slot::unemployed,
     }
 }
 const fn living_together(coefficient: f64) -> Item {
@@ -207,6 +208,7 @@ const fn living_together(coefficient: f64) -> Item {
         factor: "living_together",
         kind: ItemKind::LivingTogether,
         coefficient,
+        slot: Slot::living_together,
     }
 }
 const fn living_together_x_partner(coefficient: f64) -> Item {
@@ -214,6 +216,7 @@ const fn living_together_x_partner(coefficient: f64) -> Item {
         factor: "living_together_x_partner_relationship",
         kind: ItemKind::LivingTogetherTimesPartner,
         coefficient,
+        slot: Slot::living_together_x_partner_relationship,
     }
 }
 const fn perpetrator(coefficient: f64) -> Item {
@@ -221,6 +224,7 @@ const fn perpetrator(coefficient: f64) -> Item {
         factor: "domestic_abuse_partner_perpetrator",
         kind: ItemKind::DomesticAbusePerpetrator,
         coefficient,
+        slot: Slot::domestic_abuse_partner_perpetrator,
     }
 }
 const fn drug_motivation(coefficient: f64) -> Item {
@@ -228,6 +232,7 @@ const fn drug_motivation(coefficient: f64) -> Item {
         factor: "drug_misuse_motivation",
         kind: ItemKind::DrugMotivation,
         coefficient,
+        slot: Slot::drug_misuse_motivation,
     }
 }
 const fn any_other_drug(coefficient: f64) -> Item {
@@ -235,11 +240,12 @@ const fn any_other_drug(coefficient: f64) -> Item {
         factor: "drug_any_other",
         kind: ItemKind::AnyOtherDrug,
         coefficient,
+        slot: Slot::drug_any_other,
     }
 }
 
 /// ARP dynamic items, in the order of table 10.4.
-const ARP_ITEMS: [Item; 21] = [
+pub(crate) const ARP_ITEMS: [Item; 21] = [
     rating!(accommodation_suitability, 0.0848049158355753),
     unemployed(0.0317783733809377),
     living_together(-0.266331545877519),
@@ -264,7 +270,7 @@ const ARP_ITEMS: [Item; 21] = [
 ];
 
 /// VRP dynamic items, in the order of table 10.4.
-const VRP_ITEMS: [Item; 21] = [
+pub(crate) const VRP_ITEMS: [Item; 21] = [
     rating!(accommodation_suitability, 0.105430245512805),
     unemployed(0.0331815664323161),
     living_together(-0.257910738309657),
@@ -289,7 +295,7 @@ const VRP_ITEMS: [Item; 21] = [
 ];
 
 /// SVRP dynamic items, in the order of table 10.4.
-const SVRP_ITEMS: [Item; 15] = [
+pub(crate) const SVRP_ITEMS: [Item; 15] = [
     flag!(weapon_in_offence, 0.385215247009075),
     rating!(accommodation_suitability, 0.0442239531567977),
     unemployed(0.0734628466183293),

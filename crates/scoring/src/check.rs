@@ -251,6 +251,12 @@ pub(crate) struct History {
     pub nv: i64,
     /// Offence-free months (0 when the predictor does not use it).
     pub ofm: i64,
+    /// `ln(n / (gap + 26))`, the ARP Copas rate.
+    pub ln_rate_26: f64,
+    /// `ln(n / (gap + 12))`, the Copas rate of SNSV, VRP and SVRP.
+    pub ln_rate_12: f64,
+    /// `ln(nv / (gap + 30))`, the violent rate (used only when `nv ≥ 1`).
+    pub ln_violent_rate: f64,
 }
 
 /// The start of follow-up: 1.38, else 1.29 (§2.3, D10).
@@ -378,13 +384,18 @@ pub(crate) fn history(
         (Some(a), Some(f)) => offence_free_months(f, a),
         _ => 0,
     };
+    let (gap, n, nv) = (age_conv? - first?, n?, nv?);
+    let gap_f = gap as f64;
     Some(History {
         gender: gender?,
         age_fu: age_fu?,
-        gap: age_conv? - first?,
-        n: n?,
-        nv: nv?,
+        gap,
+        n,
+        nv,
         ofm,
+        ln_rate_26: (n as f64 / (gap_f + 26.0)).ln(),
+        ln_rate_12: (n as f64 / (gap_f + 12.0)).ln(),
+        ln_violent_rate: (nv as f64 / (gap_f + 30.0)).ln(),
     })
 }
 
@@ -436,6 +447,8 @@ pub(crate) fn dates_after_birth<const N: usize>(
 pub(crate) struct Shared {
     /// Whether the results carry their explanations.
     pub explain: bool,
+    /// Every dynamic item of the history models, coded once.
+    pub dynamic: crate::model::DynamicCodes,
     clean_history: Option<History>,
     snsv_category: crate::offence::Resolved<crate::OffenceCategory>,
     actuarial_category: crate::offence::Resolved<crate::OffenceCategory>,
@@ -456,6 +469,7 @@ impl Shared {
         let h = history(input, all, &mut p);
         Self {
             explain,
+            dynamic: crate::model::DynamicCodes::new(input),
             clean_history: h.filter(|_| p.is_empty()),
             snsv_category: resolve_category(input, catalogue, CategoryColumn::Snsv),
             actuarial_category: resolve_category(input, catalogue, CategoryColumn::Actuarial),

@@ -58,6 +58,13 @@ pub(crate) struct HistoryModel {
 pub(crate) trait Sink {
     fn with_capacity(capacity: usize) -> Self;
     fn push(&mut self, factor: Factor);
+    /// Appends several factors.
+    #[inline]
+    fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
+        for factor in factors {
+            self.push(factor);
+        }
+    }
     /// The sum of the contributions, in order.
     fn total(&self) -> f64;
     /// The explanation (empty when none was wanted).
@@ -72,6 +79,11 @@ impl Sink for Vec<Factor> {
     #[inline]
     fn push(&mut self, factor: Factor) {
         Vec::push(self, factor);
+    }
+
+    #[inline]
+    fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
+        Extend::extend(self, factors);
     }
 
     fn total(&self) -> f64 {
@@ -197,7 +209,7 @@ impl HistoryModel {
                 male_squared,
                 female_squared,
             } => {
-                let r = (n as f64 / (gap + 26.0)).ln();
+                let r = h.ln_rate_26;
                 let (linear, squared) = if n >= 3 {
                     (
                         r * pick(male, fem),
@@ -218,7 +230,7 @@ impl HistoryModel {
                 female: fem,
                 violence: v,
             } => {
-                let rate = (n as f64 / (gap + 12.0)).ln();
+                let rate = h.ln_rate_12;
                 let copas = if n >= 3 { rate * pick(male, fem) } else { 0.0 };
                 out.push(Factor::new(
                     "copas_violent_general",
@@ -243,10 +255,7 @@ impl HistoryModel {
                 ));
                 // Both violent terms are 0 when nv = 0 (decision D6).
                 let (count, violent_rate) = if nv >= 1 {
-                    (
-                        nv as f64 * v.count,
-                        (nv as f64 / (gap + 30.0)).ln() * v.rate,
-                    )
+                    (nv as f64 * v.count, h.ln_violent_rate * v.rate)
                 } else {
                     (0.0, 0.0)
                 };
@@ -300,6 +309,178 @@ pub(crate) struct Item {
     pub factor: &'static str,
     pub kind: ItemKind,
     pub coefficient: f64,
+    /// Where the item's coding is kept in [`DynamicCodes`].
+    pub slot: Slot,
+}
+
+/// Every dynamic item the four history models read, one slot each, named as its factor: an item
+/// is coded once per input ([`DynamicCodes`]) and looked up by each model that uses it.
+#[allow(non_camel_case_types)] // the variants are the factor names the macros below pass
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    accommodation_suitability,
+    partner_relationship,
+    activities_encourage_offending,
+    alcohol_current_use,
+    alcohol_binge,
+    impulsivity,
+    pro_criminal_attitudes,
+    temper_control,
+    unemployed,
+    living_together,
+    living_together_x_partner_relationship,
+    domestic_abuse_partner_perpetrator,
+    drug_misuse_motivation,
+    drug_any_other,
+    drug_heroin,
+    drug_methadone,
+    drug_other_opiates,
+    drug_crack_cocaine,
+    drug_powder_cocaine,
+    drug_misused_prescribed,
+    drug_benzodiazepines,
+    drug_cannabis,
+    drug_steroids,
+    weapon_in_offence,
+    previous_homicide,
+    previous_wounding_gbh,
+    previous_kidnapping,
+    previous_firearm,
+    previous_robbery,
+    previous_aggravated_burglary,
+    previous_weapon,
+    previous_criminal_damage_life,
+    previous_arson,
+}
+
+/// The number of [`Slot`]s.
+const SLOTS: usize = Slot::previous_arson as usize + 1;
+
+/// How each slot is read and coded, gathered at compile time from the four models' items.
+static SLOT_KINDS: [Option<ItemKind>; SLOTS] = {
+    let lists: [&[Item]; 4] = [
+        &crate::snsv::ITEMS,
+        &crate::actuarial::ARP_ITEMS,
+        &crate::actuarial::VRP_ITEMS,
+        &crate::actuarial::SVRP_ITEMS,
+    ];
+    let mut kinds = [None; SLOTS];
+    let mut list = 0;
+    while list < lists.len() {
+        let mut i = 0;
+        while i < lists[list].len() {
+            let item = lists[list][i];
+            kinds[item.slot as usize] = Some(item.kind);
+            i += 1;
+        }
+        list += 1;
+    }
+    kinds
+};
+
+/// Every dynamic item coded once for one input: the coding (the number the coefficient
+/// multiplies), or -1 when the item is missing or invalid (the model that uses it then runs
+/// [`dynamic_factors`] to list exactly its reasons).
+#[derive(Debug, Clone)]
+pub(crate) struct DynamicCodes {
+    codes: [i8; SLOTS],
+}
+
+impl DynamicCodes {
+    pub(crate) fn new(input: &PredictorInput) -> Self {
+        let mut codes = [-1; SLOTS];
+        for (code, kind) in codes.iter_mut().zip(&SLOT_KINDS) {
+            if let Some(kind) = kind {
+                *code = coding(*kind, input);
+            }
+        }
+        Self { codes }
+    }
+
+    /// Appends the items' factors when every item is valid and the drug answers are consistent
+    /// (what [`dynamic_factors`] would do without reporting anything); false, leaving `out` as
+    /// it was, otherwise.
+    pub(crate) fn push_factors<S: Sink>(
+        &self,
+        items: &[Item],
+        input: &PredictorInput,
+        out: &mut S,
+    ) -> bool {
+        let motivation_missing = input.drug_misuse_motivation.is_none();
+        for item in items {
+            let code = self.codes[item.slot as usize];
+            if code < 0
+                || (code > 0
+                    && motivation_missing
+                    && matches!(item.kind, ItemKind::Drug(..) | ItemKind::AnyOtherDrug))
+            {
+                return false;
+            }
+        }
+        out.extend(items.iter().map(|item| {
+            let code = self.codes[item.slot as usize];
+            let value = match item.kind {
+                ItemKind::Rating(..)
+                | ItemKind::LivingTogetherTimesPartner
+                | ItemKind::DrugMotivation => FactorValue::Integer(i64::from(code)),
+                _ => FactorValue::Flag(code != 0),
+            };
+            Factor::new(item.factor, value, f64::from(code) * item.coefficient)
+        }));
+        true
+    }
+}
+
+/// One item's coding when it is present and valid (the checks of [`dynamic_factors`], without
+/// the reasons), else -1. Integer items are coded as their value, Yes/No items as 1 for Yes
+/// (2 for `unemployed`, decision D2).
+fn coding(kind: ItemKind, input: &PredictorInput) -> i8 {
+    let rating = |v: Option<i64>| match v {
+        Some(v @ 0..=2) => v as i8,
+        _ => -1,
+    };
+    let flag = |v: Option<bool>| v.map_or(-1, i8::from);
+    let relationship = || {
+        input
+            .relationship_status
+            .as_deref()
+            .and_then(RelationshipStatus::parse)
+    };
+    match kind {
+        ItemKind::Rating(_, get) => rating(get(input)),
+        ItemKind::Flag(_, get) => flag(get(input)),
+        ItemKind::Unemployed => match input.unemployed {
+            Some(0) => 0,
+            Some(2) => 2,
+            _ => -1,
+        },
+        ItemKind::DomesticAbusePerpetrator => match input.evidence_of_domestic_abuse {
+            Some(true) => flag(input.domestic_abuse_partner_perpetrator),
+            Some(false) => 0,
+            None => -1,
+        },
+        ItemKind::LivingTogether => match relationship() {
+            Some(s) => i8::from(s == RelationshipStatus::LivingTogether),
+            None => -1,
+        },
+        ItemKind::LivingTogetherTimesPartner => {
+            match (relationship(), rating(input.partner_relationship)) {
+                (Some(_), -1) | (None, _) => -1,
+                (Some(RelationshipStatus::LivingTogether), r) => r,
+                (Some(_), _) => 0,
+            }
+        }
+        ItemKind::DrugMotivation => match input.drug_misuse_motivation {
+            None => 0,
+            v => rating(v),
+        },
+        ItemKind::Drug(_, get) => i8::from(get(input).unwrap_or(false)),
+        ItemKind::AnyOtherDrug => i8::from(
+            OTHER_DRUGS
+                .iter()
+                .any(|(_, get)| get(input).unwrap_or(false)),
+        ),
+    }
 }
 
 const OTHER_DRUGS: [(&str, FlagField); 5] = [
@@ -513,7 +694,9 @@ impl Predictor {
                     (self.offence_term)(c, true),
                     self.items.len(),
                 );
-                let complete = dynamic_factors(self.items, input, &mut pd, Some(&mut factors));
+                let complete = (pd.is_empty()
+                    && shared.dynamic.push_factors(self.items, input, &mut factors))
+                    || dynamic_factors(self.items, input, &mut pd, Some(&mut factors));
                 if complete && pd.is_empty() {
                     self.result(
                         self.dynamic_version,
@@ -569,6 +752,7 @@ macro_rules! rating {
             factor: stringify!($field),
             kind: ItemKind::Rating(stringify!($field), |i| i.$field),
             coefficient: $coefficient,
+            slot: crate::model::Slot::$field,
         }
     };
 }
@@ -581,6 +765,7 @@ macro_rules! flag {
             factor: stringify!($field),
             kind: ItemKind::Flag(stringify!($field), |i| i.$field),
             coefficient: $coefficient,
+            slot: crate::model::Slot::$field,
         }
     };
 }
@@ -593,6 +778,7 @@ macro_rules! drug {
             factor: stringify!($field),
             kind: ItemKind::Drug(stringify!($field), |i| i.$field),
             coefficient: $coefficient,
+            slot: crate::model::Slot::$field,
         }
     };
 }

@@ -1,7 +1,9 @@
 //! SNSV v1 (spec §9): Serious Non-Sexual Violence, static and dynamic logistic models, the
 //! violence component of RSR. Coefficients from table 9.2, offence terms from table 9.3.
 
-use crate::model::{Copas, HistoryModel, Item, ItemKind, Predictor, ViolentHistory, flag, rating};
+use crate::model::{
+    Copas, HistoryModel, Item, ItemKind, Predictor, Slot, ViolentHistory, flag, rating,
+};
 use crate::offence::{CategoryColumn, OffenceCategory};
 
 const STATIC: HistoryModel = HistoryModel {
@@ -83,19 +85,21 @@ const DYNAMIC: HistoryModel = HistoryModel {
 };
 
 /// Table 9.4, in its order.
-const ITEMS: [Item; 19] = [
+pub(crate) const ITEMS: [Item; 19] = [
     flag!(weapon_in_offence, 0.15071282416667),
     rating!(accommodation_suitability, 0.0619710049121293),
     Item {
         factor: "unemployed",
         kind: ItemKind::Unemployed,
         coefficient: 0.0389109699626767,
+        slot: Slot::unemployed,
     },
     rating!(partner_relationship, 0.0259107268767618),
     Item {
         factor: "domestic_abuse_partner_perpetrator",
         kind: ItemKind::DomesticAbusePerpetrator,
         coefficient: 0.0847839330659903,
+        slot: Slot::domestic_abuse_partner_perpetrator,
     },
     rating!(alcohol_current_use, 0.0935672441515258),
     rating!(alcohol_binge, 0.0567127896345591),
