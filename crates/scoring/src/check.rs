@@ -445,8 +445,6 @@ pub(crate) fn dates_after_birth<const N: usize>(
 /// criminal history when it passes every rule (with violent sanctions and the assessment date),
 /// and the offence category of each catalogue column.
 pub(crate) struct Shared {
-    /// Whether the results carry their explanations.
-    pub explain: bool,
     /// Every dynamic item of the history models, coded once.
     pub dynamic: crate::model::DynamicCodes,
     clean_history: Option<History>,
@@ -455,11 +453,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        input: &PredictorInput,
-        catalogue: Option<&crate::OffenceCatalogue>,
-        explain: bool,
-    ) -> Self {
+    pub(crate) fn new(input: &PredictorInput, catalogue: Option<&crate::OffenceCatalogue>) -> Self {
         use crate::offence::{CategoryColumn, resolve_category};
         let mut p = Problems::default();
         let all = HistoryNeeds {
@@ -468,7 +462,6 @@ impl Shared {
         };
         let h = history(input, all, &mut p);
         Self {
-            explain,
             dynamic: crate::model::DynamicCodes::new(input),
             clean_history: h.filter(|_| p.is_empty()),
             snsv_category: resolve_category(input, catalogue, CategoryColumn::Snsv),

@@ -26,7 +26,11 @@ pub(crate) struct Components<'a> {
     pub bands: [i64; 3],
 }
 
-pub(crate) fn score(input: &PredictorInput, c: &Components<'_>, explain: bool) -> PredictorResult {
+pub(crate) fn score(
+    input: &PredictorInput,
+    c: &Components<'_>,
+    explainer: &mut crate::result::Explainer,
+) -> PredictorResult {
     let mut p = Problems::default();
     let gender = p.gender(input);
     let history = p.require("sexual_offence_history", &input.sexual_offence_history);
@@ -79,33 +83,37 @@ pub(crate) fn score(input: &PredictorInput, c: &Components<'_>, explain: bool) -
             c.indirect.probability_2y,
         ),
     ];
-    let mut explanation = Vec::with_capacity(4);
     let mut hundredths = 0;
     let mut probability = constant;
-    for (key, _, pct, prob) in parts {
+    let [violence_factor, direct_factor, indirect_factor] = parts.map(|(key, _, pct, prob)| {
         let h = pct.map_or(0, Percentage::hundredths);
         hundredths += h;
         probability += prob.unwrap_or(0.0);
-        explanation.push(Factor::new(
+        Factor::new(
             key,
             prob.map_or(FactorValue::None, FactorValue::Number),
             h as f64 / 100.0,
-        ));
-    }
+        )
+    });
     let constant_hundredths = percent_hundredths(constant);
     hundredths += constant_hundredths;
-    explanation.push(Factor::new(
-        "female_sexual_offender",
-        FactorValue::Flag(female_sexual),
-        constant_hundredths as f64 / 100.0,
-    ));
+    let explanation = [
+        violence_factor,
+        direct_factor,
+        indirect_factor,
+        Factor::new(
+            "female_sexual_offender",
+            FactorValue::Flag(female_sexual),
+            constant_hundredths as f64 / 100.0,
+        ),
+    ];
     let displayed = clamp_hundredths(hundredths);
     PredictorResult {
         probability_2y: Some(probability),
         percentage_2y: Some(Percentage::Hundredths(displayed)),
         band: Some(Band::from_bounds(displayed, c.bands)),
         violent_variant: Some(variant),
-        explanation: if explain { explanation } else { Vec::new() },
+        explanation: explainer.list(explanation),
         ..PredictorResult::empty(Status::Calculated, c.model)
     }
 }
@@ -129,7 +137,8 @@ mod tests {
         iic: &PredictorResult,
     ) -> PredictorResult {
         let not_calculated = PredictorResult::not_calculable("snsv-dynamic/v1", vec![]);
-        score(
+        let mut explainer = crate::result::Explainer::new(true);
+        let mut r = score(
             input,
             &Components {
                 model: "rsr/v1",
@@ -142,8 +151,10 @@ mod tests {
                 indirect: iic,
                 bands: [300, 690, i64::MAX],
             },
-            true,
-        )
+            &mut explainer,
+        );
+        explainer.attach([&mut r]);
+        r
     }
 
     fn input(gender: &str, history: bool) -> PredictorInput {
@@ -195,7 +206,7 @@ mod tests {
                 indirect: &na,
                 bands: [100, 300, 690],
             },
-            true,
+            &mut crate::result::Explainer::new(true),
         );
         assert_eq!(r.percentage_2y, Some(Percentage::Hundredths(48)));
         assert_eq!(r.band, Some(Band::Low));

@@ -26,7 +26,8 @@ pub use input::PredictorInput;
 pub use needs::{NeedResult, Needs, Severity};
 pub use offence::{CatalogueEntry, OffenceCatalogue, OffenceCategory, Ogrs3Category, Ogrs3Mapping};
 pub use result::{
-    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status, Variant,
+    Band, Explanation, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode,
+    Status, Variant,
 };
 
 /// The version of `predictors.md` this crate implements; written into every report.
@@ -88,7 +89,15 @@ impl ScoreReport {
     /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn without_explanations(mut self) -> Self {
-        for result in [
+        for result in self.predictors_mut() {
+            result.explanation = Explanation::default();
+        }
+        self
+    }
+
+    /// Every predictor result, in contract order.
+    fn predictors_mut(&mut self) -> [&mut PredictorResult; 17] {
+        [
             &mut self.ogrs3,
             &mut self.ogp,
             &mut self.ovp,
@@ -106,10 +115,7 @@ impl ScoreReport {
             &mut self.dc_srp,
             &mut self.iic_srp,
             &mut self.csrp,
-        ] {
-            result.explanation.clear();
-        }
-        self
+        ]
     }
 
     /// Writes the report as one compact JSON object (no newline): exactly the bytes of
@@ -217,18 +223,19 @@ fn score_with(
 ) -> ScoreReport {
     use sexual::Generation::{V1, V411};
 
-    let shared = check::Shared::new(input, catalogue, explain);
-    let ogrs3 = ogrs3::score(input, catalogue, &shared);
-    let ogp = ogp::score(input, &ogrs3, explain);
-    let ovp = ovp::score(input, explain);
-    let osp_dc = sexual::direct_contact(input, V1, explain);
-    let osp_iic = sexual::images_and_indirect(input, V1, explain);
-    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, &shared);
-    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, &shared);
-    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, &shared);
-    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, &shared);
-    let dc_srp = sexual::direct_contact(input, V411, explain);
-    let iic_srp = sexual::images_and_indirect(input, V411, explain);
+    let shared = check::Shared::new(input, catalogue);
+    let mut ex = result::Explainer::new(explain);
+    let ogrs3 = ogrs3::score(input, catalogue, &shared, &mut ex);
+    let ogp = ogp::score(input, &ogrs3, &mut ex);
+    let ovp = ovp::score(input, &mut ex);
+    let osp_dc = sexual::direct_contact(input, V1, &mut ex);
+    let osp_iic = sexual::images_and_indirect(input, V1, &mut ex);
+    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, &shared, &mut ex);
+    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, &shared, &mut ex);
+    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, &shared, &mut ex);
+    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, &shared, &mut ex);
+    let dc_srp = sexual::direct_contact(input, V411, &mut ex);
+    let iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
     let rsr = combined::score(
         input,
         &combined::Components {
@@ -242,7 +249,7 @@ fn score_with(
             indirect: &osp_iic,
             bands: [300, 690, i64::MAX],
         },
-        explain,
+        &mut ex,
     );
     let csrp = combined::score(
         input,
@@ -257,9 +264,9 @@ fn score_with(
             indirect: &iic_srp,
             bands: [100, 300, 690],
         },
-        explain,
+        &mut ex,
     );
-    ScoreReport {
+    let mut report = ScoreReport {
         id: input.id.clone(),
         spec_version: SPEC_VERSION,
         ogrs3,
@@ -280,5 +287,7 @@ fn score_with(
         iic_srp,
         csrp,
         needs: needs::score(input),
-    }
+    };
+    ex.attach(report.predictors_mut());
+    report
 }

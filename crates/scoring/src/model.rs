@@ -6,7 +6,7 @@ use crate::PredictorInput;
 use crate::check::{History, Problems};
 use crate::input::{Gender, RelationshipStatus};
 use crate::offence::OffenceCategory;
-use crate::result::{Factor, FactorValue, Reason, ReasonCode};
+use crate::result::{Explainer, Explanation, Factor, FactorValue, Reason, ReasonCode};
 
 /// How a model uses a criminal career with three or more sanctions.
 #[derive(Debug, Clone, Copy)]
@@ -52,81 +52,43 @@ pub(crate) struct HistoryModel {
     pub copas: Copas,
 }
 
-/// Where a model's factors go as they are worked out: the explanation list, or, when no
-/// explanation is wanted, only their contributions (on the stack, no allocation). Either way
-/// the linear predictor is the same sum, in the same order.
-pub(crate) trait Sink {
-    fn with_capacity(capacity: usize) -> Self;
-    fn push(&mut self, factor: Factor);
-    /// Appends several factors.
-    #[inline]
-    fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
-        for factor in factors {
-            self.push(factor);
-        }
-    }
-    /// The sum of the contributions, in order.
-    fn total(&self) -> f64;
-    /// The explanation (empty when none was wanted).
-    fn into_explanation(self) -> Vec<Factor>;
+/// Where a model's factors go as they are worked out: their contributions, summed in order into
+/// the linear predictor, and the report's explanation list when explanations are on.
+pub(crate) struct Terms<'a> {
+    explainer: &'a mut Explainer,
+    start: usize,
+    /// The contributions so far, added one by one in order: exactly `Iterator::sum` of them.
+    total: f64,
 }
 
-impl Sink for Vec<Factor> {
-    fn with_capacity(capacity: usize) -> Self {
-        Vec::with_capacity(capacity)
-    }
-
-    #[inline]
-    fn push(&mut self, factor: Factor) {
-        Vec::push(self, factor);
-    }
-
-    #[inline]
-    fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
-        Extend::extend(self, factors);
-    }
-
-    fn total(&self) -> f64 {
-        self.iter().map(|f| f.contribution).sum()
-    }
-
-    fn into_explanation(self) -> Vec<Factor> {
-        self
-    }
-}
-
-/// More than any model has (SNSV dynamic: 14 history factors and 19 items).
-const MAX_FACTORS: usize = 40;
-
-/// The contributions alone.
-pub(crate) struct Contributions {
-    values: [f64; MAX_FACTORS],
-    len: usize,
-}
-
-impl Sink for Contributions {
-    fn with_capacity(_: usize) -> Self {
+impl<'a> Terms<'a> {
+    pub(crate) fn new(explainer: &'a mut Explainer) -> Self {
         Self {
-            values: [0.0; MAX_FACTORS],
-            len: 0,
+            start: explainer.mark(),
+            explainer,
+            total: std::iter::empty::<f64>().sum(),
         }
     }
 
     #[inline]
-    fn push(&mut self, factor: Factor) {
-        debug_assert!(self.len < MAX_FACTORS, "more factors than MAX_FACTORS");
-        if let Some(slot) = self.values.get_mut(self.len) {
-            *slot = factor.contribution;
-            self.len += 1;
-        }
+    pub(crate) fn push(&mut self, factor: Factor) {
+        self.total += factor.contribution;
+        self.explainer.push(factor);
     }
 
-    fn total(&self) -> f64 {
-        self.values[..self.len].iter().sum()
+    /// The sum of the contributions, in order.
+    pub(crate) fn total(&self) -> f64 {
+        self.total
     }
 
-    fn into_explanation(self) -> Vec<Factor> {
-        Vec::new()
+    /// The factors as the predictor's explanation.
+    pub(crate) fn finish(self) -> Explanation {
+        self.explainer.since(self.start)
+    }
+
+    /// Drops the factors (the predictor was not calculated).
+    pub(crate) fn discard(self) {
+        self.explainer.truncate(self.start);
     }
 }
 
@@ -136,21 +98,19 @@ fn polynomial(x: f64, c: [f64; 4]) -> f64 {
 }
 
 impl HistoryModel {
-    /// The explanation of the static part; its contributions sum to the static linear predictor.
-    /// `room` reserves space for the dynamic items that follow.
-    pub(crate) fn factors<S: Sink>(
+    /// The factors of the static part, whose contributions sum to the static linear predictor.
+    pub(crate) fn factors(
         &self,
         h: &History,
         category: OffenceCategory,
         offence_term: f64,
-        room: usize,
-    ) -> S {
+        out: &mut Terms<'_>,
+    ) {
         let female = h.gender == Gender::Female;
         let pick = |male: f64, fem: f64| if female { fem } else { male };
         let n = h.n;
         let gap = h.gap as f64;
         // 9 common factors, then 2 (general) or 5 (violent) career factors.
-        let mut out = S::with_capacity(14 + room);
         out.push(Factor::new("intercept", FactorValue::None, self.intercept));
         let ages = if female {
             self.age_female
@@ -271,7 +231,6 @@ impl HistoryModel {
                 ));
             }
         }
-        out
     }
 }
 
@@ -400,11 +359,11 @@ impl DynamicCodes {
     /// Appends the items' factors when every item is valid and the drug answers are consistent
     /// (what [`dynamic_factors`] would do without reporting anything); false, leaving `out` as
     /// it was, otherwise.
-    pub(crate) fn push_factors<S: Sink>(
+    pub(crate) fn push_factors(
         &self,
         items: &[Item],
         input: &PredictorInput,
-        out: &mut S,
+        out: &mut Terms<'_>,
     ) -> bool {
         let motivation_missing = input.drug_misuse_motivation.is_none();
         for item in items {
@@ -417,7 +376,7 @@ impl DynamicCodes {
                 return false;
             }
         }
-        out.extend(items.iter().map(|item| {
+        for item in items {
             let code = self.codes[item.slot as usize];
             let value = match item.kind {
                 ItemKind::Rating(..)
@@ -425,8 +384,12 @@ impl DynamicCodes {
                 | ItemKind::DrugMotivation => FactorValue::Integer(i64::from(code)),
                 _ => FactorValue::Flag(code != 0),
             };
-            Factor::new(item.factor, value, f64::from(code) * item.coefficient)
-        }));
+            out.push(Factor::new(
+                item.factor,
+                value,
+                f64::from(code) * item.coefficient,
+            ));
+        }
         true
     }
 }
@@ -506,11 +469,11 @@ fn relationship(input: &PredictorInput, p: &mut Problems) -> Option<Relationship
 
 /// Reads and codes every dynamic item, appending the explanation factors to `out` when it is
 /// given; true when every item is valid.
-pub(crate) fn dynamic_factors<S: Sink>(
+pub(crate) fn dynamic_factors(
     items: &[Item],
     input: &PredictorInput,
     p: &mut Problems,
-    mut out: Option<&mut S>,
+    mut out: Option<&mut Terms<'_>>,
 ) -> bool {
     let mut complete = true;
     let mut uses_drugs = false;
@@ -636,18 +599,7 @@ impl Predictor {
         &self,
         input: &PredictorInput,
         shared: &crate::check::Shared,
-    ) -> (crate::PredictorResult, crate::PredictorResult) {
-        if shared.explain {
-            self.score_into::<Vec<Factor>>(input, shared)
-        } else {
-            self.score_into::<Contributions>(input, shared)
-        }
-    }
-
-    fn score_into<S: Sink>(
-        &self,
-        input: &PredictorInput,
-        shared: &crate::check::Shared,
+        explainer: &mut Explainer,
     ) -> (crate::PredictorResult, crate::PredictorResult) {
         use crate::check::HistoryNeeds;
         use crate::offence::Resolved;
@@ -673,9 +625,9 @@ impl Predictor {
 
         let static_result = match (h, category, p.is_empty()) {
             (Some(h), Some(c), true) => {
-                let factors =
-                    self.static_model
-                        .factors::<S>(&h, c, (self.offence_term)(c, false), 0);
+                let mut factors = Terms::new(explainer);
+                self.static_model
+                    .factors(&h, c, (self.offence_term)(c, false), &mut factors);
                 self.result(
                     self.static_version,
                     factors,
@@ -688,12 +640,9 @@ impl Predictor {
         let dynamic_result = match (h, category) {
             (Some(h), Some(c)) => {
                 // The static part first, then the items appended to the same list.
-                let mut factors = self.dynamic_model.factors::<S>(
-                    &h,
-                    c,
-                    (self.offence_term)(c, true),
-                    self.items.len(),
-                );
+                let mut factors = Terms::new(explainer);
+                self.dynamic_model
+                    .factors(&h, c, (self.offence_term)(c, true), &mut factors);
                 let complete = (pd.is_empty()
                     && shared.dynamic.push_factors(self.items, input, &mut factors))
                     || dynamic_factors(self.items, input, &mut pd, Some(&mut factors));
@@ -705,11 +654,12 @@ impl Predictor {
                             .map(|i| (self.dynamic_model.intercept, i.1)),
                     )
                 } else {
+                    factors.discard();
                     crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons())
                 }
             }
             _ => {
-                dynamic_factors::<S>(self.items, input, &mut pd, None);
+                dynamic_factors(self.items, input, &mut pd, None);
                 crate::PredictorResult::not_calculable(self.dynamic_version, pd.into_reasons())
             }
         };
@@ -719,14 +669,14 @@ impl Predictor {
     fn result(
         &self,
         version: &'static str,
-        factors: impl Sink,
+        factors: Terms<'_>,
         intercepts: Option<(f64, f64)>,
     ) -> crate::PredictorResult {
         use crate::numeric::{logistic, percent_hundredths};
         use crate::result::{Band, Percentage, PredictorResult, Status};
 
         let z2 = factors.total();
-        let explanation = factors.into_explanation();
+        let explanation = factors.finish();
         let p2 = logistic(z2);
         let pct2 = percent_hundredths(p2);
         let z1 = intercepts.map(|(two_year, one_year)| z2 - two_year + one_year);

@@ -19,7 +19,7 @@ fn three_five(rating: i64) -> i64 {
 pub(crate) fn score(
     input: &PredictorInput,
     ogrs3: &PredictorResult,
-    explain: bool,
+    explainer: &mut crate::result::Explainer,
 ) -> PredictorResult {
     let mut p = Problems::default();
     let ogrs3_pct = match (ogrs3.status, ogrs3.percentage_2y) {
@@ -98,7 +98,6 @@ pub(crate) fn score(
         constant_1y: -3.6832,
         constant_2y: -3.0795,
         bands: [34, 67, 85],
-        explain,
     }
-    .result(factors)
+    .result(factors, explainer)
 }

@@ -5,7 +5,7 @@ use crate::check::{HistoryNeeds, Problems, Shared};
 use crate::input::Gender;
 use crate::numeric::{logistic, percent_whole_via_5dp};
 use crate::offence::{Resolved, resolve_ogrs3};
-use crate::result::{Band, Factor, FactorValue, Percentage, PredictorResult, Status};
+use crate::result::{Band, Explainer, Factor, FactorValue, Percentage, PredictorResult, Status};
 use crate::{OffenceCatalogue, PredictorInput};
 
 /// Output key `ogrs3`.
@@ -53,6 +53,7 @@ pub(crate) fn score(
     input: &PredictorInput,
     catalogue: Option<&OffenceCatalogue>,
     shared: &Shared,
+    explainer: &mut Explainer,
 ) -> PredictorResult {
     let mut problems = Problems::default();
     let history = shared.history(
@@ -100,17 +101,13 @@ pub(crate) fn score(
         band: Some(band(pct2)),
         linear_predictor_1y: Some(z1),
         linear_predictor_2y: Some(z2),
-        explanation: if shared.explain {
-            vec![
-                Factor::new("constant_2y", FactorValue::None, CONSTANT_2Y),
-                Factor::new("age_gender", FactorValue::Integer(h.age_fu), a),
-                Factor::new("sanction_status", FactorValue::Integer(h.n), s),
-                Factor::new("copas_rate", FactorValue::Number(rate), c),
-                Factor::new("offence_category", FactorValue::Text(category.key()), o),
-            ]
-        } else {
-            Vec::new()
-        },
+        explanation: explainer.list([
+            Factor::new("constant_2y", FactorValue::None, CONSTANT_2Y),
+            Factor::new("age_gender", FactorValue::Integer(h.age_fu), a),
+            Factor::new("sanction_status", FactorValue::Integer(h.n), s),
+            Factor::new("copas_rate", FactorValue::Number(rate), c),
+            Factor::new("offence_category", FactorValue::Text(category.key()), o),
+        ]),
         ..PredictorResult::empty(Status::Calculated, MODEL)
     }
 }

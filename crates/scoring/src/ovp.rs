@@ -45,7 +45,10 @@ fn age_points(age: i64) -> i64 {
     }
 }
 
-pub(crate) fn score(input: &PredictorInput, explain: bool) -> PredictorResult {
+pub(crate) fn score(
+    input: &PredictorInput,
+    explainer: &mut crate::result::Explainer,
+) -> PredictorResult {
     let mut p = Problems::default();
     let gender = p.gender(input);
     let dob = p.require("date_of_birth", &input.date_of_birth);
@@ -184,7 +187,6 @@ pub(crate) fn score(input: &PredictorInput, explain: bool) -> PredictorResult {
         constant_1y: -4.5215,
         constant_2y: -3.8773,
         bands: [30, 60, 80],
-        explain,
     }
-    .result(factors)
+    .result(factors, explainer)
 }

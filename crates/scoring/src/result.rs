@@ -1,6 +1,8 @@
 //! What a predictor returns (spec §13): status, probabilities, displayed percentage, band,
 //! the explanation factor by factor, and the reasons when it could not be calculated.
 
+use std::sync::Arc;
+
 use serde::{Serialize, Serializer};
 
 /// Whether a predictor produced a score.
@@ -243,6 +245,183 @@ impl Factor {
     }
 }
 
+/// A predictor's explanation: its [`Factor`]s in order, empty when the predictor was not
+/// calculated or no explanation was asked for ([`score_without_explanations`](crate::score_without_explanations)).
+///
+/// It dereferences to a slice of factors. The lists of one report share one allocation, so
+/// cloning a result is cheap; serialised, it is the JSON array of its factors.
+///
+/// ```
+/// use oasys_scoring::{score, Explanation, Factor, FactorValue, PredictorInput};
+///
+/// let input: PredictorInput = serde_json::from_str(r#"{"gender":"male","date_of_birth":"1980-01-01",
+///     "conviction_date":"2020-01-01","total_sanctions":1,"age_at_first_sanction":40,
+///     "ogrs3_offence_category":"violence"}"#)?;
+/// let explanation: &Explanation = &score(&input, None).ogrs3.explanation;
+/// assert_eq!(explanation.len(), 5);
+/// assert_eq!(explanation[0].factor, "constant_2y");
+/// let total: f64 = explanation.iter().map(|f| f.contribution).sum();
+/// assert!(total.is_finite());
+///
+/// // One can also be built from a list, for example in tests of code that embeds the crate.
+/// let own = Explanation::from(vec![Factor { factor: "points", value: FactorValue::Integer(3), contribution: 3.0 }]);
+/// assert_eq!(serde_json::to_string(&own)?, r#"[{"factor":"points","value":3,"contribution":3.0}]"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct Explanation {
+    /// Every factor of the report the list belongs to (`None`: empty, or not yet attached).
+    all: Option<Arc<Vec<Factor>>>,
+    start: u32,
+    end: u32,
+}
+
+impl Explanation {
+    /// A list not yet attached to its report's factors: `start..end` of the [`Explainer`]'s.
+    fn pending(start: usize, end: usize) -> Self {
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(start), Ok(end)) => Self {
+                all: None,
+                start,
+                end,
+            },
+            _ => Self::default(),
+        }
+    }
+
+    fn is_pending(&self) -> bool {
+        self.all.is_none() && self.start < self.end
+    }
+}
+
+impl std::ops::Deref for Explanation {
+    type Target = [Factor];
+
+    #[inline]
+    fn deref(&self) -> &[Factor] {
+        self.all
+            .as_deref()
+            .and_then(|all| all.get(self.start as usize..self.end as usize))
+            .unwrap_or_default()
+    }
+}
+
+impl<'a> IntoIterator for &'a Explanation {
+    type Item = &'a Factor;
+    type IntoIter = std::slice::Iter<'a, Factor>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl From<Vec<Factor>> for Explanation {
+    fn from(factors: Vec<Factor>) -> Self {
+        let end = u32::try_from(factors.len()).unwrap_or(u32::MAX);
+        Self {
+            all: Some(Arc::new(factors)),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl PartialEq for Explanation {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Explanation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Explanation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+fn no_factors(explanation: &Explanation) -> bool {
+    explanation.is_empty()
+}
+
+/// Collects the explanations of one report in one list, handing each predictor its part
+/// ([`Explanation`]); when explanations are off, nothing is kept.
+#[derive(Debug)]
+pub(crate) struct Explainer {
+    factors: Vec<Factor>,
+    on: bool,
+}
+
+/// Room for every factor of a complete assessment (about 240), so the list is allocated once.
+const REPORT_FACTORS: usize = 256;
+
+impl Explainer {
+    pub(crate) fn new(on: bool) -> Self {
+        Self {
+            factors: if on {
+                Vec::with_capacity(REPORT_FACTORS)
+            } else {
+                Vec::new()
+            },
+            on,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, factor: Factor) {
+        if self.on {
+            self.factors.push(factor);
+        }
+    }
+
+    /// Keeps these factors as one predictor's explanation.
+    pub(crate) fn list(&mut self, factors: impl IntoIterator<Item = Factor>) -> Explanation {
+        if !self.on {
+            return Explanation::default();
+        }
+        let start = self.factors.len();
+        self.factors.extend(factors);
+        Explanation::pending(start, self.factors.len())
+    }
+
+    /// Where the next list starts.
+    #[inline]
+    pub(crate) fn mark(&self) -> usize {
+        self.factors.len()
+    }
+
+    /// The factors kept since `start`, as one explanation.
+    pub(crate) fn since(&self, start: usize) -> Explanation {
+        if self.on {
+            Explanation::pending(start, self.factors.len())
+        } else {
+            Explanation::default()
+        }
+    }
+
+    /// Forgets the factors kept since `start` (a list whose predictor was not calculated).
+    pub(crate) fn truncate(&mut self, start: usize) {
+        self.factors.truncate(start);
+    }
+
+    /// Hands every result its part of the list.
+    pub(crate) fn attach<'a>(self, results: impl IntoIterator<Item = &'a mut PredictorResult>) {
+        if self.factors.is_empty() {
+            return;
+        }
+        let all = Arc::new(self.factors);
+        for result in results {
+            if result.explanation.is_pending() {
+                result.explanation.all = Some(Arc::clone(&all));
+            }
+        }
+    }
+}
+
 /// Which violence predictor a combined score (RSR, CSRP) used.
 ///
 /// ```
@@ -314,8 +493,8 @@ pub struct PredictorResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub violent_variant: Option<Variant>,
     /// Factor-by-factor explanation (when calculated).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub explanation: Vec<Factor>,
+    #[serde(skip_serializing_if = "no_factors")]
+    pub explanation: Explanation,
     /// Every failed rule (when not calculable).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<Reason>,
@@ -337,7 +516,7 @@ impl PredictorResult {
             linear_predictor_1y: None,
             linear_predictor_2y: None,
             violent_variant: None,
-            explanation: Vec::new(),
+            explanation: Explanation::default(),
             reasons: Vec::new(),
         }
     }
@@ -390,8 +569,6 @@ pub(crate) struct PointScale {
     pub constant_2y: f64,
     /// Lower bounds (whole percent) of medium, high and very high.
     pub bands: [i64; 3],
-    /// Whether the result carries its explanation.
-    pub explain: bool,
 }
 
 impl PointScale {
@@ -399,6 +576,7 @@ impl PointScale {
     pub(crate) fn result<const N: usize>(
         &self,
         factors: [(&'static str, FactorValue, i64); N],
+        explainer: &mut Explainer,
     ) -> PredictorResult {
         use crate::numeric::{logistic, percent_whole};
         let points: i64 = factors.iter().map(|f| f.2).sum();
@@ -415,14 +593,11 @@ impl PointScale {
             points: Some(points),
             linear_predictor_1y: Some(z1),
             linear_predictor_2y: Some(z2),
-            explanation: if self.explain {
+            explanation: explainer.list(
                 factors
                     .into_iter()
-                    .map(|(f, v, c)| Factor::new(f, v, c as f64))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+                    .map(|(f, v, c)| Factor::new(f, v, c as f64)),
+            ),
             ..PredictorResult::empty(Status::Calculated, self.model)
         }
     }

@@ -7,7 +7,7 @@ use crate::check::{Problems, dates_after_birth, follow_up};
 use crate::input::{Gender, SupervisionStatus};
 use crate::numeric::{logistic, percent_hundredths, whole_years};
 use crate::result::{
-    Band, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
+    Band, Explainer, Factor, FactorValue, Percentage, PredictorResult, Reason, ReasonCode, Status,
 };
 
 /// The two coefficient-set generations.
@@ -157,7 +157,7 @@ fn age_at_sexual_sanction_points(age: Option<i64>) -> i64 {
 pub(crate) fn direct_contact(
     input: &PredictorInput,
     generation: Generation,
-    explain: bool,
+    explainer: &mut Explainer,
 ) -> PredictorResult {
     let model = match generation {
         Generation::V1 => "osp-dc/v1",
@@ -311,14 +311,11 @@ pub(crate) fn direct_contact(
         points: Some(points),
         band_reduced: Some(reduced),
         linear_predictor_2y: (points != 0).then_some(z),
-        explanation: if explain {
+        explanation: explainer.list(
             factors
                 .into_iter()
-                .map(|(f, v, c)| Factor::new(f, v, c as f64))
-                .collect()
-        } else {
-            Vec::new()
-        },
+                .map(|(f, v, c)| Factor::new(f, v, c as f64)),
+        ),
         ..PredictorResult::empty(Status::Calculated, model)
     }
 }
@@ -327,7 +324,7 @@ pub(crate) fn direct_contact(
 pub(crate) fn images_and_indirect(
     input: &PredictorInput,
     generation: Generation,
-    explain: bool,
+    explainer: &mut Explainer,
 ) -> PredictorResult {
     let model = match generation {
         Generation::V1 => "osp-iic/v1",
@@ -377,11 +374,7 @@ pub(crate) fn images_and_indirect(
         probability_2y: Some(probability),
         percentage_2y: Some(Percentage::Hundredths(percent_hundredths(probability))),
         band: Some(band),
-        explanation: if explain {
-            vec![Factor::new(rung, FactorValue::Integer(value), probability)]
-        } else {
-            Vec::new()
-        },
+        explanation: explainer.list([Factor::new(rung, FactorValue::Integer(value), probability)]),
         ..PredictorResult::empty(Status::Calculated, model)
     }
 }
