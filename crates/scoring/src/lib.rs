@@ -225,18 +225,18 @@ fn score_with(
 
     let shared = check::Shared::new(input, catalogue);
     let mut ex = result::Explainer::new(explain);
-    let ogrs3 = ogrs3::score(input, catalogue, &shared, &mut ex);
-    let ogp = ogp::score(input, &ogrs3, &mut ex);
-    let ovp = ovp::score(input, &mut ex);
-    let osp_dc = sexual::direct_contact(input, V1, &mut ex);
-    let osp_iic = sexual::images_and_indirect(input, V1, &mut ex);
-    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, &shared, &mut ex);
-    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, &shared, &mut ex);
-    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, &shared, &mut ex);
-    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, &shared, &mut ex);
-    let dc_srp = sexual::direct_contact(input, V411, &mut ex);
-    let iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
-    let rsr = combined::score(
+    let mut ogrs3 = ogrs3::score(input, catalogue, &shared, &mut ex);
+    let mut ogp = ogp::score(input, &ogrs3, &mut ex);
+    let mut ovp = ovp::score(input, &mut ex);
+    let mut osp_dc = sexual::direct_contact(input, V1, &mut ex);
+    let mut osp_iic = sexual::images_and_indirect(input, V1, &mut ex);
+    let (mut snsv_static, mut snsv_dynamic) = snsv::SNSV.score(input, &shared, &mut ex);
+    let (mut arp_static, mut arp_dynamic) = actuarial::ARP.score(input, &shared, &mut ex);
+    let (mut vrp_static, mut vrp_dynamic) = actuarial::VRP.score(input, &shared, &mut ex);
+    let (mut svrp_static, mut svrp_dynamic) = actuarial::SVRP.score(input, &shared, &mut ex);
+    let mut dc_srp = sexual::direct_contact(input, V411, &mut ex);
+    let mut iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
+    let mut rsr = combined::score(
         input,
         &combined::Components {
             model: "rsr/v1",
@@ -251,7 +251,7 @@ fn score_with(
         },
         &mut ex,
     );
-    let csrp = combined::score(
+    let mut csrp = combined::score(
         input,
         &combined::Components {
             model: "csrp/v4.11",
@@ -266,7 +266,27 @@ fn score_with(
         },
         &mut ex,
     );
-    let mut report = ScoreReport {
+    let needs = needs::score(input);
+    ex.attach([
+        &mut ogrs3,
+        &mut ogp,
+        &mut ovp,
+        &mut osp_dc,
+        &mut osp_iic,
+        &mut snsv_static,
+        &mut snsv_dynamic,
+        &mut rsr,
+        &mut arp_static,
+        &mut arp_dynamic,
+        &mut vrp_static,
+        &mut vrp_dynamic,
+        &mut svrp_static,
+        &mut svrp_dynamic,
+        &mut dc_srp,
+        &mut iic_srp,
+        &mut csrp,
+    ]);
+    ScoreReport {
         id: input.id.clone(),
         spec_version: SPEC_VERSION,
         ogrs3,
@@ -286,8 +306,6 @@ fn score_with(
         dc_srp,
         iic_srp,
         csrp,
-        needs: needs::score(input),
-    };
-    ex.attach(report.predictors_mut());
-    report
+        needs,
+    }
 }
