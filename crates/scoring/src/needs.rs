@@ -93,6 +93,8 @@ struct Section {
     /// Summed items.
     items: Vec<Item>,
     thresholds: Option<(i64, i64)>,
+    /// Twice the sum of the weights, when the section is scored.
+    max_score: Option<i64>,
     harm: Option<String>,
     reoffending: Option<String>,
 }
@@ -133,6 +135,7 @@ type SectionAnswers<'a> = [Option<&'a serde_json::Value>; SLOTS];
 
 /// An item code packed into an integer (its bytes and its length), for a lookup without hashing;
 /// `None` for codes longer than seven bytes, which no question set uses.
+#[inline]
 fn code_key(code: &str) -> Option<u64> {
     let bytes = code.as_bytes();
     if bytes.len() > 7 {
@@ -144,14 +147,29 @@ fn code_key(code: &str) -> Option<u64> {
     Some(u64::from_le_bytes(packed))
 }
 
-/// Where each need-answer code goes: (packed code, section index, slot), sorted by code.
-static CODE_SLOTS: LazyLock<Vec<(u64, u8, u8)>> = LazyLock::new(|| {
-    let mut slots = Vec::new();
+/// Entries of [`CODE_SLOTS`]: a power of two, well above the number of codes (about 50).
+const CODE_TABLE: usize = 256;
+
+/// The [`CODE_SLOTS`] entry where the search for a packed code starts.
+fn bucket(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize % CODE_TABLE
+}
+
+/// Where each need-answer code goes: (packed code, section index, slot) in a hash table with
+/// linear probing (a packed code of 0, the empty code, marks a free entry).
+static CODE_SLOTS: LazyLock<[(u64, u8, u8); CODE_TABLE]> = LazyLock::new(|| {
+    let mut table = [(0u64, 0u8, 0u8); CODE_TABLE];
     let mut add = |code: &str, section: usize, slot: usize| {
         let key = code_key(code).expect("question codes are at most seven bytes");
+        assert_ne!(key, 0, "question codes are not empty");
         let section = u8::try_from(section).expect("ten sections");
         let slot = u8::try_from(slot).expect("ten slots");
-        slots.push((key, section, slot));
+        let mut i = bucket(key);
+        // A code listed twice keeps its last place, as a map insert would.
+        while table[i].0 != 0 && table[i].0 != key {
+            i = (i + 1) % CODE_TABLE;
+        }
+        table[i] = (key, section, slot);
     };
     for (index, section) in SECTIONS.iter().enumerate() {
         for (slot, item) in section.items.iter().enumerate().take(HARM) {
@@ -163,20 +181,26 @@ static CODE_SLOTS: LazyLock<Vec<(u64, u8, u8)>> = LazyLock::new(|| {
             }
         }
     }
-    // A code listed twice keeps its last place, as a map insert would.
-    slots.reverse();
-    slots.sort_by_key(|(key, _, _)| *key);
-    slots.dedup_by_key(|(key, _, _)| *key);
-    slots
+    table
 });
 
 /// The answer slot of a need-answer code, if the code is a scored item or link flag.
+#[inline]
 fn code_slot(code: &str) -> Option<(usize, usize)> {
-    let key = code_key(code)?;
-    let slots = &*CODE_SLOTS;
-    let found = slots.binary_search_by_key(&key, |(k, _, _)| *k).ok()?;
-    let (_, section, slot) = slots[found];
-    Some((usize::from(section), usize::from(slot)))
+    let key = code_key(code).filter(|k| *k != 0)?;
+    let table = &*CODE_SLOTS;
+    let mut i = bucket(key);
+    for _ in 0..CODE_TABLE {
+        let (k, section, slot) = table[i];
+        if k == key {
+            return Some((usize::from(section), usize::from(slot)));
+        }
+        if k == 0 {
+            return None;
+        }
+        i = (i + 1) % CODE_TABLE;
+    }
+    None
 }
 
 /// The need sections of the current question set, built once.
@@ -211,13 +235,15 @@ fn section_from(
                         fallback: predictor_field(&q.code),
                     }
                 })
-                .collect();
+                .collect::<Vec<Item>>();
             let thresholds =
                 rule.and_then(|r| Some((i64::from(r.threshold?), i64::from(r.severe_threshold?))));
+            let max_score = thresholds.map(|_| items.iter().map(|i: &Item| 2 * i.weight).sum());
             Section {
                 number,
                 items,
                 thresholds,
+                max_score,
                 harm: rule.and_then(|r| r.harm_link.clone()),
                 reoffending: rule.and_then(|r| r.reoffending_link.clone()),
             }
@@ -255,6 +281,7 @@ fn item_value_score(value: i64, vocabulary: Vocabulary) -> Result<Option<i64>, &
 }
 
 /// An answer's item score, or `Err` with what was expected.
+#[inline]
 fn item_score(
     value: &serde_json::Value,
     vocabulary: Vocabulary,
@@ -284,6 +311,7 @@ fn invalid(code: &str, field: &str, value: impl std::fmt::Display, expected: &st
     )
 }
 
+#[inline]
 fn flag(
     code: Option<&str>,
     answer: Option<&serde_json::Value>,
@@ -359,9 +387,7 @@ fn section_result(input: &PredictorInput, s: &Section, answers: &SectionAnswers<
         section: s.number,
         scored: s.thresholds.is_some(),
         score,
-        max_score: s
-            .thresholds
-            .map(|_| s.items.iter().map(|i| 2 * i.weight).sum()),
+        max_score: s.max_score,
         threshold,
         severe_threshold: severe,
         identified_need: identified,
