@@ -9,37 +9,52 @@ use crate::numeric::{plus_three_months, whole_months, whole_years};
 use crate::result::{Reason, ReasonCode};
 
 /// Collects missing inputs and failed rules; every rule is checked, nothing stops at the first.
+///
+/// Nothing is allocated until the first problem: an input that passes every rule (the usual
+/// case) costs one word.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Problems {
+pub(crate) struct Problems(Option<Box<Found>>);
+
+/// What [`Problems`] has found.
+#[derive(Debug, Clone, Default)]
+struct Found {
     missing: Vec<&'static str>,
     missing_dynamic: Vec<&'static str>,
     reasons: Vec<Reason>,
 }
 
 impl Problems {
+    /// True when nothing was found (every method below records something).
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.missing.is_empty() && self.missing_dynamic.is_empty() && self.reasons.is_empty()
+        self.0.is_none()
+    }
+
+    fn found(&mut self) -> &mut Found {
+        self.0.get_or_insert_with(Box::default)
     }
 
     /// Records a failed rule (once: two checks reading the same input report it once).
     pub(crate) fn push(&mut self, reason: Reason) {
-        if !self.reasons.contains(&reason) {
-            self.reasons.push(reason);
+        let reasons = &mut self.found().reasons;
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
     }
 
-    #[inline]
+    #[cold]
     pub(crate) fn missing(&mut self, field: &'static str) {
-        if !self.missing.contains(&field) {
-            self.missing.push(field);
+        let missing = &mut self.found().missing;
+        if !missing.contains(&field) {
+            missing.push(field);
         }
     }
 
-    #[inline]
+    #[cold]
     pub(crate) fn missing_dynamic(&mut self, field: &'static str) {
-        if !self.missing_dynamic.contains(&field) {
-            self.missing_dynamic.push(field);
+        let missing = &mut self.found().missing_dynamic;
+        if !missing.contains(&field) {
+            missing.push(field);
         }
     }
 
@@ -176,7 +191,7 @@ impl Problems {
         let value = self.require_str("gender", &input.gender)?;
         let gender = Gender::parse(value);
         if gender.is_none() {
-            self.reasons.push(Reason::new(
+            self.found().reasons.push(Reason::new(
                 ReasonCode::UnsupportedGender,
                 &["gender"],
                 format!("gender {value:?} is not supported by the models (male or female only)"),
@@ -194,7 +209,7 @@ impl Problems {
         if (1..=999).contains(&n) {
             Some(n)
         } else {
-            self.reasons.push(Reason::new(
+            self.found().reasons.push(Reason::new(
                 ReasonCode::SanctionsOutOfRange,
                 &["total_sanctions"],
                 format!(
@@ -207,25 +222,33 @@ impl Problems {
 
     /// All reasons: missing inputs first, then missing dynamic inputs, then the failed rules.
     pub(crate) fn into_reasons(self) -> Vec<Reason> {
-        let mut out = Vec::with_capacity(self.reasons.len() + 2);
-        if !self.missing.is_empty() {
+        let Some(found) = self.0 else {
+            return Vec::new();
+        };
+        let Found {
+            missing,
+            missing_dynamic,
+            reasons,
+        } = *found;
+        let mut out = Vec::with_capacity(reasons.len() + 2);
+        if !missing.is_empty() {
             out.push(Reason::new(
                 ReasonCode::MissingInput,
-                &self.missing,
-                format!("required input missing: {}", self.missing.join(", ")),
+                &missing,
+                format!("required input missing: {}", missing.join(", ")),
             ));
         }
-        if !self.missing_dynamic.is_empty() {
+        if !missing_dynamic.is_empty() {
             out.push(Reason::new(
                 ReasonCode::MissingDynamicInput,
-                &self.missing_dynamic,
+                &missing_dynamic,
                 format!(
                     "input for the dynamic variant missing: {}",
-                    self.missing_dynamic.join(", ")
+                    missing_dynamic.join(", ")
                 ),
             ));
         }
-        out.extend(self.reasons);
+        out.extend(reasons);
         out
     }
 }
