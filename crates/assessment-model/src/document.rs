@@ -68,6 +68,70 @@ impl TryFrom<RawAssessment> for Assessment {
     }
 }
 
+/// An assessment without its event log, borrowed for writing: the form in which storage keeps
+/// the document apart from the log (the log grows with every answer, the rest does not). Same
+/// fields and order as the whole document, less `events`.
+#[derive(Debug, Serialize)]
+pub struct WithoutEvents<'a> {
+    header: &'a Header,
+    state: &'a State,
+    deleted: &'a Option<Deletion>,
+    version: u64,
+    answers: &'a Answers,
+    unconfirmed_sections: &'a BTreeSet<Section>,
+    signing: &'a Option<Signing>,
+    history: &'a [LockedVersion],
+}
+
+/// An assessment read back without its event log (the JSON written from [`WithoutEvents`]);
+/// [`Assessment::from_parts`] joins it to its events and checks it as a whole document is
+/// checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateDocument {
+    header: Header,
+    state: State,
+    deleted: Option<Deletion>,
+    version: u64,
+    answers: Answers,
+    unconfirmed_sections: BTreeSet<Section>,
+    signing: Option<Signing>,
+    history: Vec<LockedVersion>,
+}
+
+impl Assessment {
+    /// This assessment without its event log, to serialize.
+    #[must_use]
+    pub fn without_events(&self) -> WithoutEvents<'_> {
+        WithoutEvents {
+            header: &self.header,
+            state: &self.state,
+            deleted: &self.deleted,
+            version: self.version,
+            answers: &self.answers,
+            unconfirmed_sections: &self.unconfirmed,
+            signing: &self.signing,
+            history: &self.history,
+        }
+    }
+
+    /// Joins a document stored without its events to its event log (oldest first), with the
+    /// checks of a whole document.
+    pub fn from_parts(state: StateDocument, events: Vec<Event>) -> Result<Self, DocumentError> {
+        Self::try_from(RawAssessment {
+            header: state.header,
+            state: state.state,
+            deleted: state.deleted,
+            version: state.version,
+            answers: state.answers,
+            unconfirmed_sections: state.unconfirmed_sections,
+            signing: state.signing,
+            events,
+            history: state.history,
+        })
+    }
+}
+
 impl From<Assessment> for RawAssessment {
     fn from(a: Assessment) -> Self {
         Self {

@@ -31,7 +31,7 @@ pub use completeness::{Missing, MissingReason, completeness};
 pub use countersign::{
     CountersignRequirement, Rank, SigningLevel, countersign_required, eligible_countersigner,
 };
-pub use document::DocumentError;
+pub use document::{DocumentError, StateDocument, WithoutEvents};
 pub use identifiers::{Crn, IdentifierError, NomisId, Pnc};
 pub use lifecycle::{
     Actor, Command, Event, EventCode, LifecycleError, Outcome, Signing, State, Status,

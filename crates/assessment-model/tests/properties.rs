@@ -263,6 +263,17 @@ proptest! {
     }
 
     #[test]
+    fn stored_apart_from_its_events_it_reads_back_whole(a in walked()) {
+        let state = serde_json::to_value(a.without_events()).expect("serialise");
+        let mut whole = serde_json::to_value(&a).expect("serialise");
+        let events = whole.as_object_mut().and_then(|o| o.remove("events")).expect("events");
+        prop_assert_eq!(&state, &whole);
+        let events: Vec<Event> = serde_json::from_value(events).expect("events");
+        let state: StateDocument = serde_json::from_value(state).expect("state");
+        prop_assert_eq!(Assessment::from_parts(state, events).expect("valid"), a);
+    }
+
+    #[test]
     fn compare_with_itself_shows_no_change(a in walked()) {
         prop_assume!(a.state() != &State::Voided);
         let c = compare(&a, &a).expect("compare");

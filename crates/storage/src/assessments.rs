@@ -1,19 +1,22 @@
 //! Assessments: the current document with its status, lock flags, answers hash and review date,
 //! plus one insert-only history row per version; updates are compare-and-set on `version`.
+//! Documents are stored without their event log, which has one insert-only row per event
+//! (`assessment_events`): a save writes one event, not the whole log again, and a version's
+//! row does not copy the log; reading joins them back.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use oasys_app::{AssessmentSummary, ReviewDueEntry, ReviewScope, StoreError};
-use oasys_assessment_model::{Assessment, State, Status};
+use oasys_assessment_model::{Assessment, Event, State, StateDocument, Status};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::allocations::{from_millis, millis, parse_org, parse_uuid};
 use crate::conn::{DbConnection, store_error};
 use crate::people::{decode, encode};
-use crate::schema::{assessment_versions, assessments, people};
+use crate::schema::{assessment_events, assessment_versions, assessments, people};
 
 const ENTITY: &str = "assessment";
 
@@ -71,8 +74,66 @@ fn columns(a: &Assessment) -> Result<Columns, StoreError> {
         locked: locked(a.state()),
         voided: matches!(a.state(), State::Voided),
         answers_hash: hex(&Sha256::digest(answers.as_bytes())),
-        document: encode(ENTITY, a)?,
+        document: encode(ENTITY, &a.without_events())?,
     })
+}
+
+/// Stores the events of `a` newer than `after` (all of them for a new assessment; one for a
+/// transition).
+fn insert_events(conn: &mut DbConnection, a: &Assessment, after: u64) -> Result<(), StoreError> {
+    let id = a.header().id.to_string();
+    for event in a.events().iter().filter(|e| e.version > after) {
+        diesel::insert_into(assessment_events::table)
+            .values((
+                assessment_events::assessment_id.eq(&id),
+                assessment_events::version.eq(version_i64(event.version)?),
+                assessment_events::event.eq(encode(ENTITY, event)?),
+            ))
+            .execute(conn)
+            .map_err(|e| store_error(ENTITY, e))?;
+    }
+    Ok(())
+}
+
+/// The event logs of some assessments, each oldest first.
+pub(crate) fn events_of(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<Event>>, StoreError> {
+    let mut logs: HashMap<String, Vec<Event>> = HashMap::new();
+    // Bounded IN lists (SQLite allows 32,766 parameters; PostgreSQL 65,535).
+    for chunk in ids.chunks(1_000) {
+        let rows = assessment_events::table
+            .filter(assessment_events::assessment_id.eq_any(chunk))
+            .order((assessment_events::assessment_id, assessment_events::version))
+            .select((assessment_events::assessment_id, assessment_events::event))
+            .load::<(String, String)>(conn)
+            .map_err(|e| store_error(ENTITY, e))?;
+        for (id, json) in rows {
+            logs.entry(id).or_default().push(decode(ENTITY, &json)?);
+        }
+    }
+    Ok(logs)
+}
+
+/// The event log of one assessment, oldest first.
+fn events_for(conn: &mut DbConnection, id: &str) -> Result<Vec<Event>, StoreError> {
+    assessment_events::table
+        .filter(assessment_events::assessment_id.eq(id))
+        .order(assessment_events::version)
+        .select(assessment_events::event)
+        .load::<String>(conn)
+        .map_err(|e| store_error(ENTITY, e))?
+        .iter()
+        .map(|json| decode(ENTITY, json))
+        .collect()
+}
+
+/// Joins a stored document (without events) to its log.
+pub(crate) fn assemble(json: &str, events: Vec<Event>) -> Result<Assessment, StoreError> {
+    let state: StateDocument = decode(ENTITY, json)?;
+    Assessment::from_parts(state, events)
+        .map_err(|e| StoreError::Backend(format!("stored {ENTITY} does not decode: {e}")))
 }
 
 fn insert_history(conn: &mut DbConnection, c: &Columns) -> Result<(), StoreError> {
@@ -144,6 +205,7 @@ pub(crate) fn insert(
         .execute(conn)
         .map_err(|e| store_error(ENTITY, e))?;
     insert_history(conn, &c)?;
+    insert_events(conn, a, 0)?;
     clear_other_reviews(conn, &c, due)
 }
 
@@ -242,29 +304,42 @@ pub(crate) fn update(
         return Err(stale(now));
     }
     insert_history(conn, &c)?;
+    insert_events(conn, a, expected)?;
     clear_other_reviews(conn, &c, due)
 }
 
 pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Assessment>, StoreError> {
-    assessments::table
-        .find(id.to_string())
+    let id = id.to_string();
+    let Some(json) = assessments::table
+        .find(&id)
         .select(assessments::document)
         .first::<String>(conn)
         .optional()
         .map_err(|e| store_error(ENTITY, e))?
-        .map(|json| decode(ENTITY, &json))
-        .transpose()
+    else {
+        return Ok(None);
+    };
+    let events = events_for(conn, &id)?;
+    assemble(&json, events).map(Some)
 }
 
+/// Every stored version, oldest first, each with the events up to its own version.
 pub(crate) fn history(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Assessment>, StoreError> {
-    assessment_versions::table
-        .filter(assessment_versions::assessment_id.eq(id.to_string()))
+    let id = id.to_string();
+    let versions = assessment_versions::table
+        .filter(assessment_versions::assessment_id.eq(&id))
         .order(assessment_versions::version)
-        .select(assessment_versions::document)
-        .load::<String>(conn)
-        .map_err(|e| store_error(ENTITY, e))?
+        .select((assessment_versions::version, assessment_versions::document))
+        .load::<(i64, String)>(conn)
+        .map_err(|e| store_error(ENTITY, e))?;
+    let events = events_for(conn, &id)?;
+    versions
         .iter()
-        .map(|json| decode(ENTITY, json))
+        .map(|(version, json)| {
+            let version = version_u64(*version)?;
+            let upto = events.partition_point(|e| e.version <= version);
+            assemble(json, events[..upto].to_vec())
+        })
         .collect()
 }
 

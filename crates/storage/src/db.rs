@@ -112,6 +112,21 @@ impl Database {
         result.map_err(|e| backend_error("could not revert migrations", e))
     }
 
+    /// Reverts the newest applied migration (tests and development only: the data migrations'
+    /// down and up again are checked with it).
+    pub fn revert_last_migration(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn()?;
+        let result = match &mut *conn {
+            DbConnection::Sqlite(c) => {
+                MigrationHarness::<Sqlite>::revert_last_migration(c, SQLITE_MIGRATIONS).map(|_| ())
+            }
+            DbConnection::Pg(c) => {
+                MigrationHarness::<Pg>::revert_last_migration(c, POSTGRES_MIGRATIONS).map(|_| ())
+            }
+        };
+        result.map_err(|e| backend_error("could not revert a migration", e))
+    }
+
     /// Runs pending migrations (done by `open`; exposed for the up / down / up check).
     pub fn run_pending_migrations(&self) -> Result<(), StoreError> {
         run_migrations(&mut *self.conn()?)

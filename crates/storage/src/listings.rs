@@ -6,11 +6,11 @@ use diesel::prelude::*;
 use oasys_app::{
     AccountProfile, Listings, ReviewDueEntry, StoreError, StoredAssessment, TeamRecord, UserAccount,
 };
-use oasys_assessment_model::{Assessment, Person};
+use oasys_assessment_model::Person;
 use uuid::Uuid;
 
 use crate::allocations::from_millis;
-use crate::assessments::{SUMMARY, SummaryRow, summary};
+use crate::assessments::{SUMMARY, SummaryRow, assemble, events_of, summary};
 use crate::conn::store_error;
 use crate::db::Database;
 use crate::people::decode;
@@ -90,19 +90,26 @@ impl Listings for Database {
         self.read(|conn| {
             let mut query = assessments::table
                 .order(assessments::id)
-                .select((assessments::document, assessments::review_due))
+                .select((
+                    assessments::id,
+                    assessments::document,
+                    assessments::review_due,
+                ))
                 .limit(page_limit(limit))
                 .into_boxed();
             if let Some(after) = after {
                 query = query.filter(assessments::id.gt(after.to_string()));
             }
-            query
-                .load::<(String, Option<NaiveDate>)>(conn)
-                .map_err(|e| store_error("assessment", e))?
-                .iter()
-                .map(|(json, review_due)| {
+            let rows = query
+                .load::<(String, String, Option<NaiveDate>)>(conn)
+                .map_err(|e| store_error("assessment", e))?;
+            let ids: Vec<String> = rows.iter().map(|(id, _, _)| id.clone()).collect();
+            let mut logs = events_of(conn, &ids)?;
+            rows.iter()
+                .map(|(id, json, review_due)| {
+                    let events = logs.remove(id).unwrap_or_default();
                     Ok(StoredAssessment {
-                        assessment: decode::<Assessment>("assessment", json)?,
+                        assessment: assemble(json, events)?,
                         review_due: *review_due,
                     })
                 })

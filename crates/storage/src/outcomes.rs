@@ -13,6 +13,7 @@ use oasys_assessment_model::{Assessment, Person, State};
 use uuid::Uuid;
 
 use crate::allocations::parse_uuid;
+use crate::assessments::{assemble, events_of};
 use crate::conn::{DbConnection, store_error};
 use crate::people::{self, decode};
 use crate::schema::{assessments, outcomes, people as people_table, teams};
@@ -164,8 +165,11 @@ fn page_members(
         .map_err(|e| store_error("cohort", e))?;
     let mut chosen: BTreeMap<Uuid, ((NaiveDate, i64, String), CohortMember)> = BTreeMap::new();
     let mut decoded: BTreeMap<Uuid, Person> = BTreeMap::new();
+    let ids: Vec<String> = rows.iter().map(|row| row.0.clone()).collect();
+    let mut logs = events_of(conn, &ids)?;
     for (assessment_id, created_at, assessment_json, person_json, area, outcome) in rows {
-        let assessment: Assessment = decode("assessment", &assessment_json)?;
+        let events = logs.remove(&assessment_id).unwrap_or_default();
+        let assessment = assemble(&assessment_json, events)?;
         if !is_final(&assessment) {
             continue;
         }

@@ -52,6 +52,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    assessment_events (assessment_id, version) {
+        assessment_id -> Text,
+        version -> BigInt,
+        event -> Text,
+    }
+}
+
+diesel::table! {
     audit_log (seq) {
         seq -> BigInt,
         event_id -> Text,
@@ -131,6 +139,7 @@ diesel::table! {
 diesel::joinable!(allocations -> people (person_id));
 diesel::joinable!(assessments -> people (person_id));
 diesel::joinable!(assessment_versions -> assessments (assessment_id));
+diesel::joinable!(assessment_events -> assessments (assessment_id));
 diesel::joinable!(lao_lists -> people (person_id));
 diesel::joinable!(case_relationships -> people (person_id));
 diesel::joinable!(documents -> people (person_id));
@@ -141,6 +150,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     allocations,
     assessments,
     assessment_versions,
+    assessment_events,
     audit_log,
     audit_chain,
     teams,

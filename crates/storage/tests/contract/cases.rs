@@ -36,6 +36,57 @@ pub fn migrations_down_and_up_again(t: &mut TestDb) {
         .expect("revisions table");
 }
 
+/// The event logs moved out of the documents (migration 2026-01-07) go back into them when the
+/// migration is reverted and out again when it is rerun, and every version reads the same.
+pub fn event_log_migrates_down_and_up(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let first = assessment(1, &p, "PO1", "TEAM1", 1);
+    db.insert_assessment(&first, None).expect("insert");
+    let mut current = first;
+    for value in 1..=3 {
+        let next = answered(&current, value);
+        db.update_assessment(&next, current.version(), None)
+            .expect("update");
+        current = next;
+    }
+    let stored = db.get_assessment(current.header().id).expect("get");
+    assert_eq!(stored.as_ref(), Some(&current));
+    let history = db.assessment_history(current.header().id).expect("history");
+    assert_eq!(history.len(), 4);
+    assert_eq!(history.last(), Some(&current));
+    assert!(
+        history
+            .iter()
+            .all(|v| v.events().len() as u64 == v.version())
+    );
+    let with_log =
+        "SELECT COUNT(*) AS n FROM assessment_versions WHERE document LIKE '%\"events\"%'";
+    assert_eq!(t.count("SELECT COUNT(*) AS n FROM assessment_events"), 4);
+    assert_eq!(t.count(with_log), 0);
+
+    db.revert_last_migration().expect("down");
+    assert_eq!(t.count(with_log), 4, "each version has its log back");
+    assert_eq!(
+        t.count("SELECT COUNT(*) AS n FROM assessments WHERE document LIKE '%\"events\"%'"),
+        1
+    );
+    db.run_pending_migrations().expect("up again");
+    assert_eq!(t.count(with_log), 0);
+    assert_eq!(t.count("SELECT COUNT(*) AS n FROM assessment_events"), 4);
+    assert_eq!(
+        db.get_assessment(current.header().id)
+            .expect("get")
+            .as_ref(),
+        Some(&current)
+    );
+    assert_eq!(
+        db.assessment_history(current.header().id).expect("history"),
+        history
+    );
+}
+
 pub fn durability_settings(t: &mut TestDb) {
     match t.backend {
         Backend::Sqlite => {

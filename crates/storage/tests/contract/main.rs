@@ -25,6 +25,7 @@ macro_rules! contract {
 
 contract!(
     cases::migrations_down_and_up_again,
+    cases::event_log_migrates_down_and_up,
     cases::durability_settings,
     cases::people_insert_get_search,
     cases::duplicate_people_conflict,

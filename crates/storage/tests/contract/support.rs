@@ -155,6 +155,29 @@ impl TestDb {
         }
     }
 
+    /// Runs a raw query whose one row has one integer column `n`, on a separate connection.
+    pub fn count(&self, sql: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let query = diesel::sql_query(sql);
+        let row: Count = match self.backend {
+            Backend::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                let mut c = SqliteConnection::establish(path).expect("raw sqlite connection");
+                diesel::RunQueryDsl::get_result(query, &mut c)
+            }
+            Backend::Postgres => {
+                let mut c = PgConnection::establish(&self.url).expect("raw pg connection");
+                diesel::RunQueryDsl::get_result(query, &mut c)
+            }
+        }
+        .expect("count query");
+        row.n
+    }
+
     /// Drops the audit triggers, as an attacker with database access would.
     pub fn disable_audit_triggers(&self) {
         let sql = match self.backend {
