@@ -76,6 +76,23 @@ impl<'a> Terms<'a> {
         self.explainer.push(factor);
     }
 
+    /// Appends several factors: one capacity check for all of them, and when explanations are
+    /// off only their contributions are worked out.
+    #[inline]
+    pub(crate) fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
+        let total = &mut self.total;
+        if self.explainer.on() {
+            self.explainer.extend(factors.map(|factor| {
+                *total += factor.contribution;
+                factor
+            }));
+        } else {
+            for factor in factors {
+                *total += factor.contribution;
+            }
+        }
+    }
+
     /// The sum of the contributions, in order.
     pub(crate) fn total(&self) -> f64 {
         self.total
@@ -111,57 +128,58 @@ impl HistoryModel {
         let n = h.n;
         let gap = h.gap as f64;
         // 9 common factors, then 2 (general) or 5 (violent) career factors.
-        out.push(Factor::new("intercept", FactorValue::None, self.intercept));
         let ages = if female {
             self.age_female
         } else {
             self.age_male
         };
-        out.push(Factor::new(
-            "age_polynomial",
-            FactorValue::Integer(h.age_fu),
-            polynomial(h.age_fu as f64, ages),
-        ));
-        out.push(Factor::new(
-            "female",
-            FactorValue::Flag(female),
-            if female { self.female } else { 0.0 },
-        ));
-        out.push(Factor::new(
-            "offence_category",
-            FactorValue::Text(category.key()),
-            offence_term,
-        ));
-        out.push(Factor::new(
-            "first_sanction",
-            FactorValue::Integer(n),
-            if n == 1 { self.first_sanction } else { 0.0 },
-        ));
-        out.push(Factor::new(
-            "second_sanction",
-            FactorValue::Integer(n),
-            if n == 2 { self.second_sanction } else { 0.0 },
-        ));
         let gap_term = if n == 2 {
             gap * pick(self.gap_male, self.gap_female)
         } else {
             0.0
         };
-        out.push(Factor::new(
-            "second_sanction_gap",
-            FactorValue::Integer(h.gap),
-            gap_term,
-        ));
-        out.push(Factor::new(
-            "sanction_count",
-            FactorValue::Integer(n),
-            n as f64 * self.sanction_count,
-        ));
-        out.push(Factor::new(
-            "offence_free_months",
-            FactorValue::Integer(h.ofm),
-            polynomial(h.ofm as f64, self.ofm),
-        ));
+        out.extend(
+            [
+                Factor::new("intercept", FactorValue::None, self.intercept),
+                Factor::new(
+                    "age_polynomial",
+                    FactorValue::Integer(h.age_fu),
+                    polynomial(h.age_fu as f64, ages),
+                ),
+                Factor::new(
+                    "female",
+                    FactorValue::Flag(female),
+                    if female { self.female } else { 0.0 },
+                ),
+                Factor::new(
+                    "offence_category",
+                    FactorValue::Text(category.key()),
+                    offence_term,
+                ),
+                Factor::new(
+                    "first_sanction",
+                    FactorValue::Integer(n),
+                    if n == 1 { self.first_sanction } else { 0.0 },
+                ),
+                Factor::new(
+                    "second_sanction",
+                    FactorValue::Integer(n),
+                    if n == 2 { self.second_sanction } else { 0.0 },
+                ),
+                Factor::new("second_sanction_gap", FactorValue::Integer(h.gap), gap_term),
+                Factor::new(
+                    "sanction_count",
+                    FactorValue::Integer(n),
+                    n as f64 * self.sanction_count,
+                ),
+                Factor::new(
+                    "offence_free_months",
+                    FactorValue::Integer(h.ofm),
+                    polynomial(h.ofm as f64, self.ofm),
+                ),
+            ]
+            .into_iter(),
+        );
         match self.copas {
             Copas::General {
                 male,
@@ -178,12 +196,13 @@ impl HistoryModel {
                 } else {
                     (0.0, 0.0)
                 };
-                out.push(Factor::new("copas_general", FactorValue::Number(r), linear));
-                out.push(Factor::new(
-                    "copas_general_squared",
-                    FactorValue::Number(r * r),
-                    squared,
-                ));
+                out.extend(
+                    [
+                        Factor::new("copas_general", FactorValue::Number(r), linear),
+                        Factor::new("copas_general_squared", FactorValue::Number(r * r), squared),
+                    ]
+                    .into_iter(),
+                );
             }
             Copas::Violent {
                 male,
@@ -192,43 +211,32 @@ impl HistoryModel {
             } => {
                 let rate = h.ln_rate_12;
                 let copas = if n >= 3 { rate * pick(male, fem) } else { 0.0 };
-                out.push(Factor::new(
-                    "copas_violent_general",
-                    FactorValue::Number(rate),
-                    copas,
-                ));
                 let nv = h.nv;
                 let never = if nv == 0 {
                     pick(v.never_male, v.never_female)
                 } else {
                     0.0
                 };
-                out.push(Factor::new(
-                    "never_violent",
-                    FactorValue::Integer(nv),
-                    never,
-                ));
-                out.push(Factor::new(
-                    "once_violent",
-                    FactorValue::Integer(nv),
-                    if nv == 1 { v.once } else { 0.0 },
-                ));
                 // Both violent terms are 0 when nv = 0 (decision D6).
                 let (count, violent_rate) = if nv >= 1 {
                     (nv as f64 * v.count, h.ln_violent_rate * v.rate)
                 } else {
                     (0.0, 0.0)
                 };
-                out.push(Factor::new(
-                    "violent_count",
-                    FactorValue::Integer(nv),
-                    count,
-                ));
-                out.push(Factor::new(
-                    "violence_rate",
-                    FactorValue::Integer(nv),
-                    violent_rate,
-                ));
+                out.extend(
+                    [
+                        Factor::new("copas_violent_general", FactorValue::Number(rate), copas),
+                        Factor::new("never_violent", FactorValue::Integer(nv), never),
+                        Factor::new(
+                            "once_violent",
+                            FactorValue::Integer(nv),
+                            if nv == 1 { v.once } else { 0.0 },
+                        ),
+                        Factor::new("violent_count", FactorValue::Integer(nv), count),
+                        Factor::new("violence_rate", FactorValue::Integer(nv), violent_rate),
+                    ]
+                    .into_iter(),
+                );
             }
         }
     }
@@ -376,7 +384,7 @@ impl DynamicCodes {
                 return false;
             }
         }
-        for item in items {
+        out.extend(items.iter().map(|item| {
             let code = self.codes[item.slot as usize];
             let value = match item.kind {
                 ItemKind::Rating(..)
@@ -384,12 +392,8 @@ impl DynamicCodes {
                 | ItemKind::DrugMotivation => FactorValue::Integer(i64::from(code)),
                 _ => FactorValue::Flag(code != 0),
             };
-            out.push(Factor::new(
-                item.factor,
-                value,
-                f64::from(code) * item.coefficient,
-            ));
-        }
+            Factor::new(item.factor, value, f64::from(code) * item.coefficient)
+        }));
         true
     }
 }
@@ -595,6 +599,7 @@ pub(crate) struct Predictor {
 
 impl Predictor {
     /// Scores both variants; a failure of the static inputs makes both not calculable.
+    #[inline(always)]
     pub(crate) fn score(
         &self,
         input: &PredictorInput,

@@ -317,19 +317,55 @@ fn flag(
     answer: Option<&serde_json::Value>,
     reasons: &mut Vec<Reason>,
 ) -> Option<bool> {
-    match (code, answer?) {
-        (_, serde_json::Value::Bool(b)) => Some(*b),
-        (Some(code), other) => {
-            reasons.push(invalid(
-                code,
-                &format!("need_answers.{code}"),
-                other,
-                "true or false",
-            ));
-            None
-        }
-        (None, _) => None,
+    match answer? {
+        serde_json::Value::Bool(b) => Some(*b),
+        other => invalid_flag(code, other, reasons),
     }
+}
+
+#[cold]
+fn invalid_flag(
+    code: Option<&str>,
+    answer: &serde_json::Value,
+    reasons: &mut Vec<Reason>,
+) -> Option<bool> {
+    if let Some(code) = code {
+        reasons.push(invalid(
+            code,
+            &format!("need_answers.{code}"),
+            answer,
+            "true or false",
+        ));
+    }
+    None
+}
+
+#[cold]
+fn invalid_answer(
+    code: &str,
+    answer: &serde_json::Value,
+    expected: &str,
+    reasons: &mut Vec<Reason>,
+) -> Option<i64> {
+    reasons.push(invalid(
+        code,
+        &format!("need_answers.{code}"),
+        answer,
+        expected,
+    ));
+    None
+}
+
+#[cold]
+fn invalid_field(
+    code: &str,
+    field: &str,
+    value: i64,
+    expected: &str,
+    reasons: &mut Vec<Reason>,
+) -> Option<i64> {
+    reasons.push(invalid(code, field, value, expected));
+    None
 }
 
 fn section_result(input: &PredictorInput, s: &Section, answers: &SectionAnswers<'_>) -> NeedResult {
@@ -348,22 +384,15 @@ fn section_result(input: &PredictorInput, s: &Section, answers: &SectionAnswers<
     ) in s.items.iter().zip(answers)
     {
         let score = match answer {
-            Some(value) => item_score(value, *vocabulary).unwrap_or_else(|expected| {
-                reasons.push(invalid(
-                    code,
-                    &format!("need_answers.{code}"),
-                    value,
-                    expected,
-                ));
-                None
-            }),
+            Some(value) => match item_score(value, *vocabulary) {
+                Ok(score) => score,
+                Err(expected) => invalid_answer(code, value, expected, &mut reasons),
+            },
             None => match fallback.and_then(|(field, get)| Some((field, get(input)?))) {
-                Some((field, value)) => {
-                    item_value_score(value, *vocabulary).unwrap_or_else(|expected| {
-                        reasons.push(invalid(code, field, value, expected));
-                        None
-                    })
-                }
+                Some((field, value)) => match item_value_score(value, *vocabulary) {
+                    Ok(score) => score,
+                    Err(expected) => invalid_field(code, field, value, expected, &mut reasons),
+                },
                 None => None,
             },
         };

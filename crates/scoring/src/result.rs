@@ -378,6 +378,20 @@ impl Explainer {
         }
     }
 
+    /// Whether explanations are kept.
+    #[inline]
+    pub(crate) fn on(&self) -> bool {
+        self.on
+    }
+
+    /// Keeps several factors (one capacity check for an iterator of known length).
+    #[inline]
+    pub(crate) fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
+        if self.on {
+            self.factors.extend(factors);
+        }
+    }
+
     /// Keeps these factors as one predictor's explanation.
     pub(crate) fn list(&mut self, factors: impl IntoIterator<Item = Factor>) -> Explanation {
         if !self.on {
