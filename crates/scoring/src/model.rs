@@ -82,6 +82,9 @@ impl<'a> Terms<'a> {
     pub(crate) fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
         let total = &mut self.total;
         if self.explainer.on() {
+            // `map`, not `inspect`: `Map` keeps the exact length (`TrustedLen`), so the list
+            // reserves once instead of checking its capacity for every factor.
+            #[allow(clippy::manual_inspect)]
             self.explainer.extend(factors.map(|factor| {
                 *total += factor.contribution;
                 factor
