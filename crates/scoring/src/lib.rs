@@ -228,14 +228,16 @@ fn score_with(
     let mut ogrs3 = ogrs3::score(input, catalogue, &shared, &mut ex);
     let mut ogp = ogp::score(input, &ogrs3, &mut ex);
     let mut ovp = ovp::score(input, &mut ex);
-    let mut osp_dc = sexual::direct_contact(input, V1, &mut ex);
-    let mut osp_iic = sexual::images_and_indirect(input, V1, &mut ex);
+    let mut dc_srp = sexual::direct_contact(input, V411, &mut ex);
+    let mut iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
+    let mut osp_dc = sexual::v1_from_v411(&dc_srp, sexual::OSP_DC)
+        .unwrap_or_else(|| sexual::direct_contact(input, V1, &mut ex));
+    let mut osp_iic = sexual::v1_from_v411(&iic_srp, sexual::OSP_IIC)
+        .unwrap_or_else(|| sexual::images_and_indirect(input, V1, &mut ex));
     let (mut snsv_static, mut snsv_dynamic) = snsv::SNSV.score(input, &shared, &mut ex);
     let (mut arp_static, mut arp_dynamic) = actuarial::ARP.score(input, &shared, &mut ex);
     let (mut vrp_static, mut vrp_dynamic) = actuarial::VRP.score(input, &shared, &mut ex);
     let (mut svrp_static, mut svrp_dynamic) = actuarial::SVRP.score(input, &shared, &mut ex);
-    let mut dc_srp = sexual::direct_contact(input, V411, &mut ex);
-    let mut iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
     let mut rsr = combined::score(
         input,
         &combined::Components {

@@ -19,6 +19,11 @@ pub(crate) enum Generation {
     V411,
 }
 
+/// The model version of OSP/DC v1.
+pub(crate) const OSP_DC: &str = "osp-dc/v1";
+/// The model version of OSP/IIC v1.
+pub(crate) const OSP_IIC: &str = "osp-iic/v1";
+
 const COUNT_FIELDS: [&str; 4] = [
     "contact_adult_sexual_sanctions",
     "contact_child_sexual_sanctions",
@@ -153,6 +158,18 @@ fn age_at_sexual_sanction_points(age: Option<i64>) -> i64 {
     }
 }
 
+/// The v1 result (OSP/DC or OSP/IIC, `model`) read off the v4.11 one of the same formula when
+/// that shows it, without scoring again; `None` when v1 must be scored. The generations differ
+/// only in validation, v4.11 checking everything v1 does and more (D12, D13), so a v4.11 result
+/// that is calculated or not applicable is the v1 result under v1's name. A v4.11 result that is
+/// not calculable may have failed on a rule v1 lacks.
+pub(crate) fn v1_from_v411(v411: &PredictorResult, model: &'static str) -> Option<PredictorResult> {
+    (v411.status != Status::NotCalculable).then(|| PredictorResult {
+        model_version: model,
+        ..v411.clone()
+    })
+}
+
 /// OSP/DC (v1) or DC-SRP (v4.11).
 pub(crate) fn direct_contact(
     input: &PredictorInput,
@@ -160,7 +177,7 @@ pub(crate) fn direct_contact(
     explainer: &mut Explainer,
 ) -> PredictorResult {
     let model = match generation {
-        Generation::V1 => "osp-dc/v1",
+        Generation::V1 => OSP_DC,
         Generation::V411 => "dc-srp/v4.11",
     };
     let mut p = Problems::default();
@@ -327,7 +344,7 @@ pub(crate) fn images_and_indirect(
     explainer: &mut Explainer,
 ) -> PredictorResult {
     let model = match generation {
-        Generation::V1 => "osp-iic/v1",
+        Generation::V1 => OSP_IIC,
         Generation::V411 => "iic-srp/v4.11",
     };
     let mut p = Problems::default();
