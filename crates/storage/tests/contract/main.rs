@@ -36,6 +36,7 @@ contract!(
     cases::history_is_insert_only,
     workflow_cases::caseload_and_reviews_due,
     workflow_cases::unit_of_work_rolls_back,
+    workflow_cases::concurrent_units_of_work_keep_exactly_the_successful,
     workflow_cases::unit_of_work_covers_cases_and_documents,
     backup_cases::backup_then_restore_gives_the_same_data,
     backup_cases::integrity_check_reports_problems,

@@ -211,3 +211,73 @@ pub fn unit_of_work_covers_cases_and_documents(t: &mut TestDb) {
     let kept = db.case_access(p.id).expect("read").expect("known");
     assert_eq!(kept.lao, lao(&["PO7"], &[]));
 }
+
+/// Concurrent units of work, some failing and one panicking while the others wait behind it (on
+/// SQLite they share one transaction and one commit): every unit that succeeded is kept with its
+/// audit event, nothing of a failed or panicking one is, and the chain has no gap or fork.
+pub fn concurrent_units_of_work_keep_exactly_the_successful(t: &mut TestDb) {
+    const UNITS: u64 = 24;
+    let db = t.db();
+    let barrier = std::sync::Barrier::new(usize::try_from(UNITS).unwrap_or(0));
+    let outcomes: Vec<std::thread::Result<Result<(), Failure>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..UNITS)
+            .map(|n| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    if n != 0 {
+                        barrier.wait();
+                    }
+                    db.in_transaction(|tx| -> Result<(), Failure> {
+                        let p = person(n + 1, "Unit", "Worker");
+                        tx.insert_person(&p)?;
+                        tx.append(&entry(u128::from(n) + 1, Some(p.id), 1))?;
+                        if n == 0 {
+                            // Unit 0 starts first and holds the writer while the others queue
+                            // behind it, then panics.
+                            barrier.wait();
+                            std::thread::sleep(std::time::Duration::from_millis(200));
+                            panic!("unit 0 fails unexpectedly");
+                        }
+                        if n % 4 == 1 {
+                            return Err(Failure::Refused);
+                        }
+                        Ok(())
+                    })
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join()).collect()
+    });
+    let mut kept = 0;
+    for (n, outcome) in (0..UNITS).zip(&outcomes) {
+        let stored = db
+            .get_person(person(n + 1, "Unit", "Worker").id)
+            .expect("get");
+        match outcome {
+            Err(_) => assert_eq!(n, 0, "only unit 0 panics"),
+            Ok(Err(Failure::Refused)) => assert_eq!(n % 4, 1),
+            Ok(other) => {
+                assert!(other.is_ok(), "unit {n}: {other:?}");
+                kept += 1;
+            }
+        }
+        assert_eq!(stored.is_some(), n != 0 && n % 4 != 1, "unit {n}");
+    }
+    assert_eq!(kept, UNITS - 1 - UNITS / 4);
+    let log = db
+        .query(&AuditQuery {
+            limit: 100,
+            ..AuditQuery::default()
+        })
+        .expect("query");
+    assert_eq!(log.len() as u64, kept);
+    let report = db.verify().expect("verify");
+    assert!(
+        matches!(report, ChainReport::Intact { entries, .. } if entries == kept),
+        "{report:?}"
+    );
+    // The writer is still usable after the panic.
+    let after = person(UNITS + 1, "Unit", "Worker");
+    db.insert_person(&after).expect("a later write");
+    assert!(db.get_person(after.id).expect("get").is_some());
+}
