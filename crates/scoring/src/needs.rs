@@ -368,6 +368,7 @@ fn invalid_field(
     None
 }
 
+#[inline(always)]
 fn section_result(input: &PredictorInput, s: &Section, answers: &SectionAnswers<'_>) -> NeedResult {
     let mut reasons = Vec::new();
     let linked_to_harm = flag(s.harm.as_deref(), answers[HARM], &mut reasons);
