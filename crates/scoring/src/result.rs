@@ -1,6 +1,7 @@
 //! What a predictor returns (spec §13): status, probabilities, displayed percentage, band,
 //! the explanation factor by factor, and the reasons when it could not be calculated.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
@@ -271,7 +272,7 @@ impl Factor {
 #[derive(Clone, Default)]
 pub struct Explanation {
     /// Every factor of the report the list belongs to (`None`: empty, or not yet attached).
-    all: Option<Arc<Vec<Factor>>>,
+    all: Option<Arc<FactorList>>,
     start: u32,
     end: u32,
 }
@@ -301,7 +302,7 @@ impl std::ops::Deref for Explanation {
     fn deref(&self) -> &[Factor] {
         self.all
             .as_deref()
-            .and_then(|all| all.get(self.start as usize..self.end as usize))
+            .and_then(|all| all.0.get(self.start as usize..self.end as usize))
             .unwrap_or_default()
     }
 }
@@ -319,7 +320,7 @@ impl From<Vec<Factor>> for Explanation {
     fn from(factors: Vec<Factor>) -> Self {
         let end = u32::try_from(factors.len()).unwrap_or(u32::MAX);
         Self {
-            all: Some(Arc::new(factors)),
+            all: Some(Arc::new(FactorList(factors))),
             start: 0,
             end,
         }
@@ -348,6 +349,49 @@ fn no_factors(explanation: &Explanation) -> bool {
     explanation.is_empty()
 }
 
+/// The factors of one report, shared by its explanations. When the last explanation goes, the
+/// list goes back to its thread's spares for the next report, so that scoring in bulk does not
+/// allocate and free a list per report.
+#[derive(Debug)]
+struct FactorList(Vec<Factor>);
+
+/// Spare lists kept per thread.
+const SPARE_LISTS: usize = 4;
+
+thread_local! {
+    static SPARE: RefCell<Vec<Vec<Factor>>> = const { RefCell::new(Vec::new()) };
+}
+
+impl FactorList {
+    /// An empty list with room for a complete report: a spare one when there is one.
+    fn spare() -> Vec<Factor> {
+        SPARE
+            .try_with(|spare| spare.try_borrow_mut().ok()?.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Vec::with_capacity(REPORT_FACTORS))
+    }
+}
+
+impl Drop for FactorList {
+    fn drop(&mut self) {
+        let capacity = self.0.capacity();
+        if !(REPORT_FACTORS..=4 * REPORT_FACTORS).contains(&capacity) {
+            return;
+        }
+        let mut list = std::mem::take(&mut self.0);
+        list.clear();
+        // During thread teardown the spares are gone: the list is simply freed.
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut()
+                && spare.len() < SPARE_LISTS
+            {
+                spare.push(list);
+            }
+        });
+    }
+}
+
 /// Collects the explanations of one report in one list, handing each predictor its part
 /// ([`Explanation`]); when explanations are off, nothing is kept.
 #[derive(Debug)]
@@ -362,11 +406,7 @@ const REPORT_FACTORS: usize = 256;
 impl Explainer {
     pub(crate) fn new(on: bool) -> Self {
         Self {
-            factors: if on {
-                Vec::with_capacity(REPORT_FACTORS)
-            } else {
-                Vec::new()
-            },
+            factors: if on { FactorList::spare() } else { Vec::new() },
             on,
         }
     }
@@ -427,7 +467,7 @@ impl Explainer {
         if self.factors.is_empty() {
             return;
         }
-        let all = Arc::new(self.factors);
+        let all = Arc::new(FactorList(self.factors));
         for result in results {
             if result.explanation.is_pending() {
                 result.explanation.all = Some(Arc::clone(&all));
