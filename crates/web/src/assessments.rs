@@ -14,9 +14,9 @@ use oasys_assessment_model::{Assessment, Command, OrgCode, ReviewEvent};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::{AuthFirst, Credentials};
 use crate::error::ApiError;
-use crate::extract::{StrictJson, StrictQuery, etag, if_match, path_id};
+use crate::extract::{StrictJson, StrictQuery, if_match, path_id, stale_to_412};
 use crate::state::AppState;
 
 /// Most reviews one request lists.
@@ -119,18 +119,18 @@ fn with_etag(assessment: &Assessment, status: StatusCode) -> Response {
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn create_assessment<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
-    StrictJson(CreateAssessment(request)): StrictJson<CreateAssessment>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(CreateAssessment(request))): AuthFirst<StrictJson<CreateAssessment>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let person_id = path_id(&id)?;
     let assessment = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let person_id = path_id(&id)?;
             Ok(app.create_assessment(&caller.actor, person_id, &request, &caller.ctx)?)
         })
         .await?;
@@ -144,17 +144,19 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn get_assessment<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let assessment = state
-        .blocking(move |app| Ok(app.assessment(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.assessment(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     Ok(with_etag(&assessment, StatusCode::OK))
 }
@@ -170,42 +172,36 @@ where
         (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
 pub async fn apply_command<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
     headers: HeaderMap,
-    StrictJson(request): StrictJson<CommandRequest>,
+    AuthFirst(StrictJson(request)): AuthFirst<StrictJson<CommandRequest>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
-    let expected = if_match(&headers, id)?;
-    let options = ApplyOptions {
-        review_events: request.review_events,
-        countersigner: request.countersigner,
-    };
-    let applied = state
-        .blocking(move |app| {
-            Ok(app.apply(
+    let assessment = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let expected = if_match(&headers, id)?;
+            let options = ApplyOptions {
+                review_events: request.review_events,
+                countersigner: request.countersigner,
+            };
+            app.apply(
                 &caller.actor,
                 id,
                 expected,
                 request.command,
                 &options,
                 &caller.ctx,
-            )?)
+            )
+            .map_err(|error| stale_to_412(error.into(), id))
         })
-        .await;
-    match applied {
-        Ok(assessment) => Ok(with_etag(&assessment, StatusCode::OK)),
-        Err(error) if error.status() == StatusCode::CONFLICT => match error.conflict_version() {
-            Some(current) => Err(error.precondition_failed(etag(id, current))),
-            None => Err(error),
-        },
-        Err(error) => Err(error),
-    }
+        .await?;
+    Ok(with_etag(&assessment, StatusCode::OK))
 }
 
 /// Every predictor and need section scored from the assessment's answers.
@@ -215,17 +211,19 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn scores<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Json<ScoredAssessment>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let scored = state
-        .blocking(move |app| Ok(app.score_assessment(&caller.actor, id, None, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.score_assessment(&caller.actor, id, None, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(scored))
 }
@@ -236,27 +234,26 @@ where
         (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn reviews_due<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    StrictQuery(query): StrictQuery<ReviewsDueQuery>,
+    caller: Credentials,
+    AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<ReviewsDueQuery>>,
 ) -> Result<Json<Vec<ReviewDueEntry>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let scope = match query.team {
-        Some(team) => ReviewScope::Team(
-            OrgCode::parse(&team)
-                .map_err(|e| ApiError::unprocessable(Some("team".to_owned()), e.to_string()))?,
-        ),
-        None => ReviewScope::Practitioner(caller.actor.id.clone()),
-    };
     let today = state.clock.now().date_naive();
     let before = query
         .before
         .unwrap_or_else(|| today.checked_add_days(Days::new(28)).unwrap_or(today));
     let entries = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let scope = match query.team {
+                Some(team) => ReviewScope::Team(OrgCode::parse(&team).map_err(|e| {
+                    ApiError::unprocessable(Some("team".to_owned()), e.to_string())
+                })?),
+                None => ReviewScope::Practitioner(caller.actor.id.clone()),
+            };
             Ok(app.reviews_due(&caller.actor, &scope, before, REVIEWS_LIMIT, &caller.ctx)?)
         })
         .await?;
@@ -270,17 +267,19 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn history<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Json<Vec<Assessment>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let versions = state
-        .blocking(move |app| Ok(app.assessment_history(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.assessment_history(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(versions))
 }

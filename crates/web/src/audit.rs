@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{AuthFirst, Credentials};
 use crate::error::ApiError;
 use crate::extract::StrictQuery;
 use crate::state::AppState;
@@ -45,15 +45,27 @@ pub struct AuditParams {
         (status = 428, body = crate::error::Problem)))]
 pub async fn audit_entries<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
+    caller: Credentials,
     headers: HeaderMap,
-    StrictQuery(params): StrictQuery<AuditParams>,
+    AuthFirst(StrictQuery(params)): AuthFirst<StrictQuery<AuditParams>>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
+    let entries = state
+        .as_caller(caller, move |app, caller| {
+            let query = audit_query(&headers, params)?;
+            Ok(app.audit_entries(&caller.actor, &query, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(entries))
+}
+
+/// The query the parameters name, once the purpose is stated in `X-Justification` (428
+/// without); a bad limit or range is 422.
+fn audit_query(headers: &HeaderMap, params: AuditParams) -> Result<AuditQuery, ApiError> {
     let stated = headers
         .get("x-justification")
         .and_then(|v| v.to_str().ok())
@@ -82,16 +94,12 @@ where
             "from must not be after to",
         ));
     }
-    let query = AuditQuery {
+    Ok(AuditQuery {
         person: params.person,
         from: params.from,
         to: params.to,
         limit,
-    };
-    let entries = state
-        .blocking(move |app| Ok(app.audit_entries(&caller.actor, &query, &caller.ctx)?))
-        .await?;
-    Ok(Json(entries))
+    })
 }
 
 /// Verifies the audit log's hash chain.
@@ -100,7 +108,7 @@ where
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn verify_audit<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
+    caller: Credentials,
 ) -> Result<Json<ChainReport>, ApiError>
 where
     S: Storage + 'static,
@@ -108,7 +116,9 @@ where
     I: IdGenerator + 'static,
 {
     let report = state
-        .blocking(move |app| Ok(app.verify_audit(&caller.actor, &caller.ctx)?))
+        .as_caller(caller, |app, caller| {
+            Ok(app.verify_audit(&caller.actor, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(report))
 }

@@ -1,13 +1,16 @@
 //! Authentication: argon2id password hashes, random session and API tokens stored as SHA-256,
-//! the `Caller` extractor (session cookie or bearer token) and the login/logout routes.
+//! the `Credentials` extractor (session cookie or bearer token, read from the headers), their
+//! resolution into a `Caller` (inside the use case's hop to the blocking pool) and the
+//! login/logout routes.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use oasys_app::{Clock, IdGenerator, RequestContext, Session, Storage, UserAccount};
+use chrono::{DateTime, Utc};
+use oasys_app::{Clock, IdGenerator, RequestContext, Session, SessionLimits, Storage, UserAccount};
 use oasys_sharing_policy::{Action, Actor, Role};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -147,6 +150,103 @@ impl<S, C, I> AppState<S, C, I> {
     }
 }
 
+/// The credential a request presents, as the SHA-256 under which it is stored.
+#[derive(Debug, Clone)]
+enum Presented {
+    /// A session cookie (it wins when a bearer token is sent as well).
+    Session(String),
+    /// A bearer token.
+    Token(String),
+}
+
+/// What a request presents to authenticate, read from its headers alone (no I/O): the session
+/// cookie's or the bearer token's hash, and the request context (request id, `X-Justification`).
+/// A request with neither credential is refused with 401 here. Handlers resolve the credentials
+/// into a [`Caller`] inside the blocking hop that runs their use case
+/// (`AppState::as_caller`), so a request crosses to the blocking pool once.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    presented: Presented,
+    ctx: RequestContext,
+}
+
+impl Credentials {
+    /// Reads the credentials from the headers; `None` when the request presents neither a
+    /// session cookie nor a bearer token.
+    fn from_headers<S, C, I>(headers: &HeaderMap, state: &AppState<S, C, I>) -> Option<Self> {
+        let presented = match cookie_value(headers, state.cookie_name()) {
+            Some(cookie) => Presented::Session(secret_hash(cookie)),
+            None => Presented::Token(secret_hash(bearer(headers)?)),
+        };
+        let justification = headers
+            .get("x-justification")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let ctx = RequestContext {
+            correlation_id: request_id(headers),
+            justification,
+        };
+        Some(Self { presented, ctx })
+    }
+
+    /// Resolves the credentials into the caller, reading the session (within its idle and
+    /// absolute limits, then recording its use) or the API token, and the account, afresh on
+    /// every request: nothing is cached, so an ended session, a revoked token or a disabled
+    /// account is refused on the next request. Anything that does not lead to an active account
+    /// is 401.
+    pub(crate) fn resolve<St: Storage>(
+        self,
+        store: &St,
+        now: DateTime<Utc>,
+        limits: SessionLimits,
+    ) -> Result<Caller, ApiError> {
+        let found = match self.presented {
+            Presented::Session(hash) => match store.session(&hash, now, limits)? {
+                Some(session) => {
+                    store.touch_session(&hash, now)?;
+                    store
+                        .user(&session.username)?
+                        .map(|a| (actor_of(&a, BTreeSet::new()), Some(hash)))
+                }
+                None => None,
+            },
+            Presented::Token(hash) => match store.api_token(&hash, now)? {
+                Some(token) => store
+                    .user(&token.username)?
+                    .map(|a| (actor_of(&a, token.scope), None)),
+                None => None,
+            },
+        };
+        match found {
+            Some((actor, session_hash)) if actor.active => Ok(Caller {
+                actor,
+                ctx: self.ctx,
+                session_hash,
+            }),
+            _ => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+impl<S, C, I> FromRequestParts<AppState<S, C, I>> for Credentials
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S, C, I>,
+    ) -> Result<Self, Self::Rejection> {
+        Self::from_headers(&parts.headers, state).ok_or_else(ApiError::unauthenticated)
+    }
+}
+
+/// The caller resolved on its own hop to the blocking pool, for handlers that need it before
+/// (or across) their use cases: the HTML pages. JSON handlers take [`Credentials`] and resolve
+/// them inside their use case's hop.
 impl<S, C, I> FromRequestParts<AppState<S, C, I>> for Caller
 where
     S: Storage + 'static,
@@ -159,48 +259,81 @@ where
         parts: &mut Parts,
         state: &AppState<S, C, I>,
     ) -> Result<Self, Self::Rejection> {
-        let now = state.clock.now();
-        let limits = state.config.sessions;
-        let cookie = cookie_value(&parts.headers, state.cookie_name()).map(secret_hash);
-        let token = bearer(&parts.headers).map(secret_hash);
-        let justification = parts
-            .headers
-            .get("x-justification")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let ctx = RequestContext {
-            correlation_id: request_id(&parts.headers),
-            justification,
+        let credentials = Credentials::from_request_parts(parts, state).await?;
+        state.resolve(credentials).await
+    }
+}
+
+/// An extractor whose refusal comes after authentication: when `E` refuses the request (a bad
+/// path, query or body), the credentials are resolved first, so a caller who is not
+/// authenticated gets 401, as when the caller was extracted before `E`. When `E` succeeds
+/// nothing is resolved here: the handler authenticates inside its use case's hop.
+#[derive(Debug, Clone)]
+pub struct AuthFirst<E>(pub E);
+
+impl<S, C, I, E> FromRequestParts<AppState<S, C, I>> for AuthFirst<E>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+    E: FromRequestParts<AppState<S, C, I>>,
+    E::Rejection: IntoResponse,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S, C, I>,
+    ) -> Result<Self, Self::Rejection> {
+        let refused = match E::from_request_parts(parts, state).await {
+            Ok(value) => return Ok(Self(value)),
+            Err(rejection) => rejection.into_response(),
         };
-        let found = state
-            .blocking(move |app| {
-                let store = app.store();
-                if let Some(hash) = cookie {
-                    let Some(session) = store.session(&hash, now, limits)? else {
-                        return Ok(None);
-                    };
-                    store.touch_session(&hash, now)?;
-                    let account = store.user(&session.username)?;
-                    return Ok(account.map(|a| (actor_of(&a, BTreeSet::new()), Some(hash))));
-                }
-                if let Some(hash) = token {
-                    let Some(token) = store.api_token(&hash, now)? else {
-                        return Ok(None);
-                    };
-                    let account = store.user(&token.username)?;
-                    return Ok(account.map(|a| (actor_of(&a, token.scope), None)));
-                }
-                Ok(None)
-            })
-            .await?;
-        match found {
-            Some((actor, session_hash)) if actor.active => Ok(Caller {
-                actor,
-                ctx,
-                session_hash,
-            }),
-            _ => Err(ApiError::unauthenticated()),
-        }
+        let credentials = Credentials::from_headers(&parts.headers, state);
+        Err(refusal_after_auth(state, credentials, refused).await)
+    }
+}
+
+impl<S, C, I, E> FromRequest<AppState<S, C, I>> for AuthFirst<E>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+    E: FromRequest<AppState<S, C, I>>,
+    E::Rejection: IntoResponse,
+{
+    type Rejection = Response;
+
+    async fn from_request(
+        request: Request,
+        state: &AppState<S, C, I>,
+    ) -> Result<Self, Self::Rejection> {
+        let credentials = Credentials::from_headers(request.headers(), state);
+        let refused = match E::from_request(request, state).await {
+            Ok(value) => return Ok(Self(value)),
+            Err(rejection) => rejection.into_response(),
+        };
+        Err(refusal_after_auth(state, credentials, refused).await)
+    }
+}
+
+/// 401 when the credentials do not authenticate, else the extractor's own refusal.
+async fn refusal_after_auth<S, C, I>(
+    state: &AppState<S, C, I>,
+    credentials: Option<Credentials>,
+    refused: Response,
+) -> Response
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let Some(credentials) = credentials else {
+        return ApiError::unauthenticated().into_response();
+    };
+    match state.resolve(credentials).await {
+        Ok(_) => refused,
+        Err(error) => error.into_response(),
     }
 }
 
@@ -356,15 +489,22 @@ where
         (status = 401, description = "Not logged in", body = crate::error::Problem)))]
 pub async fn logout<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
+    caller: Credentials,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let cleared = end_session(&state, caller.session_hash).await?;
-    Ok((StatusCode::NO_CONTENT, cleared).into_response())
+    state
+        .as_caller(caller, |app, caller| {
+            if let Some(hash) = &caller.session_hash {
+                app.store().revoke_session(hash)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::NO_CONTENT, clearing_headers(&state)).into_response())
 }
 
 /// Ends a session server-side; returns the headers that clear the cookie in the browser.
@@ -382,11 +522,16 @@ where
             .blocking(move |app| Ok(app.store().revoke_session(&hash)?))
             .await?;
     }
+    Ok(clearing_headers(state))
+}
+
+/// The headers that clear the session cookie in the browser.
+fn clearing_headers<S, C, I>(state: &AppState<S, C, I>) -> HeaderMap {
     let expired = format!("{}=; Path=/; Max-Age=0", state.cookie_name());
     let mut headers = HeaderMap::new();
     if let Ok(value) = HeaderValue::from_str(&expired) {
         headers.insert(header::SET_COOKIE, value);
     }
     headers.insert("clear-site-data", HeaderValue::from_static("\"cookies\""));
-    Ok(headers)
+    headers
 }

@@ -164,6 +164,16 @@ pub fn etag(id: Uuid, version: u64) -> String {
     format!("\"{id}-{version}\"")
 }
 
+/// A stale-version conflict becomes 412 with the current `ETag`; other errors stay as they are.
+pub(crate) fn stale_to_412(error: ApiError, id: Uuid) -> ApiError {
+    if error.status() == StatusCode::CONFLICT
+        && let Some(current) = error.conflict_version()
+    {
+        return error.precondition_failed(etag(id, current));
+    }
+    error
+}
+
 /// A JSON response carrying the `ETag` of a versioned resource.
 pub(crate) fn json_with_etag<T: serde::Serialize>(
     body: &T,

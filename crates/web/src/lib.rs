@@ -20,8 +20,8 @@ mod state;
 mod ui;
 
 pub use auth::{
-    Caller, LoginRequest, LoginResponse, PLAIN_COOKIE, SECURE_COOKIE, hash_password, new_secret,
-    secret_hash, verify_password,
+    AuthFirst, Caller, Credentials, LoginRequest, LoginResponse, PLAIN_COOKIE, SECURE_COOKIE,
+    hash_password, new_secret, secret_hash, verify_password,
 };
 pub use error::{ApiError, Problem};
 pub use extract::{BODY_LIMIT, etag};

@@ -10,7 +10,7 @@ use oasys_sharing_policy::LaoLists;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::{AuthFirst, Credentials};
 use crate::error::ApiError;
 use crate::extract::{StrictJson, StrictQuery, path_id};
 use crate::state::AppState;
@@ -29,6 +29,25 @@ pub struct PeopleSearch {
     pub name: Option<String>,
 }
 
+/// The query a search names: exactly one of a valid CRN or a non-blank name.
+fn person_query(search: PeopleSearch) -> Result<PersonQuery, ApiError> {
+    match (search.crn, search.name) {
+        (Some(crn), None) => {
+            Ok(PersonQuery::Crn(Crn::parse(&crn).map_err(|e| {
+                ApiError::unprocessable(Some("crn".to_owned()), e.to_string())
+            })?))
+        }
+        (None, Some(name)) if !name.trim().is_empty() => Ok(PersonQuery::Name {
+            family: name,
+            given: None,
+        }),
+        _ => Err(ApiError::unprocessable(
+            Some("crn".to_owned()),
+            "give exactly one of crn or name",
+        )),
+    }
+}
+
 /// One person.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = uuid::Uuid, Path, description = "Person id")),
@@ -37,17 +56,19 @@ pub struct PeopleSearch {
         (status = 404, body = crate::error::Problem)))]
 pub async fn get_person<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Json<Person>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let person = state
-        .blocking(move |app| Ok(app.person(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.person(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(person))
 }
@@ -59,32 +80,17 @@ where
         (status = 422, body = crate::error::Problem)))]
 pub async fn search_people<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    StrictQuery(search): StrictQuery<PeopleSearch>,
+    caller: Credentials,
+    AuthFirst(StrictQuery(search)): AuthFirst<StrictQuery<PeopleSearch>>,
 ) -> Result<Json<Vec<Person>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let query = match (search.crn, search.name) {
-        (Some(crn), None) => PersonQuery::Crn(
-            Crn::parse(&crn)
-                .map_err(|e| ApiError::unprocessable(Some("crn".to_owned()), e.to_string()))?,
-        ),
-        (None, Some(name)) if !name.trim().is_empty() => PersonQuery::Name {
-            family: name,
-            given: None,
-        },
-        _ => {
-            return Err(ApiError::unprocessable(
-                Some("crn".to_owned()),
-                "give exactly one of crn or name",
-            ));
-        }
-    };
     let people = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let query = person_query(search)?;
             Ok(app.search_people(&caller.actor, &query, SEARCH_LIMIT, &caller.ctx)?)
         })
         .await?;
@@ -97,7 +103,7 @@ where
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn caseload<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
+    caller: Credentials,
 ) -> Result<Json<Vec<CaseloadEntry>>, ApiError>
 where
     S: Storage + 'static,
@@ -105,7 +111,9 @@ where
     I: IdGenerator + 'static,
 {
     let entries = state
-        .blocking(move |app| Ok(app.caseload(&caller.actor, &caller.ctx)?))
+        .as_caller(caller, |app, caller| {
+            Ok(app.caseload(&caller.actor, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(entries))
 }
@@ -117,17 +125,19 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn person_assessments<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Json<Vec<AssessmentSummary>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let summaries = state
-        .blocking(move |app| Ok(app.assessments_for_person(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.assessments_for_person(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(summaries))
 }
@@ -151,26 +161,26 @@ pub struct AllocationRequest {
         (status = 422, body = crate::error::Problem)))]
 pub async fn allocate<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
-    StrictJson(request): StrictJson<AllocationRequest>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(request)): AuthFirst<StrictJson<AllocationRequest>>,
 ) -> Result<StatusCode, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
-    let team = OrgCode::parse(&request.team)
-        .map_err(|e| ApiError::unprocessable(Some("team".to_owned()), e.to_string()))?;
-    if request.practitioner.trim().is_empty() {
-        return Err(ApiError::unprocessable(
-            Some("practitioner".to_owned()),
-            "name the practitioner",
-        ));
-    }
     state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let team = OrgCode::parse(&request.team)
+                .map_err(|e| ApiError::unprocessable(Some("team".to_owned()), e.to_string()))?;
+            if request.practitioner.trim().is_empty() {
+                return Err(ApiError::unprocessable(
+                    Some("practitioner".to_owned()),
+                    "name the practitioner",
+                ));
+            }
             Ok(app.allocate(&caller.actor, id, &request.practitioner, &team, &caller.ctx)?)
         })
         .await?;
@@ -204,8 +214,8 @@ impl ToSchema for RegisterPerson {}
         (status = 422, body = crate::error::Problem)))]
 pub async fn register_person<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    StrictJson(RegisterPerson(person)): StrictJson<RegisterPerson>,
+    caller: Credentials,
+    AuthFirst(StrictJson(RegisterPerson(person))): AuthFirst<StrictJson<RegisterPerson>>,
 ) -> Result<(StatusCode, Json<Person>), ApiError>
 where
     S: Storage + 'static,
@@ -213,7 +223,7 @@ where
     I: IdGenerator + 'static,
 {
     let person = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
             app.register_person(&caller.actor, &person, &caller.ctx)?;
             Ok(person)
         })
@@ -247,18 +257,20 @@ impl ToSchema for LaoRequest {}
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn set_lao<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
-    StrictJson(LaoRequest(lao)): StrictJson<LaoRequest>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(LaoRequest(lao))): AuthFirst<StrictJson<LaoRequest>>,
 ) -> Result<StatusCode, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     state
-        .blocking(move |app| Ok(app.set_lao(&caller.actor, id, &lao, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.set_lao(&caller.actor, id, &lao, &caller.ctx)?)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

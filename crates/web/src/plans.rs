@@ -9,9 +9,9 @@ use oasys_sentence_plan::SentencePlan;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::auth::Caller;
+use crate::auth::{AuthFirst, Credentials};
 use crate::error::ApiError;
-use crate::extract::{StrictJson, etag, if_match, path_id};
+use crate::extract::{StrictJson, if_match, path_id, stale_to_412};
 use crate::state::AppState;
 
 /// The plan as JSON with `ETag: "<plan id>-<revision>"`.
@@ -44,17 +44,19 @@ impl ToSchema for PlanBody {}
         (status = 422, body = crate::error::Problem)))]
 pub async fn draft_plan<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let stored = state
-        .blocking(move |app| Ok(app.draft_plan(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.draft_plan(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     Ok(with_etag(
         &stored.plan,
@@ -70,17 +72,19 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn get_plan<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
     let stored = state
-        .blocking(move |app| Ok(app.plan(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.plan(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     Ok(with_etag(&stored.plan, stored.revision, StatusCode::OK))
 }
@@ -96,36 +100,31 @@ where
         (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
 pub async fn save_plan<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
     headers: HeaderMap,
-    StrictJson(PlanBody(plan)): StrictJson<PlanBody>,
+    AuthFirst(StrictJson(PlanBody(plan))): AuthFirst<StrictJson<PlanBody>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(&id)?;
-    let expected = if_match(&headers, id)?;
-    if plan.id() != id {
-        return Err(ApiError::unprocessable(
-            Some("id".to_owned()),
-            "the plan's id is not the one in the path",
-        ));
-    }
-    let saved = state
-        .blocking(move |app| {
-            let revision = app.save_plan(&caller.actor, &plan, expected, &caller.ctx)?;
+    let (plan, revision) = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let expected = if_match(&headers, id)?;
+            if plan.id() != id {
+                return Err(ApiError::unprocessable(
+                    Some("id".to_owned()),
+                    "the plan's id is not the one in the path",
+                ));
+            }
+            let revision = app
+                .save_plan(&caller.actor, &plan, expected, &caller.ctx)
+                .map_err(|error| stale_to_412(error.into(), id))?;
             Ok((plan, revision))
         })
-        .await;
-    match saved {
-        Ok((plan, revision)) => Ok(with_etag(&plan, revision, StatusCode::OK)),
-        Err(error) if error.status() == StatusCode::CONFLICT => match error.conflict_version() {
-            Some(current) => Err(error.precondition_failed(etag(id, current))),
-            None => Err(error),
-        },
-        Err(error) => Err(error),
-    }
+        .await?;
+    Ok(with_etag(&plan, revision, StatusCode::OK))
 }

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use oasys_app::{ApplyOptions, Clock, IdGenerator, ScoredAssessment, Storage};
+use oasys_app::{App, ApplyOptions, Clock, IdGenerator, ScoredAssessment, Storage};
 use oasys_assessment_model::{
     AnswerValue, Assessment, Command, Comparison, Section, State as Lifecycle, compare,
 };
@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::auth::Caller;
+use crate::auth::{AuthFirst, Caller, Credentials};
 use crate::error::ApiError;
-use crate::extract::{StrictJson, etag, if_match, path_id};
+use crate::extract::{StrictJson, if_match, path_id, stale_to_412};
 use crate::state::AppState;
 
 /// One section of an assessment: its questions and the answers given.
@@ -147,20 +147,10 @@ fn commands_for(
     Ok(commands)
 }
 
-/// A stale-version conflict becomes 412 with the current `ETag`.
-fn stale_to_412(error: ApiError, id: Uuid) -> ApiError {
-    if error.status() == StatusCode::CONFLICT
-        && let Some(current) = error.conflict_version()
-    {
-        return error.precondition_failed(etag(id, current));
-    }
-    error
-}
-
 async fn read_section<S, C, I>(
     state: &AppState<S, C, I>,
-    caller: Caller,
-    id: &str,
+    caller: Credentials,
+    id: String,
     key: &str,
 ) -> Result<Response, ApiError>
 where
@@ -168,9 +158,11 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(id)?;
     let assessment = state
-        .blocking(move |app| Ok(app.assessment(&caller.actor, id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.assessment(&caller.actor, id, &caller.ctx)?)
+        })
         .await?;
     let section = section_of(&assessment, key)?;
     Ok(with_etag(&assessment, section))
@@ -178,10 +170,10 @@ where
 
 async fn save_section<S, C, I>(
     state: &AppState<S, C, I>,
-    caller: Caller,
-    id: &str,
+    caller: Credentials,
+    id: String,
     key: &str,
-    headers: &HeaderMap,
+    headers: HeaderMap,
     body: SectionBody,
 ) -> Result<Response, ApiError>
 where
@@ -189,74 +181,89 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let id = path_id(id)?;
-    let expected = if_match(headers, id)?;
     let key = key.to_owned();
-    let saved = state
-        .blocking(move |app| {
-            // The common case costs one transaction: the stored version is read without the
-            // policy only to work out the commands, and `apply_all` then asks the policy (and
-            // audits) before anything is written or shown. Every other outcome (nothing to
-            // change, bad input, the version moved) goes through the audited read first, so a
-            // caller who may not see the assessment learns nothing from it.
-            let unchecked = app
-                .store()
-                .get_assessment(id)?
-                .filter(|a| a.version() == expected);
-            let fast = unchecked.and_then(|a| {
-                let section = section_of(&a, &key).ok()?;
-                let commands = commands_for(&a, section, &body.answers).ok()?;
-                (!commands.is_empty()).then_some((section, commands))
-            });
-            if let Some((section, commands)) = fast {
-                let saved = app.apply_all(
-                    &caller.actor,
-                    id,
-                    expected,
-                    commands,
-                    &ApplyOptions::default(),
-                    &caller.ctx,
-                )?;
-                return Ok((saved, section));
-            }
-            let current = app.assessment(&caller.actor, id, &caller.ctx)?;
-            let section = section_of(&current, &key)?;
-            let commands = commands_for(&current, section, &body.answers)?;
-            if commands.is_empty() {
-                // Nothing differs: the section is as asked when the version matches and the
-                // caller could have changed it (the assessor of an open, undeleted draft).
-                if current.version() != expected {
-                    return Err(ApiError::from(oasys_app::AppError::Conflict {
-                        reason: "the assessment was changed by someone else: reload it".to_owned(),
-                        current_version: Some(current.version()),
-                    }));
-                }
-                let editable = *current.state() == Lifecycle::Open
-                    && current.deleted().is_none()
-                    && current.header().assessor == caller.actor.id;
-                if !editable {
-                    return Err(
-                        ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
-                            .detail("only the assessor may change an open assessment"),
-                    );
-                }
-                return Ok((current, section));
-            }
-            let saved = app.apply_all(
-                &caller.actor,
-                id,
-                expected,
-                commands,
-                &ApplyOptions::default(),
-                &caller.ctx,
-            )?;
-            Ok((saved, section))
+    let (assessment, section) = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let expected = if_match(&headers, id)?;
+            save_checked(app, caller, id, expected, &key, &body)
+                .map_err(|error| stale_to_412(error, id))
         })
-        .await;
-    match saved {
-        Ok((assessment, section)) => Ok(with_etag(&assessment, section)),
-        Err(error) => Err(stale_to_412(error, id)),
+        .await?;
+    Ok(with_etag(&assessment, section))
+}
+
+/// Saves the section as the authenticated caller (on the blocking pool).
+fn save_checked<S, C, I>(
+    app: &App<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+    expected: u64,
+    key: &str,
+    body: &SectionBody,
+) -> Result<(Assessment, Section), ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    // The common case costs one transaction: the stored version is read without the
+    // policy only to work out the commands, and `apply_all` then asks the policy (and
+    // audits) before anything is written or shown. Every other outcome (nothing to
+    // change, bad input, the version moved) goes through the audited read first, so a
+    // caller who may not see the assessment learns nothing from it.
+    let unchecked = app
+        .store()
+        .get_assessment(id)?
+        .filter(|a| a.version() == expected);
+    let fast = unchecked.and_then(|a| {
+        let section = section_of(&a, key).ok()?;
+        let commands = commands_for(&a, section, &body.answers).ok()?;
+        (!commands.is_empty()).then_some((section, commands))
+    });
+    if let Some((section, commands)) = fast {
+        let saved = app.apply_all(
+            &caller.actor,
+            id,
+            expected,
+            commands,
+            &ApplyOptions::default(),
+            &caller.ctx,
+        )?;
+        return Ok((saved, section));
     }
+    let current = app.assessment(&caller.actor, id, &caller.ctx)?;
+    let section = section_of(&current, key)?;
+    let commands = commands_for(&current, section, &body.answers)?;
+    if commands.is_empty() {
+        // Nothing differs: the section is as asked when the version matches and the
+        // caller could have changed it (the assessor of an open, undeleted draft).
+        if current.version() != expected {
+            return Err(ApiError::from(oasys_app::AppError::Conflict {
+                reason: "the assessment was changed by someone else: reload it".to_owned(),
+                current_version: Some(current.version()),
+            }));
+        }
+        let editable = *current.state() == Lifecycle::Open
+            && current.deleted().is_none()
+            && current.header().assessor == caller.actor.id;
+        if !editable {
+            return Err(
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+                    .detail("only the assessor may change an open assessment"),
+            );
+        }
+        return Ok((current, section));
+    }
+    let saved = app.apply_all(
+        &caller.actor,
+        id,
+        expected,
+        commands,
+        &ApplyOptions::default(),
+        &caller.ctx,
+    )?;
+    Ok((saved, section))
 }
 
 /// One section's questions and answers, with the assessment's `ETag`.
@@ -267,15 +274,15 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn get_section<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path((id, key)): Path<(String, String)>,
+    caller: Credentials,
+    AuthFirst(Path((id, key))): AuthFirst<Path<(String, String)>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    read_section(&state, caller, &id, &key).await
+    read_section(&state, caller, id, &key).await
 }
 
 /// Saves a whole section in one unit: every answer changed, every answer left out cleared,
@@ -292,17 +299,17 @@ where
         (status = 428, body = crate::error::Problem)))]
 pub async fn put_section<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path((id, key)): Path<(String, String)>,
+    caller: Credentials,
+    AuthFirst(Path((id, key))): AuthFirst<Path<(String, String)>>,
     headers: HeaderMap,
-    StrictJson(body): StrictJson<SectionBody>,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<SectionBody>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    save_section(&state, caller, &id, &key, &headers, body).await
+    save_section(&state, caller, id, &key, headers, body).await
 }
 
 /// The risk management plan (the `risk_management_plan` section), with the assessment's `ETag`.
@@ -312,15 +319,15 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn get_rmp<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    read_section(&state, caller, &id, Section::RiskManagementPlan.key()).await
+    read_section(&state, caller, id, Section::RiskManagementPlan.key()).await
 }
 
 /// Saves the whole risk management plan (as `PUT …/sections/risk_management_plan`).
@@ -335,10 +342,10 @@ where
         (status = 428, body = crate::error::Problem)))]
 pub async fn put_rmp<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
     headers: HeaderMap,
-    StrictJson(body): StrictJson<SectionBody>,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<SectionBody>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
@@ -348,9 +355,9 @@ where
     save_section(
         &state,
         caller,
-        &id,
+        id,
         Section::RiskManagementPlan.key(),
-        &headers,
+        headers,
         body,
     )
     .await
@@ -390,18 +397,18 @@ pub struct ComparisonView {
         (status = 422, body = crate::error::Problem)))]
 pub async fn compare_assessments<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path((id, other)): Path<(String, String)>,
+    caller: Credentials,
+    AuthFirst(Path((id, other))): AuthFirst<Path<(String, String)>>,
 ) -> Result<Json<ComparisonView>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let earlier_id = path_id(&id)?;
-    let later_id = path_id(&other)?;
     let view = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let earlier_id = path_id(&id)?;
+            let later_id = path_id(&other)?;
             let (actor, ctx) = (&caller.actor, &caller.ctx);
             let earlier = app.assessment(actor, earlier_id, ctx)?;
             let later = app.assessment(actor, later_id, ctx)?;

@@ -11,7 +11,7 @@ use oasys_sharing_policy::{
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::{AuthFirst, Credentials};
 use crate::error::ApiError;
 use crate::extract::{StrictJson, StrictQuery, from_value, path_id, with_server_ids};
 use crate::state::AppState;
@@ -63,19 +63,19 @@ impl ToSchema for NewDecision {}
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn record_request<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
-    StrictJson(NewSharingRequest(body)): StrictJson<NewSharingRequest>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(NewSharingRequest(body))): AuthFirst<StrictJson<NewSharingRequest>>,
 ) -> Result<(StatusCode, Json<SharingRequest>), ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let person_id = path_id(&id)?;
-    let draft: RequestDraft = from_value(with_server_ids(body, &["id"])?)?;
     let request = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let person_id = path_id(&id)?;
+            let draft: RequestDraft = from_value(with_server_ids(body, &["id"])?)?;
             Ok(app.record_sharing_request(&caller.actor, person_id, draft, &caller.ctx)?)
         })
         .await?;
@@ -92,19 +92,19 @@ where
         (status = 422, body = crate::error::Problem)))]
 pub async fn decide<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
-    StrictJson(NewDecision(body)): StrictJson<NewDecision>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(NewDecision(body))): AuthFirst<StrictJson<NewDecision>>,
 ) -> Result<(StatusCode, Json<SharingDecision>), ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let request_id = path_id(&id)?;
-    let draft: DecisionDraft = from_value(with_server_ids(body, &["id", "request_id"])?)?;
     let decision = state
-        .blocking(move |app| {
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            let draft: DecisionDraft = from_value(with_server_ids(body, &["id", "request_id"])?)?;
             Ok(app.decide_sharing_request(&caller.actor, request_id, draft, &caller.ctx)?)
         })
         .await?;
@@ -119,17 +119,19 @@ where
         (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn build_package<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<(StatusCode, Json<DisclosurePackage>), ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let request_id = path_id(&id)?;
     let package = state
-        .blocking(move |app| Ok(app.build_disclosure(&caller.actor, request_id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.build_disclosure(&caller.actor, request_id, &caller.ctx)?)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(package)))
 }
@@ -153,23 +155,25 @@ pub struct InboxQuery {
         (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn inbox<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    StrictQuery(query): StrictQuery<InboxQuery>,
+    caller: Credentials,
+    AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<InboxQuery>>,
 ) -> Result<Json<Vec<SharingCase>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let limit = query.limit.unwrap_or(50);
-    if limit == 0 || limit > INBOX_LIMIT {
-        return Err(ApiError::unprocessable(
-            Some("limit".to_owned()),
-            format!("limit must be between 1 and {INBOX_LIMIT}"),
-        ));
-    }
     let cases = state
-        .blocking(move |app| Ok(app.sharing_inbox(&caller.actor, limit, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let limit = query.limit.unwrap_or(50);
+            if limit == 0 || limit > INBOX_LIMIT {
+                return Err(ApiError::unprocessable(
+                    Some("limit".to_owned()),
+                    format!("limit must be between 1 and {INBOX_LIMIT}"),
+                ));
+            }
+            Ok(app.sharing_inbox(&caller.actor, limit, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(cases))
 }
@@ -181,17 +185,19 @@ where
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn get_request<S, C, I>(
     State(state): State<AppState<S, C, I>>,
-    caller: Caller,
-    Path(id): Path<String>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
 ) -> Result<Json<SharingCase>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let request_id = path_id(&id)?;
     let case = state
-        .blocking(move |app| Ok(app.sharing_request(&caller.actor, request_id, &caller.ctx)?))
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.sharing_request(&caller.actor, request_id, &caller.ctx)?)
+        })
         .await?;
     Ok(Json(case))
 }

@@ -7,6 +7,7 @@ use chrono::Duration;
 use oasys_app::{App, Clock, IdGenerator, SessionLimits, Storage};
 use tokio::sync::Semaphore;
 
+use crate::auth::{Caller, Credentials};
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 
@@ -98,5 +99,32 @@ where
         tokio::task::spawn_blocking(move || work(&app))
             .await
             .map_err(|_| ApiError::internal())?
+    }
+
+    /// Authenticates and runs the work in ONE hop to the blocking pool: the credentials are
+    /// resolved into the caller (session or token and account read afresh, 401 when they do not
+    /// lead to an active account), then `work` runs as that caller. Every JSON handler goes
+    /// through here, so a request crosses threads once.
+    pub(crate) async fn as_caller<T: Send + 'static>(
+        &self,
+        credentials: Credentials,
+        work: impl FnOnce(&App<S, C, I>, &Caller) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let now = self.clock.now();
+        let limits = self.config.sessions;
+        self.blocking(move |app| {
+            let caller = credentials.resolve(app.store(), now, limits)?;
+            work(app, &caller)
+        })
+        .await
+    }
+
+    /// Resolves the credentials into the caller on a hop of its own (for handlers that need the
+    /// caller before their use cases: the HTML pages).
+    pub(crate) async fn resolve(&self, credentials: Credentials) -> Result<Caller, ApiError> {
+        let now = self.clock.now();
+        let limits = self.config.sessions;
+        self.blocking(move |app| credentials.resolve(app.store(), now, limits))
+            .await
     }
 }

@@ -214,3 +214,236 @@ async fn cross_site_writes_are_refused() {
         .await;
     assert_eq!(same.status, StatusCode::CREATED, "{}", same.text);
 }
+
+/// Stores an API token for `user` (no scope: the role's own rights) under `secret`.
+fn token_for(w: &World, user: &str, id: u128, secret: &str) -> Uuid {
+    let id = Uuid::from_u128(id);
+    w.db.create_api_token(&ApiToken {
+        id,
+        token_hash: secret_hash(secret),
+        username: user.to_owned(),
+        scope: BTreeSet::new(),
+        created_at: now(),
+        expires_at: None,
+        revoked_at: None,
+    })
+    .expect("token");
+    id
+}
+
+/// The JSON routes authenticate inside the hop that runs their use case: the token and the
+/// account are read afresh there on every request, so a revoked token and a disabled account
+/// are refused on the very next read and write, and nothing is written for them.
+#[tokio::test]
+async fn revoked_tokens_and_disabled_accounts_are_refused_on_the_very_next_request() {
+    let w = world();
+    let (assessment, _) = w.new_assessment().await;
+    let read = format!("/api/v1/assessments/{assessment}");
+    let section = format!("/api/v1/assessments/{assessment}/sections/accommodation");
+    let get = |secret: &'static str| {
+        let (w, read) = (&w, read.clone());
+        async move {
+            let bearer = format!("Bearer {secret}");
+            w.call(
+                Method::GET,
+                &read,
+                None,
+                None,
+                &[("authorization", &bearer)],
+            )
+            .await
+        }
+    };
+    let save = |secret: &'static str, tag: String, problems: u8| {
+        let (w, section) = (&w, section.clone());
+        async move {
+            let bearer = format!("Bearer {secret}");
+            let body = format!(r#"{{"answers":{{"3.4":{{"problems":{problems}}}}}}}"#);
+            let extra = [("authorization", bearer.as_str()), ("if-match", &tag)];
+            w.call(Method::PUT, &section, None, Some(&body), &extra)
+                .await
+        }
+    };
+    let etag = |reply: &Reply| {
+        reply.headers[header::ETAG]
+            .to_str()
+            .expect("etag")
+            .to_owned()
+    };
+
+    // A token works for reads and writes until it is revoked; the next request is refused.
+    let revoked = token_for(&w, PO, 91, "soon-revoked");
+    let ok = get("soon-revoked").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let saved = save("soon-revoked", etag(&ok), 1).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    let current = etag(&saved);
+    w.db.revoke_api_token(revoked, now()).expect("revoke");
+    let refused = get("soon-revoked").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    assert_eq!(refused.body["status"], 401);
+    let refused = save("soon-revoked", current.clone(), 2).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+
+    // A live token of an account disabled since its last request is refused too (disabling
+    // ends sessions, not tokens: this is the account check itself).
+    token_for(&w, PO, 92, "account-disabled");
+    let ok = get("account-disabled").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(etag(&ok), current, "nothing written for a revoked token");
+    w.db.set_disabled(PO, true).expect("disable");
+    let refused = get("account-disabled").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    let refused = save("account-disabled", current.clone(), 2).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+
+    // Enabled again, the same token works on the next request, and nothing was written.
+    w.db.set_disabled(PO, false).expect("enable");
+    let ok = get("account-disabled").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    assert_eq!(etag(&ok), current, "nothing written for a disabled account");
+}
+
+/// Credentials that do not authenticate are refused with 401 before anything else about the
+/// request is judged (the path id, the query, `If-Match`, the content type, the body), exactly
+/// as when the caller was resolved before the other extractors ran; with good credentials the
+/// same requests get their own refusals.
+#[tokio::test]
+async fn bad_credentials_are_401_before_any_other_refusal() {
+    let w = world();
+    let (assessment, tag) = w.new_assessment().await;
+    let revoked = token_for(&w, PO, 93, "revoked");
+    w.db.revoke_api_token(revoked, now()).expect("revoke");
+    let section = format!("/api/v1/assessments/{assessment}/sections/accommodation");
+    let commands = format!("/api/v1/assessments/{assessment}/commands");
+    let answer = r#"{"answers":{"3.4":{"problems":1}}}"#;
+    let command = r#"{"command":{"command":"answer","code":"3.4","value":{"problems":1}}}"#;
+    // (method, uri, content type, body, If-Match, the refusal with good credentials)
+    let cases = vec![
+        (
+            Method::GET,
+            "/api/v1/assessments/not-an-id".to_owned(),
+            "",
+            "",
+            None,
+            404,
+        ),
+        (
+            Method::GET,
+            "/api/v1/assessments/%FF".to_owned(),
+            "",
+            "",
+            None,
+            400,
+        ),
+        (
+            Method::GET,
+            "/api/v1/people?crn=bad".to_owned(),
+            "",
+            "",
+            None,
+            422,
+        ),
+        (
+            Method::GET,
+            "/api/v1/people?unknown=1".to_owned(),
+            "",
+            "",
+            None,
+            400,
+        ),
+        (
+            Method::GET,
+            "/api/v1/sharing-requests?limit=0".to_owned(),
+            "",
+            "",
+            None,
+            422,
+        ),
+        (
+            Method::PUT,
+            section.clone(),
+            "application/json",
+            answer,
+            None,
+            428,
+        ),
+        (
+            Method::PUT,
+            section.clone(),
+            "application/json",
+            "{",
+            Some(tag.as_str()),
+            400,
+        ),
+        (
+            Method::PUT,
+            section.clone(),
+            "application/json",
+            r#"{"answerz":{}}"#,
+            Some(tag.as_str()),
+            422,
+        ),
+        (
+            Method::POST,
+            commands.clone(),
+            "text/plain",
+            command,
+            Some(tag.as_str()),
+            415,
+        ),
+        (
+            Method::POST,
+            commands.clone(),
+            "application/json",
+            command,
+            Some("\"other-1\""),
+            412,
+        ),
+    ];
+    let forged = format!("{SECURE_COOKIE}=forged");
+    for (method, uri, kind, body, if_match, refusal) in cases {
+        let send = |credential: Option<(&'static str, String)>| {
+            let (w, method, uri) = (&w, method.clone(), uri.clone());
+            async move {
+                let mut request = axum::http::Request::builder().method(method).uri(uri);
+                if let Some((name, value)) = credential {
+                    request = request.header(name, value);
+                }
+                if !kind.is_empty() {
+                    request = request.header(header::CONTENT_TYPE, kind);
+                }
+                if let Some(tag) = if_match {
+                    request = request.header(header::IF_MATCH, tag);
+                }
+                let body = axum::body::Body::from(body.to_owned());
+                w.send(request.body(body).expect("request")).await
+            }
+        };
+        for credential in [
+            None,
+            Some(("authorization", "Bearer revoked".to_owned())),
+            Some(("cookie", forged.clone())),
+        ] {
+            let what = format!("{method} {uri} with {credential:?}");
+            let reply = send(credential).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{what}: {}",
+                reply.text
+            );
+            assert_eq!(
+                reply.body["type"],
+                "https://oasys.invalid/problems/unauthenticated"
+            );
+        }
+        let reply = send(Some(("cookie", cookie(PO)))).await;
+        assert_eq!(
+            reply.status.as_u16(),
+            refusal,
+            "{method} {uri}: {}",
+            reply.text
+        );
+    }
+}
