@@ -6,7 +6,7 @@ pub mod usecases;
 
 pub use ports::*;
 pub use usecases::{
-    AccountChange, App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest,
+    AccountChange, App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest, Planned,
     RequestContext, ScoredAssessment, SharingCase, StoredPlan,
 };
 pub use usecases::{

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use oasys_app::{
     App, AppError, ApplyOptions, AuditQuery, ChainReport, Clock, IdGenerator, NewAssessmentRequest,
-    Operation, RequestContext, ReviewScope,
+    Operation, Planned, RequestContext, ReviewScope,
 };
 use oasys_assessment_model::{
-    AnswerValue, CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location, Name,
-    OrgCode, Person, Purpose, Rank, State,
+    AnswerValue, Assessment, CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location,
+    Name, OrgCode, Person, Purpose, Rank, State,
 };
 use oasys_sharing_policy::{
     Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
@@ -749,5 +749,75 @@ fn a_rejected_request_is_audited_even_though_it_changed_nothing() {
             .expect("read")
             .version(),
         1
+    );
+}
+
+#[test]
+fn a_planned_save_reads_once_and_is_refused_or_stale_like_any_other() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let outsider = {
+        let mut actor = Actor::new("PO9", Role::Practitioner, "AREA9");
+        actor.grade = Rank::new(3).ok();
+        actor
+    };
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let id = a.header().id;
+    let options = ApplyOptions::default();
+    let plan = |value: u8| {
+        move |seen: &Assessment| {
+            assert_eq!(seen.header().id, id, "the plan sees the stored version");
+            Some(vec![answer("3.4", AnswerValue::Problems(value))])
+        }
+    };
+    let saved = w
+        .app
+        .apply_planned(&po1, id, 1, plan(2), &options, &ctx())
+        .expect("save");
+    let Planned::Applied(saved) = saved else {
+        panic!("the commands were applied: {saved:?}");
+    };
+    assert_eq!(saved.version(), 2);
+    assert_eq!(
+        w.app.assessment(&po1, id, &ctx()).expect("read"),
+        saved,
+        "stored as returned"
+    );
+    // Nothing planned: the stored version comes back as a read.
+    let read = w
+        .app
+        .apply_planned(&po1, id, 2, |_| None, &options, &ctx())
+        .expect("read");
+    assert_eq!(read, Planned::Read(saved.clone()));
+    // A stale version is a conflict; a caller outside the case is refused either way and
+    // nothing is written.
+    let stale = w.app.apply_planned(&po1, id, 1, plan(1), &options, &ctx());
+    assert!(
+        matches!(
+            stale,
+            Err(AppError::Conflict {
+                current_version: Some(2),
+                ..
+            })
+        ),
+        "{stale:?}"
+    );
+    for planned in [true, false] {
+        let refused = w.app.apply_planned(
+            &outsider,
+            id,
+            2,
+            |_| planned.then(|| vec![answer("3.4", AnswerValue::Problems(0))]),
+            &options,
+            &ctx(),
+        );
+        assert!(matches!(refused, Err(AppError::Denied(_))), "{refused:?}");
+    }
+    assert_eq!(
+        w.app.assessment(&po1, id, &ctx()).expect("read").version(),
+        2
     );
 }

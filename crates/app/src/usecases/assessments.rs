@@ -15,7 +15,7 @@ use crate::ports::{
     AssessmentSummary, Clock, IdGenerator, Repositories, ReviewDueEntry, ReviewScope, Storage,
 };
 
-use super::{App, AppError, RequestContext};
+use super::{App, AppError, Guarded, RequestContext};
 
 /// What a practitioner chooses when starting an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +75,22 @@ fn action_for(command: &Command, state: &State) -> Action {
         Command::Restore { .. } => Action::Restore,
         Command::Void { .. } => Action::Void,
     }
+}
+
+/// What [`App::apply_planned`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Planned {
+    /// The planned commands were applied: the new version.
+    Applied(Assessment),
+    /// Nothing was planned: the stored version, read (and audited) as by [`App::assessment`].
+    Read(Assessment),
+}
+
+/// An assessment read in a unit of work, with its person and the version the caller saw.
+struct Loaded {
+    assessment: Assessment,
+    person: Person,
+    expected_version: u64,
 }
 
 fn not_found(id: Uuid) -> AppError {
@@ -218,74 +234,135 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             return Err(AppError::Invalid(vec!["nothing to apply".to_owned()]));
         }
         self.unit(actor, |repos| {
-            let (mut assessment, person) = self.load(repos, assessment_id)?;
-            let resource = self.case(repos, person.id, Some(&assessment), None)?;
-            let mut actions: Vec<Action> = commands
-                .iter()
-                .map(|command| action_for(command, assessment.state()))
-                .collect();
-            actions.dedup();
-            for action in actions {
-                allow!(self.guard(repos, actor, action, &resource, ctx));
-            }
-            if assessment.version() != expected_version {
-                return Err(AppError::Conflict {
-                    reason: "the assessment was changed by someone else: reload it".to_owned(),
-                    current_version: Some(assessment.version()),
-                });
-            }
-            let model_actor = actor.as_model_actor().ok_or_else(|| {
-                AppError::Invalid(vec![format!(
-                    "a {} cannot change an assessment",
-                    actor.role
-                )])
-            })?;
-            let now = self.clock.now();
-            let before = assessment.state().clone();
-            // Every command makes a version of its own (the store keeps each), all in this one
-            // transaction: a later command that fails undoes the earlier ones.
-            let mut stored_version = expected_version;
-            for command in commands {
-                assessment
-                    .apply(&model_actor, now, command)
-                    .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-                let due = next_review(
-                    &assessment,
-                    &person,
-                    &options.review_events,
-                    now.date_naive(),
-                )
-                .map(|r| r.date);
-                repos.update_assessment(&assessment, stored_version, due)?;
-                stored_version = assessment.version();
-            }
-            let awaiting = matches!(
-                assessment.state(),
-                State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
-            );
-            if awaiting && *assessment.state() != before {
-                let countersigner = options
-                    .countersigner
-                    .as_deref()
-                    .filter(|c| !c.trim().is_empty())
-                    .ok_or_else(|| {
-                        AppError::Invalid(vec![
-                            "this assessment needs countersigning: nominate the countersigner"
-                                .to_owned(),
-                        ])
-                    })?;
-                repos.add_relationship(
-                    person.id,
-                    &Relationship {
-                        staff_id: countersigner.to_owned(),
-                        kind: RelationshipKind::CountersignTask { assessment_id },
-                        from: now,
-                        until: None,
-                    },
-                )?;
-            }
-            Ok(Ok(assessment))
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            let loaded = Loaded {
+                assessment,
+                person,
+                expected_version,
+            };
+            self.apply_loaded(repos, actor, loaded, commands, options, ctx)
         })
+    }
+
+    /// Saves a page of answers with one read: `plan` works out the commands from the stored
+    /// version inside the transaction. When it gives commands they are applied as by
+    /// [`App::apply_all`] (a stale `expected_version` is a `Conflict`); when it gives none (the
+    /// answers are as stored, or they cannot be turned into commands) the stored version is
+    /// returned as an audited read, so the caller can say why, and a caller who may not see the
+    /// assessment learns nothing from it.
+    pub fn apply_planned(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        expected_version: u64,
+        plan: impl FnOnce(&Assessment) -> Option<Vec<Command>>,
+        options: &ApplyOptions,
+        ctx: &RequestContext,
+    ) -> Result<Planned, AppError> {
+        self.unit(actor, |repos| {
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            match plan(&assessment).filter(|commands| !commands.is_empty()) {
+                Some(commands) => {
+                    let loaded = Loaded {
+                        assessment,
+                        person,
+                        expected_version,
+                    };
+                    Ok(self
+                        .apply_loaded(repos, actor, loaded, commands, options, ctx)?
+                        .map(Planned::Applied))
+                }
+                None => {
+                    let resource = self.case(repos, person.id, Some(&assessment), None)?;
+                    allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
+                    Ok(Ok(Planned::Read(assessment)))
+                }
+            }
+        })
+    }
+
+    /// The body of [`App::apply_all`], on an assessment already read in the transaction.
+    fn apply_loaded(
+        &self,
+        repos: &dyn Repositories,
+        actor: &Actor,
+        loaded: Loaded,
+        commands: Vec<Command>,
+        options: &ApplyOptions,
+        ctx: &RequestContext,
+    ) -> Result<Guarded<Assessment>, AppError> {
+        let Loaded {
+            mut assessment,
+            person,
+            expected_version,
+        } = loaded;
+        let assessment_id = assessment.header().id;
+        let resource = self.case(repos, person.id, Some(&assessment), None)?;
+        let mut actions: Vec<Action> = commands
+            .iter()
+            .map(|command| action_for(command, assessment.state()))
+            .collect();
+        actions.dedup();
+        for action in actions {
+            allow!(self.guard(repos, actor, action, &resource, ctx));
+        }
+        if assessment.version() != expected_version {
+            return Err(AppError::Conflict {
+                reason: "the assessment was changed by someone else: reload it".to_owned(),
+                current_version: Some(assessment.version()),
+            });
+        }
+        let model_actor = actor.as_model_actor().ok_or_else(|| {
+            AppError::Invalid(vec![format!(
+                "a {} cannot change an assessment",
+                actor.role
+            )])
+        })?;
+        let now = self.clock.now();
+        let before = assessment.state().clone();
+        // Every command makes a version of its own (the store keeps each), all in this one
+        // transaction: a later command that fails undoes the earlier ones.
+        let mut stored_version = expected_version;
+        for command in commands {
+            assessment
+                .apply(&model_actor, now, command)
+                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            let due = next_review(
+                &assessment,
+                &person,
+                &options.review_events,
+                now.date_naive(),
+            )
+            .map(|r| r.date);
+            repos.update_assessment(&assessment, stored_version, due)?;
+            stored_version = assessment.version();
+        }
+        let awaiting = matches!(
+            assessment.state(),
+            State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
+        );
+        if awaiting && *assessment.state() != before {
+            let countersigner = options
+                .countersigner
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![
+                        "this assessment needs countersigning: nominate the countersigner"
+                            .to_owned(),
+                    ])
+                })?;
+            repos.add_relationship(
+                person.id,
+                &Relationship {
+                    staff_id: countersigner.to_owned(),
+                    kind: RelationshipKind::CountersignTask { assessment_id },
+                    from: now,
+                    until: None,
+                },
+            )?;
+        }
+        Ok(Ok(assessment))
     }
 
     /// An assessment, when the actor may see it.

@@ -50,7 +50,9 @@ use uuid::Uuid;
 use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreError};
 
 pub use accounts::AccountChange;
-pub use assessments::{ApplyOptions, CountersignTask, NewAssessmentRequest, ScoredAssessment};
+pub use assessments::{
+    ApplyOptions, CountersignTask, NewAssessmentRequest, Planned, ScoredAssessment,
+};
 pub use plans::StoredPlan;
 pub use sharing::SharingCase;
 pub use what_works::{
