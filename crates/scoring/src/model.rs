@@ -119,6 +119,7 @@ fn polynomial(x: f64, c: [f64; 4]) -> f64 {
 
 impl HistoryModel {
     /// The factors of the static part, whose contributions sum to the static linear predictor.
+    #[inline(always)]
     pub(crate) fn factors(
         &self,
         h: &History,
@@ -327,7 +328,7 @@ pub(crate) enum Slot {
 const SLOTS: usize = Slot::previous_arson as usize + 1;
 
 /// How each slot is read and coded, gathered at compile time from the four models' items.
-static SLOT_KINDS: [Option<ItemKind>; SLOTS] = {
+const SLOT_KINDS: [Option<ItemKind>; SLOTS] = {
     let lists: [&[Item]; 4] = [
         &crate::snsv::ITEMS,
         &crate::actuarial::ARP_ITEMS,
@@ -358,18 +359,50 @@ pub(crate) struct DynamicCodes {
 
 impl DynamicCodes {
     pub(crate) fn new(input: &PredictorInput) -> Self {
-        let mut codes = [-1; SLOTS];
-        for (code, kind) in codes.iter_mut().zip(&SLOT_KINDS) {
-            if let Some(kind) = kind {
-                *code = coding(*kind, input);
-            }
-        }
+        // One call per slot, each specialised at compile time to its item's kind and field.
+        let i = input;
+        let codes: [i8; SLOTS] = [
+            slot::<0>(i),
+            slot::<1>(i),
+            slot::<2>(i),
+            slot::<3>(i),
+            slot::<4>(i),
+            slot::<5>(i),
+            slot::<6>(i),
+            slot::<7>(i),
+            slot::<8>(i),
+            slot::<9>(i),
+            slot::<10>(i),
+            slot::<11>(i),
+            slot::<12>(i),
+            slot::<13>(i),
+            slot::<14>(i),
+            slot::<15>(i),
+            slot::<16>(i),
+            slot::<17>(i),
+            slot::<18>(i),
+            slot::<19>(i),
+            slot::<20>(i),
+            slot::<21>(i),
+            slot::<22>(i),
+            slot::<23>(i),
+            slot::<24>(i),
+            slot::<25>(i),
+            slot::<26>(i),
+            slot::<27>(i),
+            slot::<28>(i),
+            slot::<29>(i),
+            slot::<30>(i),
+            slot::<31>(i),
+            slot::<32>(i),
+        ];
         Self { codes }
     }
 
     /// Appends the items' factors when every item is valid and the drug answers are consistent
     /// (what [`dynamic_factors`] would do without reporting anything); false, leaving `out` as
     /// it was, otherwise.
+    #[inline(always)]
     pub(crate) fn push_factors(
         &self,
         items: &[Item],
@@ -401,9 +434,19 @@ impl DynamicCodes {
     }
 }
 
+/// The coding of slot `S` (-1 for a slot no model reads).
+#[inline(always)]
+fn slot<const S: usize>(input: &PredictorInput) -> i8 {
+    match SLOT_KINDS[S] {
+        Some(kind) => coding(kind, input),
+        None => -1,
+    }
+}
+
 /// One item's coding when it is present and valid (the checks of [`dynamic_factors`], without
 /// the reasons), else -1. Integer items are coded as their value, Yes/No items as 1 for Yes
 /// (2 for `unemployed`, decision D2).
+#[inline(always)]
 fn coding(kind: ItemKind, input: &PredictorInput) -> i8 {
     let rating = |v: Option<i64>| match v {
         Some(v @ 0..=2) => v as i8,
@@ -674,6 +717,7 @@ impl Predictor {
         (static_result, dynamic_result)
     }
 
+    #[inline(always)]
     fn result(
         &self,
         version: &'static str,
