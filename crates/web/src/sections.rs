@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use oasys_app::{App, ApplyOptions, Clock, IdGenerator, ScoredAssessment, Storage};
+use oasys_app::{App, ApplyOptions, Clock, IdGenerator, Planned, ScoredAssessment, Storage};
 use oasys_assessment_model::{
     AnswerValue, Assessment, Command, Comparison, Section, State as Lifecycle, compare,
 };
@@ -207,63 +207,50 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    // The common case costs one transaction: the stored version is read without the
-    // policy only to work out the commands, and `apply_all` then asks the policy (and
-    // audits) before anything is written or shown. Every other outcome (nothing to
-    // change, bad input, the version moved) goes through the audited read first, so a
-    // caller who may not see the assessment learns nothing from it.
-    let unchecked = app
-        .store()
-        .get_assessment(id)?
-        .filter(|a| a.version() == expected);
-    let fast = unchecked.and_then(|a| {
-        let section = section_of(&a, key).ok()?;
-        let commands = commands_for(&a, section, &body.answers).ok()?;
-        (!commands.is_empty()).then_some((section, commands))
-    });
-    if let Some((section, commands)) = fast {
-        let saved = app.apply_all(
-            &caller.actor,
-            id,
-            expected,
-            commands,
-            &ApplyOptions::default(),
-            &caller.ctx,
-        )?;
-        return Ok((saved, section));
-    }
-    let current = app.assessment(&caller.actor, id, &caller.ctx)?;
-    let section = section_of(&current, key)?;
-    let commands = commands_for(&current, section, &body.answers)?;
-    if commands.is_empty() {
-        // Nothing differs: the section is as asked when the version matches and the
-        // caller could have changed it (the assessor of an open, undeleted draft).
-        if current.version() != expected {
-            return Err(ApiError::from(oasys_app::AppError::Conflict {
-                reason: "the assessment was changed by someone else: reload it".to_owned(),
-                current_version: Some(current.version()),
-            }));
-        }
-        let editable = *current.state() == Lifecycle::Open
-            && current.deleted().is_none()
-            && current.header().assessor == caller.actor.id;
-        if !editable {
-            return Err(
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
-                    .detail("only the assessor may change an open assessment"),
-            );
-        }
-        return Ok((current, section));
-    }
-    let saved = app.apply_all(
+    // One transaction and one read: the commands are worked out from the version read in it,
+    // and the policy is asked (and audited) before anything is written or shown. Every other
+    // outcome (nothing to change, bad input) comes back as an audited read and is explained
+    // below, so a caller who may not see the assessment learns nothing from it.
+    let planned = app.apply_planned(
         &caller.actor,
         id,
         expected,
-        commands,
+        |stored| {
+            let section = section_of(stored, key).ok()?;
+            commands_for(stored, section, &body.answers).ok()
+        },
         &ApplyOptions::default(),
         &caller.ctx,
     )?;
-    Ok((saved, section))
+    let current = match planned {
+        Planned::Applied(saved) => {
+            let section = section_of(&saved, key)?;
+            return Ok((saved, section));
+        }
+        Planned::Read(current) => current,
+    };
+    let section = section_of(&current, key)?;
+    // The plan found nothing to apply on this very version: say why (bad input, with the
+    // field), or confirm the section is already as asked.
+    commands_for(&current, section, &body.answers)?;
+    if current.version() != expected {
+        return Err(ApiError::from(oasys_app::AppError::Conflict {
+            reason: "the assessment was changed by someone else: reload it".to_owned(),
+            current_version: Some(current.version()),
+        }));
+    }
+    // Nothing differs: fine when the caller could have changed it (the assessor of an open,
+    // undeleted draft).
+    let editable = *current.state() == Lifecycle::Open
+        && current.deleted().is_none()
+        && current.header().assessor == caller.actor.id;
+    if !editable {
+        return Err(
+            ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+                .detail("only the assessor may change an open assessment"),
+        );
+    }
+    Ok((current, section))
 }
 
 /// One section's questions and answers, with the assessment's `ETag`.
