@@ -138,7 +138,7 @@ mod tests {
     ) -> PredictorResult {
         let not_calculated = PredictorResult::not_calculable("snsv-dynamic/v1", vec![]);
         let mut explainer = crate::result::Explainer::new(true);
-        let mut r = score(
+        let r = score(
             input,
             &Components {
                 model: "rsr/v1",
@@ -153,7 +153,7 @@ mod tests {
             },
             &mut explainer,
         );
-        explainer.attach([&mut r]);
+        explainer.finish();
         r
     }
 

@@ -225,20 +225,20 @@ fn score_with(
 
     let shared = check::Shared::new(input, catalogue);
     let mut ex = result::Explainer::new(explain);
-    let mut ogrs3 = ogrs3::score(input, catalogue, &shared, &mut ex);
-    let mut ogp = ogp::score(input, &ogrs3, &mut ex);
-    let mut ovp = ovp::score(input, &mut ex);
-    let mut dc_srp = sexual::direct_contact(input, V411, &mut ex);
-    let mut iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
-    let mut osp_dc = sexual::v1_from_v411(&dc_srp, sexual::OSP_DC)
+    let ogrs3 = ogrs3::score(input, catalogue, &shared, &mut ex);
+    let ogp = ogp::score(input, &ogrs3, &mut ex);
+    let ovp = ovp::score(input, &mut ex);
+    let dc_srp = sexual::direct_contact(input, V411, &mut ex);
+    let iic_srp = sexual::images_and_indirect(input, V411, &mut ex);
+    let osp_dc = sexual::v1_from_v411(&dc_srp, sexual::OSP_DC)
         .unwrap_or_else(|| sexual::direct_contact(input, V1, &mut ex));
-    let mut osp_iic = sexual::v1_from_v411(&iic_srp, sexual::OSP_IIC)
+    let osp_iic = sexual::v1_from_v411(&iic_srp, sexual::OSP_IIC)
         .unwrap_or_else(|| sexual::images_and_indirect(input, V1, &mut ex));
-    let (mut snsv_static, mut snsv_dynamic) = snsv::SNSV.score(input, &shared, &mut ex);
-    let (mut arp_static, mut arp_dynamic) = actuarial::ARP.score(input, &shared, &mut ex);
-    let (mut vrp_static, mut vrp_dynamic) = actuarial::VRP.score(input, &shared, &mut ex);
-    let (mut svrp_static, mut svrp_dynamic) = actuarial::SVRP.score(input, &shared, &mut ex);
-    let mut rsr = combined::score(
+    let (snsv_static, snsv_dynamic) = snsv::SNSV.score(input, &shared, &mut ex);
+    let (arp_static, arp_dynamic) = actuarial::ARP.score(input, &shared, &mut ex);
+    let (vrp_static, vrp_dynamic) = actuarial::VRP.score(input, &shared, &mut ex);
+    let (svrp_static, svrp_dynamic) = actuarial::SVRP.score(input, &shared, &mut ex);
+    let rsr = combined::score(
         input,
         &combined::Components {
             model: "rsr/v1",
@@ -253,7 +253,7 @@ fn score_with(
         },
         &mut ex,
     );
-    let mut csrp = combined::score(
+    let csrp = combined::score(
         input,
         &combined::Components {
             model: "csrp/v4.11",
@@ -269,25 +269,7 @@ fn score_with(
         &mut ex,
     );
     let needs = needs::score(input);
-    ex.attach([
-        &mut ogrs3,
-        &mut ogp,
-        &mut ovp,
-        &mut osp_dc,
-        &mut osp_iic,
-        &mut snsv_static,
-        &mut snsv_dynamic,
-        &mut rsr,
-        &mut arp_static,
-        &mut arp_dynamic,
-        &mut vrp_static,
-        &mut vrp_dynamic,
-        &mut svrp_static,
-        &mut svrp_dynamic,
-        &mut dc_srp,
-        &mut iic_srp,
-        &mut csrp,
-    ]);
+    ex.finish();
     ScoreReport {
         id: input.id.clone(),
         spec_version: SPEC_VERSION,

@@ -2,7 +2,7 @@
 //! the explanation factor by factor, and the reasons when it could not be calculated.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Serialize, Serializer};
 
@@ -271,27 +271,24 @@ impl Factor {
 /// ```
 #[derive(Clone, Default)]
 pub struct Explanation {
-    /// Every factor of the report the list belongs to (`None`: empty, or not yet attached).
-    all: Option<Arc<FactorList>>,
+    /// Every factor of the report the list belongs to (`None`: empty), set once the report is
+    /// complete.
+    all: Option<Arc<OnceLock<FactorList>>>,
     start: u32,
     end: u32,
 }
 
 impl Explanation {
-    /// A list not yet attached to its report's factors: `start..end` of the [`Explainer`]'s.
-    fn pending(start: usize, end: usize) -> Self {
+    /// `start..end` of the factors `all` will hold.
+    fn part(all: &Arc<OnceLock<FactorList>>, start: usize, end: usize) -> Self {
         match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(start), Ok(end)) => Self {
-                all: None,
+            (Ok(start), Ok(end)) if start < end => Self {
+                all: Some(Arc::clone(all)),
                 start,
                 end,
             },
             _ => Self::default(),
         }
-    }
-
-    fn is_pending(&self) -> bool {
-        self.all.is_none() && self.start < self.end
     }
 }
 
@@ -302,6 +299,7 @@ impl std::ops::Deref for Explanation {
     fn deref(&self) -> &[Factor] {
         self.all
             .as_deref()
+            .and_then(OnceLock::get)
             .and_then(|all| all.0.get(self.start as usize..self.end as usize))
             .unwrap_or_default()
     }
@@ -320,7 +318,7 @@ impl From<Vec<Factor>> for Explanation {
     fn from(factors: Vec<Factor>) -> Self {
         let end = u32::try_from(factors.len()).unwrap_or(u32::MAX);
         Self {
-            all: Some(Arc::new(FactorList(factors))),
+            all: Some(Arc::new(OnceLock::from(FactorList(factors)))),
             start: 0,
             end,
         }
@@ -397,7 +395,8 @@ impl Drop for FactorList {
 #[derive(Debug)]
 pub(crate) struct Explainer {
     factors: Vec<Factor>,
-    on: bool,
+    /// Where the factors go once the report is complete (`None`: explanations are off).
+    all: Option<Arc<OnceLock<FactorList>>>,
 }
 
 /// Room for every factor of a complete assessment (about 240), so the list is allocated once.
@@ -405,15 +404,22 @@ const REPORT_FACTORS: usize = 256;
 
 impl Explainer {
     pub(crate) fn new(on: bool) -> Self {
-        Self {
-            factors: if on { FactorList::spare() } else { Vec::new() },
-            on,
+        if on {
+            Self {
+                factors: FactorList::spare(),
+                all: Some(Arc::new(OnceLock::new())),
+            }
+        } else {
+            Self {
+                factors: Vec::new(),
+                all: None,
+            }
         }
     }
 
     #[inline]
     pub(crate) fn push(&mut self, factor: Factor) {
-        if self.on {
+        if self.on() {
             self.factors.push(factor);
         }
     }
@@ -421,25 +427,25 @@ impl Explainer {
     /// Whether explanations are kept.
     #[inline]
     pub(crate) fn on(&self) -> bool {
-        self.on
+        self.all.is_some()
     }
 
     /// Keeps several factors (one capacity check for an iterator of known length).
     #[inline]
     pub(crate) fn extend(&mut self, factors: impl Iterator<Item = Factor>) {
-        if self.on {
+        if self.on() {
             self.factors.extend(factors);
         }
     }
 
     /// Keeps these factors as one predictor's explanation.
     pub(crate) fn list(&mut self, factors: impl IntoIterator<Item = Factor>) -> Explanation {
-        if !self.on {
+        let Some(all) = &self.all else {
             return Explanation::default();
-        }
+        };
         let start = self.factors.len();
         self.factors.extend(factors);
-        Explanation::pending(start, self.factors.len())
+        Explanation::part(all, start, self.factors.len())
     }
 
     /// Where the next list starts.
@@ -450,10 +456,9 @@ impl Explainer {
 
     /// The factors kept since `start`, as one explanation.
     pub(crate) fn since(&self, start: usize) -> Explanation {
-        if self.on {
-            Explanation::pending(start, self.factors.len())
-        } else {
-            Explanation::default()
+        match &self.all {
+            Some(all) => Explanation::part(all, start, self.factors.len()),
+            None => Explanation::default(),
         }
     }
 
@@ -462,16 +467,11 @@ impl Explainer {
         self.factors.truncate(start);
     }
 
-    /// Hands every result its part of the list.
-    pub(crate) fn attach<'a>(self, results: impl IntoIterator<Item = &'a mut PredictorResult>) {
-        if self.factors.is_empty() {
-            return;
-        }
-        let all = Arc::new(FactorList(self.factors));
-        for result in results {
-            if result.explanation.is_pending() {
-                result.explanation.all = Some(Arc::clone(&all));
-            }
+    /// Hands the report's explanations their factors, once every predictor is scored.
+    pub(crate) fn finish(self) {
+        if let Some(all) = self.all {
+            // Only this explainer sets the list.
+            let _ = all.set(FactorList(self.factors));
         }
     }
 }
