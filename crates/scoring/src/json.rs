@@ -101,30 +101,42 @@ fn flag(b: bool) -> &'static [u8] {
 /// Text the crate itself chose (model versions, factor names, category keys): snake_case and
 /// version strings that need no escaping. Checked in debug builds.
 fn plain<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    out.write_all(b"\"")?;
+    plain_inner(out, text)?;
+    out.write_all(b"\"")
+}
+
+/// [`plain`] without the quotes.
+fn plain_inner<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
     debug_assert!(
         text.bytes()
             .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
         "{text:?} needs escaping"
     );
-    out.write_all(b"\"")?;
-    out.write_all(text.as_bytes())?;
-    out.write_all(b"\"")
+    out.write_all(text.as_bytes())
 }
 
-fn factor<W: Write>(out: &mut W, f: &Factor) -> io::Result<()> {
-    out.write_all(b"{\"factor\":")?;
-    plain(out, f.factor)?;
-    out.write_all(b",\"value\":")?;
-    match f.value {
-        FactorValue::Integer(v) => int(out, v)?,
-        FactorValue::Number(v) => float(out, v)?,
-        FactorValue::Flag(v) => out.write_all(flag(v))?,
-        FactorValue::Text(t) => plain(out, t)?,
-        FactorValue::None => out.write_all(b"null")?,
+/// The explanation array, `,"explanation":[…]`, with as few writes as its pieces allow (the
+/// text between two factors' values is written at once).
+fn explanation<W: Write>(out: &mut W, factors: &[Factor]) -> io::Result<()> {
+    out.write_all(b",\"explanation\":[{\"factor\":\"")?;
+    for (i, f) in factors.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"},{\"factor\":\"")?;
+        }
+        plain_inner(out, f.factor)?;
+        out.write_all(b"\",\"value\":")?;
+        match f.value {
+            FactorValue::Integer(v) => int(out, v)?,
+            FactorValue::Number(v) => float(out, v)?,
+            FactorValue::Flag(v) => out.write_all(flag(v))?,
+            FactorValue::Text(t) => plain(out, t)?,
+            FactorValue::None => out.write_all(b"null")?,
+        }
+        out.write_all(b",\"contribution\":")?;
+        float(out, f.contribution)?;
     }
-    out.write_all(b",\"contribution\":")?;
-    float(out, f.contribution)?;
-    out.write_all(b"}")
+    out.write_all(b"}]")
 }
 
 fn reasons<W: Write>(out: &mut W, reasons: &[Reason]) -> io::Result<()> {
@@ -196,14 +208,7 @@ fn predictor<W: Write>(out: &mut W, r: &PredictorResult, explain: bool) -> io::R
         out.write_all(variant(v))?;
     }
     if explain && !r.explanation.is_empty() {
-        out.write_all(b",\"explanation\":[")?;
-        for (i, f) in r.explanation.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
-            factor(out, f)?;
-        }
-        out.write_all(b"]")?;
+        explanation(out, &r.explanation)?;
     }
     if !r.reasons.is_empty() {
         reasons(out, &r.reasons)?;
