@@ -94,9 +94,15 @@ fn applicability(
 
 /// Steps 5–6 shared by all four predictors: the counts and their consistency checks.
 fn counts(input: &PredictorInput, generation: Generation, p: &mut Problems) -> Option<Counts> {
-    let raw = raw_counts(input);
-    let values: [Option<i64>; 4] = std::array::from_fn(|i| p.count(COUNT_FIELDS[i], raw[i]));
-    let [Some(adult), Some(child), Some(images), Some(non_contact)] = values else {
+    let [adult, child, images, non_contact] = raw_counts(input);
+    let [adult_field, child_field, images_field, non_contact_field] = COUNT_FIELDS;
+    let values = (
+        p.count(adult_field, adult),
+        p.count(child_field, child),
+        p.count(images_field, images),
+        p.count(non_contact_field, non_contact),
+    );
+    let (Some(adult), Some(child), Some(images), Some(non_contact)) = values else {
         return None;
     };
     let sum = adult
