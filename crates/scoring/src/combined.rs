@@ -26,6 +26,7 @@ pub(crate) struct Components<'a> {
     pub bands: [i64; 3],
 }
 
+#[inline(always)]
 pub(crate) fn score(
     input: &PredictorInput,
     c: &Components<'_>,

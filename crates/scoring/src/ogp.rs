@@ -16,6 +16,7 @@ fn three_five(rating: i64) -> i64 {
     }
 }
 
+#[inline(always)]
 pub(crate) fn score(
     input: &PredictorInput,
     ogrs3: &PredictorResult,

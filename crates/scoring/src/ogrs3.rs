@@ -49,6 +49,7 @@ fn band(percentage_2y: i64) -> Band {
     Band::from_bounds(percentage_2y, [50, 75, 90])
 }
 
+#[inline(always)]
 pub(crate) fn score(
     input: &PredictorInput,
     catalogue: Option<&OffenceCatalogue>,

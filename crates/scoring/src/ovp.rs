@@ -45,6 +45,7 @@ fn age_points(age: i64) -> i64 {
     }
 }
 
+#[inline(always)]
 pub(crate) fn score(
     input: &PredictorInput,
     explainer: &mut crate::result::Explainer,

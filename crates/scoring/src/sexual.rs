@@ -177,6 +177,7 @@ pub(crate) fn v1_from_v411(v411: &PredictorResult, model: &'static str) -> Optio
 }
 
 /// OSP/DC (v1) or DC-SRP (v4.11).
+#[inline(always)]
 pub(crate) fn direct_contact(
     input: &PredictorInput,
     generation: Generation,
@@ -344,6 +345,7 @@ pub(crate) fn direct_contact(
 }
 
 /// OSP/IIC (v1) or IIC-SRP (v4.11): the first matching rung of the hierarchy (§8.4).
+#[inline(always)]
 pub(crate) fn images_and_indirect(
     input: &PredictorInput,
     generation: Generation,
