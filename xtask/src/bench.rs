@@ -505,21 +505,32 @@ fn end_to_end(binary: &Path, input: &Path, dir: &Path, extra: &[&str], pipe: boo
 /// Analysis behind the figures (callgrind instruction counts are deterministic; CPU times from
 /// `/usr/bin/time` on the first 100,000 of the generated records written to /dev/null).
 const WHERE_THE_TIME_GOES: &str = "\
-**The library.** A complete assessment runs 17 predictor variants and 10 need sections and lists about 250
-explanation factors in 17 lists. Counted by callgrind (`valgrind --tool=callgrind` on
-`cargo run --release -p oasys-scoring --example profile_score`), it takes 28,700 instructions, down from 34,000:
-the criminal-history rules and the offence categories are checked once per input instead of five times (the
-rules run again per predictor only when they fail, so every predictor still lists exactly its own reasons),
-need answers find their section without hashing, and the dynamic items go into the static part's list instead
-of a second one. What remains: the four history models with their dynamic items (about 40 %), allocating and
-freeing the 17 explanation lists (about 15 %; the four dynamic ones are too big for the allocator's thread
-cache), the need sections (10 %) and the sexual predictors (9 %). In time, alternating runs of that example
-(300,000 assessments each, load average about 4) took at best 2.75 µs per assessment, against 2.97 µs before
-these changes, and 2.29 µs with no explanation at all (`score_without_explanations`, 22,950 instructions);
-the criterion means in the table are higher because the machine was busier. So building explanations
-lazily would not reach the target alone; the next steps would be validating the dynamic items
-the four models share once per input and smaller results to move (a `PredictorResult` is about 220 bytes,
-a report about 5 KB). The 2 µs target is not reached.
+**The library.** A complete assessment runs 17 predictor variants and 10 need sections and lists about 240
+explanation factors. Counted by callgrind (`valgrind --tool=callgrind` on
+`cargo run --release -p oasys-scoring --example profile_score -- N [lean]`, N = 2,000 minus N = 1,000 so that
+one-time set-up cancels out), `score` takes 17,150 instructions per assessment and `score_without_explanations`
+13,190, down from 28,700 and 22,950. The changes: the dynamic items the four history models share are coded
+once per input, each item's coding specialised at compile time to its field (a model runs its own checks only
+when one of its items fails, so it still lists exactly its reasons), and the Copas logarithms are taken once
+per history; the explanation lists of a report are slices of one list (`PredictorResult::explanation` is an
+`Explanation`), allocated once and reused by the next report on the same thread, instead of 17 allocations;
+factors are appended a list at a time (one capacity check per list, and only the contributions are summed when
+explanations are off); the problem collector allocates nothing until it finds a problem; OSP/DC and OSP/IIC v1
+are read off DC-SRP and IIC-SRP when those are calculated or not applicable (v4.11 checks a superset of v1's
+rules and scores the same way) instead of being scored again; need answers find their section through a hash
+table; and the models are inlined where their coefficients are constants. In time, criterion means of
+alternating runs against the code before these changes (commit 19f5c47 with the same benchmark), one-minute
+load average 3 to 5: `score` 1.93 µs against 2.79 µs, `score_without_explanations` 1.38 to 1.40 µs against
+2.29 to 2.32 µs; five alternating runs of the example (300,000 assessments each) gave medians of 1.91 µs and
+1.38 µs against 2.70 µs and 2.37 µs. The benchmark itself changed: criterion's stable `black_box`, which `iter`
+applies to what the routine returns, copies its argument with volatile reads, about 1.2 µs for a 4 KB report, so
+the earlier criterion means (5.7 µs) were mostly that and the load; the report now goes through
+`std::hint::black_box`. The 2 µs target is reached, with little margin on this shared machine. What remains, in
+instructions per assessment: appending the 240 explanation factors (about 2,100), the need sections (1,350),
+the history checks shared by the models (1,250, mostly whole-month arithmetic on chrono dates), moving the 17
+results of about 176 bytes and the need sections into the report (1,100 of memcpy) and 19 `exp` calls (870);
+and, in cycles rather than instructions, the 17 atomic increments and decrements of the shared explanation
+list's reference count.
 
 **`oasys score`.** The main thread reads 1,024 lines at a time into one buffer; the rayon pool scores them in
 chunks of 64 records, each chunk written into one reused buffer by `ScoreReport::write_json` (a hand-written
