@@ -544,11 +544,13 @@ records write 18 GB; on this machine the kernel spends about 1 s of CPU per GB w
 and once its dirty-page limit (a few GB) is reached writing proceeds at the disk's 400–600 MB/s, so the full
 contract cannot be written in 5 s here however fast the scoring is. Without explanations the output is 6.2 GB,
 whose writing alone takes about 6 s of kernel CPU. Sent through a pipe instead (`--pipe`), the runs still use
-about 19–21 s of CPU with explanations and 9–11 s without (the table's CPU column; it varies with the load):
-at least about 10 s and 5 s of wall time on two otherwise idle cores. The 5 s target is not reached in either
-mode in any measured run on this shared 2-core machine; without explanations it is within reach only on an
-idle one. The measured figures are in the table above, both modes, with the CPU they used and the load they
-ran under.";
+about 15 s of CPU with explanations and 8 s without (the table's CPU column, after the library changes above;
+before them 19–21 s and 9–11 s; it varies with the load): at least about 7.5 s and 4 s of wall time on two
+otherwise idle cores. Most of the rest is serde_json's parsing of the input lines (about 1.7 µs a record) and
+formatting the output's numbers (about 300 floats a complete record with explanations). The 5 s target is not
+reached in either mode in any measured run on this shared 2-core machine (5.2 s without explanations at a load
+average of 2); without explanations it is within reach only on an idle one.
+The measured figures are in the table above, both modes, with the CPU they used and the load they ran under.";
 
 /// The headings of the sections `--only scoring` rewrites, in document order.
 const SCORING_SECTIONS: [&str; 3] = [
