@@ -77,6 +77,11 @@ const CHECKS: &[(&str, &str)] = &[
          ON a.id = v.assessment_id WHERE v.version > a.version",
     ),
     (
+        "assessment event newer than the current version",
+        "SELECT DISTINCT e.assessment_id AS value FROM assessment_events e JOIN assessments a \
+         ON a.id = e.assessment_id WHERE e.version > a.version",
+    ),
+    (
         "person with more than one current allocation",
         "SELECT person_id AS value FROM allocations WHERE ended_at IS NULL \
          GROUP BY person_id HAVING COUNT(*) > 1",
@@ -169,6 +174,7 @@ const COUNTED: &[&str] = &[
     "allocations",
     "assessments",
     "assessment_versions",
+    "assessment_events",
     "documents",
     "document_revisions",
     "outcomes",

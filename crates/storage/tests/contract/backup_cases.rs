@@ -123,8 +123,22 @@ pub fn backup_then_restore_gives_the_same_data(t: &mut TestDb) {
 }
 
 pub fn integrity_check_reports_problems(t: &mut TestDb) {
-    seed(t);
+    let (_, v2) = seed(t);
     assert!(t.db().integrity_check().expect("check").is_ok());
+    // An event beyond the current version (written around the repositories) is reported.
+    t.raw(&format!(
+        "INSERT INTO assessment_events (assessment_id, version, event) VALUES ('{}', 9, '{{}}')",
+        v2.header().id
+    ))
+    .expect("plant an event");
+    let report = t.db().integrity_check().expect("check");
+    assert_eq!(
+        report.problems,
+        vec![format!(
+            "assessment event newer than the current version: {}",
+            v2.header().id
+        )]
+    );
     t.disable_audit_triggers();
     t.raw("UPDATE audit_log SET actor = 'x' WHERE seq = 2")
         .expect("tamper");
