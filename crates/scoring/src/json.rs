@@ -58,8 +58,36 @@ fn or_null<W: Write>(out: &mut W, v: Option<i64>) -> io::Result<()> {
 fn percentage<W: Write>(out: &mut W, p: Percentage) -> io::Result<()> {
     match p {
         Percentage::Whole(v) => int(out, v),
-        Percentage::Hundredths(v) => float(out, v as f64 / 100.0),
+        Percentage::Hundredths(v) => hundredths(out, v),
     }
+}
+
+/// `v / 100` as serde_json writes the float: for 0–9999 (every displayed percentage) that is
+/// the decimal itself, shortest form with at least one fractional digit (`10.36`, `0.05`,
+/// `12.0`), since the float nearest to such a decimal has no shorter representation. Written
+/// digit by digit; other values go through serde_json. Checked against serde_json for every
+/// value from -9999 to 9999.
+fn hundredths<W: Write>(out: &mut W, v: i64) -> io::Result<()> {
+    let Ok(v @ 0..=9999) = u16::try_from(v) else {
+        return float(out, v as f64 / 100.0);
+    };
+    let (whole, cents) = (v / 100, v % 100);
+    let digit = |d: u16| b'0' + d as u8;
+    let mut text = [0u8; 5];
+    let mut len = 0;
+    if whole >= 10 {
+        text[len] = digit(whole / 10);
+        len += 1;
+    }
+    text[len] = digit(whole % 10);
+    text[len + 1] = b'.';
+    text[len + 2] = digit(cents / 10);
+    len += 3;
+    if cents % 10 != 0 {
+        text[len] = digit(cents % 10);
+        len += 1;
+    }
+    out.write_all(&text[..len])
 }
 
 fn status(s: Status) -> &'static [u8] {
@@ -332,8 +360,26 @@ mod tests {
     }
 
     #[test]
+    fn hundredths_are_written_as_serde_json_writes_the_float() {
+        for v in -9999..=9999 {
+            let mut fast = Vec::new();
+            hundredths(&mut fast, v).expect("writes to memory");
+            let expected = serde_json::to_vec(&(v as f64 / 100.0)).expect("serialises");
+            assert_eq!(
+                String::from_utf8_lossy(&fast),
+                String::from_utf8_lossy(&expected),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
     fn floats_are_written_as_serde_json_writes_them() {
         for v in [
+            -0.0,
+            0.5,
+            -9999.5,
+            9999.000000000002,
             0.0,
             -0.0,
             1.0,
