@@ -116,21 +116,17 @@ pub(crate) fn events_of(
     Ok(logs)
 }
 
-/// The event log of one assessment, oldest first: fetched as one JSON array text (`string_agg`
-/// with `ORDER BY`, the same on PostgreSQL and on SQLite 3.44+) and parsed in one go, rather than
-/// a row per event (saving an answer reads the whole log).
+/// The event log of one assessment, oldest first.
 fn events_for(conn: &mut DbConnection, id: &str) -> Result<Vec<Event>, StoreError> {
-    let joined = assessment_events::table
+    assessment_events::table
         .filter(assessment_events::assessment_id.eq(id))
-        .select(diesel::dsl::sql::<
-            diesel::sql_types::Nullable<diesel::sql_types::Text>,
-        >("string_agg(event, ',' ORDER BY version)"))
-        .first::<Option<String>>(conn)
-        .map_err(|e| store_error(ENTITY, e))?;
-    match joined {
-        None => Ok(Vec::new()),
-        Some(events) => decode(ENTITY, &format!("[{events}]")),
-    }
+        .order(assessment_events::version)
+        .select(assessment_events::event)
+        .load::<String>(conn)
+        .map_err(|e| store_error(ENTITY, e))?
+        .iter()
+        .map(|json| decode(ENTITY, json))
+        .collect()
 }
 
 /// Joins a stored document (without events) to its log.
