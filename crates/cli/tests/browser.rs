@@ -79,6 +79,18 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         b.body().await
     );
 
+    // A page opened before someone else's save is not saved over it: the answers come back with
+    // the reason (the form's version is made stale, as another save would).
+    b.go(&format!("{assessment}/sections/offending_information"))
+        .await;
+    b.set_value("form[action*='/sections/'] input[name=version]", "1")
+        .await;
+    b.fill("#q-1-8", "18").await;
+    b.click("form[action*='/sections/'] button[type=submit]")
+        .await;
+    let summary = b.text(".govuk-error-summary").await;
+    assert!(summary.contains("Someone else saved"), "{summary}");
+
     // The scores are recomputed from the saved answers.
     b.go(&assessment).await;
     let scores = b.text("table").await;

@@ -7,7 +7,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use oasys_app::{AppError, ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, Storage};
+use oasys_app::{
+    AppError, ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, Planned, Storage,
+};
 use oasys_assessment_model::{
     AnswerValue, Assessment, Command, CourtReportTemplate, Missing, Purpose, Section,
     State as Lifecycle, completeness,
@@ -488,83 +490,72 @@ where
 {
     let id = caller.id(&id)?;
     let section = section_of(&key).ok_or_else(|| caller.error(ApiError::not_found()))?;
-    let loaded = load_async(&state, &caller, id).await?;
-    let assessment = loaded.assessment;
-    let set = assessment.question_set();
-    let mut commands = Vec::new();
-    let mut errors = Vec::new();
-    for question in set.in_section(section) {
-        match parse(question, &posted) {
-            Err(message) => errors.push((question.code.clone(), message)),
-            Ok(value) => match (value, assessment.answer(&question.code)) {
-                (Some(value), stored) if stored != Some(&value) => commands.push(Command::Answer {
-                    code: question.code.clone(),
-                    value,
-                }),
-                (None, Some(_)) => commands.push(Command::ClearAnswer {
-                    code: question.code.clone(),
-                }),
-                _ => {}
+    let expected = version_of(&posted).ok_or_else(|| {
+        caller.error(
+            ApiError::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request")
+                .detail("the form has no version: reload the page and save again")
+                .field("version"),
+        )
+    })?;
+    // One transaction: the answers are checked and turned into commands against the version read
+    // in it (`App::apply_planned`); a page with errors comes back as a read to show them on.
+    let form = posted.clone();
+    let saved = attempt(&state, &caller, move |app, who| {
+        let mut errors = Vec::new();
+        let planned = app.apply_planned(
+            &who.actor,
+            id,
+            expected,
+            |stored| {
+                let (commands, problems) = commands_from_form(stored, section, &form);
+                errors = problems;
+                errors.is_empty().then_some(commands)
             },
-        }
-    }
-    if !errors.is_empty() {
-        return Ok(section_page_for(
+            &ApplyOptions::default(),
+            &who.ctx,
+        )?;
+        Ok((planned, errors))
+    })
+    .await;
+    let resubmitted = |assessment: &Assessment, errors: Vec<(String, String)>| {
+        section_page_for(
             &caller,
-            &assessment,
+            assessment,
             section,
             Some(Resubmitted {
                 posted: &posted,
                 errors,
             }),
-        ));
-    }
-    if assessment.unconfirmed_sections().contains(&section) {
-        commands.push(Command::ConfirmSection { section });
-    }
-    let expected = version_of(&posted).unwrap_or_else(|| assessment.version());
-    if !commands.is_empty() {
-        let saved = attempt(&state, &caller, move |app, who| {
-            let options = ApplyOptions::default();
-            app.apply_all(&who.actor, id, expected, commands, &options, &who.ctx)
-        })
-        .await;
-        match saved {
-            Ok(_) => {}
-            Err(error) if error.status() == StatusCode::CONFLICT => {
-                let message = "Someone else saved this assessment after you opened this page. \
-                               Your answers are below: check them and save again."
-                    .to_owned();
-                let reloaded = load_async(&state, &caller, id).await?;
-                return Ok(section_page_for(
-                    &caller,
-                    &reloaded.assessment,
-                    section,
-                    Some(Resubmitted {
-                        posted: &posted,
-                        errors: vec![(String::new(), message)],
-                    }),
-                ));
-            }
-            Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
-                let messages = error
-                    .messages()
-                    .into_iter()
-                    .map(|m| (String::new(), m))
-                    .collect();
-                return Ok(section_page_for(
-                    &caller,
-                    &assessment,
-                    section,
-                    Some(Resubmitted {
-                        posted: &posted,
-                        errors: messages,
-                    }),
-                ));
-            }
-            Err(error) => return Err(caller.error(error)),
+        )
+    };
+    let assessment = match saved {
+        Ok((Planned::Applied(saved), _)) => saved,
+        Ok((Planned::Read(current), errors)) if !errors.is_empty() => {
+            return Ok(resubmitted(&current, errors));
         }
-    }
+        // Nothing to change.
+        Ok((Planned::Read(current), _)) => current,
+        Err(error) if error.status() == StatusCode::CONFLICT => {
+            let message = "Someone else saved this assessment after you opened this page. \
+                           Your answers are below: check them and save again."
+                .to_owned();
+            let reloaded = load_async(&state, &caller, id).await?;
+            return Ok(resubmitted(
+                &reloaded.assessment,
+                vec![(String::new(), message)],
+            ));
+        }
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            let messages = error
+                .messages()
+                .into_iter()
+                .map(|m| (String::new(), m))
+                .collect();
+            let reloaded = load_async(&state, &caller, id).await?;
+            return Ok(resubmitted(&reloaded.assessment, messages));
+        }
+        Err(error) => return Err(caller.error(error)),
+    };
     let order = sections(&assessment);
     let next = order
         .iter()
@@ -575,6 +566,38 @@ where
             |s| format!("/assessments/{id}/sections/{}", s.key()),
         );
     Ok(Redirect::to(&next).into_response())
+}
+
+/// The commands a posted section form asks of `stored` (confirming the section when it was
+/// carried forward unconfirmed), or the answers that do not parse, by question code.
+fn commands_from_form(
+    stored: &Assessment,
+    section: Section,
+    posted: &[(String, String)],
+) -> (Vec<Command>, Vec<(String, String)>) {
+    let mut commands = Vec::new();
+    let mut errors = Vec::new();
+    for question in stored.question_set().in_section(section) {
+        match parse(question, posted) {
+            Err(message) => errors.push((question.code.clone(), message)),
+            Ok(value) => match (value, stored.answer(&question.code)) {
+                (Some(value), answered) if answered != Some(&value) => {
+                    commands.push(Command::Answer {
+                        code: question.code.clone(),
+                        value,
+                    });
+                }
+                (None, Some(_)) => commands.push(Command::ClearAnswer {
+                    code: question.code.clone(),
+                }),
+                _ => {}
+            },
+        }
+    }
+    if errors.is_empty() && stored.unconfirmed_sections().contains(&section) {
+        commands.push(Command::ConfirmSection { section });
+    }
+    (commands, errors)
 }
 
 /// Signing, countersigning and rejecting forms.
