@@ -85,12 +85,26 @@ impl Target {
                 Ok(DbConnection::Sqlite(conn))
             }
             Self::Postgres(url) => {
-                let mut conn = PgConnection::establish(url).map_err(connection_error)?;
+                let url = without_gss_encryption(url);
+                let mut conn = PgConnection::establish(&url).map_err(connection_error)?;
                 conn.batch_execute("SET synchronous_commit = on; SET TIME ZONE 'UTC';")?;
                 Ok(DbConnection::Pg(conn))
             }
         }
     }
+}
+
+/// `url` with `gssencmode=disable` unless it says otherwise. libpq's default (`prefer`) sets up
+/// Kerberos for every connection even where the server offers no GSSAPI encryption; a process
+/// that exits while the pool opens a connection in the background (any short `oasys` command)
+/// could then abort inside Kerberos's exit handlers (`k5_mutex_lock` assertion). Deployments that
+/// want GSSAPI encryption say so in the URL.
+fn without_gss_encryption(url: &str) -> String {
+    if url.contains("gssencmode=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}gssencmode=disable")
 }
 
 fn connection_error(e: diesel::ConnectionError) -> DieselError {
@@ -196,5 +210,26 @@ pub(crate) fn store_error(entity: &'static str, e: DieselError) -> StoreError {
             id: String::new(),
         },
         other => StoreError::Backend(format!("{entity}: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_gss_encryption;
+
+    #[test]
+    fn gss_encryption_is_off_unless_the_url_asks_for_it() {
+        assert_eq!(
+            without_gss_encryption("postgres://u:p@h:5432/db"),
+            "postgres://u:p@h:5432/db?gssencmode=disable"
+        );
+        assert_eq!(
+            without_gss_encryption("postgres://h/db?sslmode=require"),
+            "postgres://h/db?sslmode=require&gssencmode=disable"
+        );
+        assert_eq!(
+            without_gss_encryption("postgres://h/db?gssencmode=require"),
+            "postgres://h/db?gssencmode=require"
+        );
     }
 }
