@@ -179,6 +179,29 @@ where
     }
 }
 
+/// Runs `work` in a read transaction, one snapshot of the committed state: `BEGIN` on SQLite (in
+/// WAL mode the snapshot is taken at the first read and never waits for the writer), `REPEATABLE
+/// READ READ ONLY` on PostgreSQL. The transaction is rolled back afterwards: it wrote nothing.
+pub(crate) fn read_tx<T>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> T,
+) -> Result<T, DieselError> {
+    match conn {
+        DbConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN")?;
+        }
+        DbConnection::Pg(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(
+                inner,
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            )?;
+        }
+    }
+    let value = work(conn);
+    <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+    Ok(value)
+}
+
 /// Maps a diesel error: unique violations are conflicts, the rest is an opaque backend failure.
 pub(crate) fn store_error(entity: &'static str, e: DieselError) -> StoreError {
     match e {

@@ -1,5 +1,7 @@
 //! The port implementations: `Database` runs each call on a pooled connection (writes in their
-//! own transaction); `Tx` runs them inside a caller's unit of work (`Storage::in_transaction`).
+//! own transaction); `Tx` runs them inside a caller's unit of work (`Storage::in_transaction`);
+//! `Snapshot` runs the reads of an audited read (`Storage::audited_read`) and keeps its audit
+//! entries for the write that follows.
 
 use std::sync::Mutex;
 
@@ -17,7 +19,7 @@ use oasys_assessment_model::{Assessment, Person};
 use oasys_sharing_policy::{LaoLists, Relationship};
 use uuid::Uuid;
 
-use crate::conn::{DbConnection, write_tx};
+use crate::conn::{DbConnection, read_tx, write_tx};
 use crate::db::{Database, TxError};
 use crate::{
     accounts, allocations, assessments, audit, cases, documents, login_attempts, offences,
@@ -35,16 +37,23 @@ impl std::fmt::Debug for Tx<'_> {
     }
 }
 
+/// Runs `work` on a unit of work's connection.
+fn on<T>(
+    conn: &Mutex<&mut DbConnection>,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut conn = conn
+        .lock()
+        .map_err(|_| StoreError::Backend("transaction connection poisoned".to_owned()))?;
+    work(&mut conn)
+}
+
 impl Tx<'_> {
     fn read<T>(
         &self,
         work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| StoreError::Backend("transaction connection poisoned".to_owned()))?;
-        work(&mut conn)
+        on(&self.conn, work)
     }
 
     /// Each write is a savepoint: a failed call leaves the rest of the unit of work intact.
@@ -52,8 +61,41 @@ impl Tx<'_> {
         &self,
         work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.read(|conn| {
+        on(&self.conn, |conn| {
             write_tx(conn, |c| work(c).map_err(TxError::Store)).map_err(TxError::into_store)
+        })
+    }
+}
+
+/// The repositories of an audited read (`Storage::audited_read`): reads run in one read
+/// transaction; audit entries are checked and kept until the read is over; any other write is
+/// refused.
+pub struct Snapshot<'a> {
+    conn: Mutex<&'a mut DbConnection>,
+    entries: Mutex<Vec<NewAuditEntry>>,
+}
+
+impl std::fmt::Debug for Snapshot<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Snapshot")
+    }
+}
+
+impl Snapshot<'_> {
+    fn read<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        on(&self.conn, work)
+    }
+
+    #[allow(clippy::unused_self)]
+    fn write<T>(
+        &self,
+        _work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        Err(StoreError::Invalid {
+            reason: "a read-only unit of work cannot write".to_owned(),
         })
     }
 }
@@ -319,9 +361,18 @@ macro_rules! repositories {
                 self.read(|c| outcomes::cohort_page(c, filter, after, people))
             }
         }
+    };
+}
 
+repositories!(Database);
+repositories!(Tx<'_>);
+repositories!(Snapshot<'_>);
+
+/// The audit log of a type whose `write` appends to the chain at once.
+macro_rules! audit_log {
+    ($ty:ty) => {
         impl AuditLog for $ty {
-            fn append(&self, entry: &NewAuditEntry) -> Result<AuditEntry, AuditError> {
+            fn append(&self, entry: &NewAuditEntry) -> Result<(), AuditError> {
                 self.write(|c| audit::append(c, entry).map_err(audit::to_store))
                     .map_err(audit::from_store)
             }
@@ -337,8 +388,27 @@ macro_rules! repositories {
     };
 }
 
-repositories!(Database);
-repositories!(Tx<'_>);
+audit_log!(Database);
+audit_log!(Tx<'_>);
+
+impl AuditLog for Snapshot<'_> {
+    fn append(&self, entry: &NewAuditEntry) -> Result<(), AuditError> {
+        audit::check(entry)?;
+        self.entries
+            .lock()
+            .map_err(|_| AuditError::Backend("audit entries poisoned".to_owned()))?
+            .push(entry.clone());
+        Ok(())
+    }
+    fn verify(&self) -> Result<ChainReport, AuditError> {
+        self.read(|c| audit::verify(c).map_err(audit::to_store))
+            .map_err(audit::from_store)
+    }
+    fn query(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, AuditError> {
+        self.read(|c| audit::query(c, query).map_err(audit::to_store))
+            .map_err(audit::from_store)
+    }
+}
 
 /// A unit of work's error: the work's own, or the transaction failing to begin or commit.
 enum UnitError<E> {
@@ -380,5 +450,38 @@ impl Storage for Database {
             Err(UnitError::Work(e)) => Err(e),
             Err(UnitError::Diesel(e)) => Err(TxError::Diesel(e).into_store().into()),
         }
+    }
+
+    fn audited_read<T, E>(
+        &self,
+        work: impl FnOnce(&dyn Repositories) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError> + From<AuditError>,
+    {
+        // The read connection goes back to the pool before the write takes one.
+        let (value, entries) = {
+            let mut conn = self.conn()?;
+            read_tx(&mut conn, |c| {
+                let snapshot = Snapshot {
+                    conn: Mutex::new(c),
+                    entries: Mutex::new(Vec::new()),
+                };
+                let value = work(&snapshot);
+                (value, snapshot.entries.into_inner())
+            })
+            .map_err(|e| TxError::Diesel(e).into_store())?
+        };
+        let value = value?;
+        let entries =
+            entries.map_err(|_| AuditError::Backend("audit entries poisoned".to_owned()))?;
+        if !entries.is_empty() {
+            self.write(|c| {
+                entries
+                    .iter()
+                    .try_for_each(|entry| audit::append(c, entry).map_err(audit::to_store))
+            })?;
+        }
+        Ok(value)
     }
 }

@@ -191,14 +191,15 @@ pub enum AuditError {
 ///   1), `prev_hash` = the previous entry's hash (64 zeros for the first) and
 ///   `entry_hash = SHA-256(prev_hash ‖ canonical(entry))`, where canonical is a fixed field order of
 ///   length-prefixed UTF-8 fields. Concurrent appends MUST NOT fork the chain. When called inside
-///   a `Storage::in_transaction` unit of work, the entry commits or rolls back with the data.
+///   a `Storage::in_transaction` unit of work, the entry commits or rolls back with the data;
+///   inside `Storage::audited_read` it is checked at once and stored when the read succeeds.
 /// - Stored entries MUST NOT be updatable or deletable through the storage (triggers refuse it).
 /// - `verify` MUST recompute the whole chain and report the first altered, missing, reordered or
 ///   truncated entry; `Intact` only when every entry checks.
 /// - `query` MUST return the matching entries oldest first, at most `limit`.
 pub trait AuditLog: Send + Sync {
-    /// Appends an entry and returns it as stored.
-    fn append(&self, entry: &NewAuditEntry) -> Result<AuditEntry, AuditError>;
+    /// Appends an entry (`query` reads it back as stored, with its place in the chain).
+    fn append(&self, entry: &NewAuditEntry) -> Result<(), AuditError>;
     /// Checks the chain.
     fn verify(&self) -> Result<ChainReport, AuditError>;
     /// Reads entries.

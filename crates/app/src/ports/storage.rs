@@ -1,5 +1,6 @@
 //! The unit of work: all repositories together, and several writes in one transaction.
-//! Use cases that change data and write its audit event go through `Storage::in_transaction`.
+//! Use cases that change data and write its audit event go through `Storage::in_transaction`;
+//! those that only read (and audit the consultation) go through `Storage::audited_read`.
 
 use super::accounts::AccountRepository;
 use super::allocations::AllocationRepository;
@@ -50,6 +51,24 @@ impl<T> Repositories for T where
 pub trait Storage: Repositories + Listings {
     /// Runs `work` in one transaction.
     fn in_transaction<T, E>(
+        &self,
+        work: impl FnOnce(&dyn Repositories) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError> + From<AuditError>;
+
+    /// Runs a use case that only reads and records who consulted what: `work` reads one
+    /// consistent snapshot, and the audit entries it appends are written together, in one
+    /// transaction, after it returns `Ok`.
+    ///
+    /// Contract: every read made through the repositories `work` is given sees the same committed
+    /// state; any other write through them fails with `StoreError::Invalid` and changes nothing.
+    /// An entry `work` appends is checked at once (`AuditLog::append`'s rules) and, when `work`
+    /// returns `Ok`, stored durably before `audited_read` returns; if storing fails, the error
+    /// is returned instead of the value. When `work` returns `Err`, nothing is stored. Unlike
+    /// `in_transaction`, the reads need not wait for other writers, which is what lets reads run
+    /// side by side on a store whose writers take turns.
+    fn audited_read<T, E>(
         &self,
         work: impl FnOnce(&dyn Repositories) -> Result<T, E>,
     ) -> Result<T, E>

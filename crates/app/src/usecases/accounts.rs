@@ -38,7 +38,7 @@ pub enum AccountChange {
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     /// Every account, ordered by username, with the password hashes blanked.
     pub fn users(&self, actor: &Actor, ctx: &RequestContext) -> Result<Vec<UserAccount>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,

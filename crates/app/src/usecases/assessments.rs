@@ -372,7 +372,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Assessment, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
@@ -387,7 +387,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Vec<Assessment>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
@@ -402,7 +402,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         person_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Vec<AssessmentSummary>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::ViewPerson, &resource, ctx));
             Ok(Ok(repos.assessments_for_person(person_id)?))
@@ -419,7 +419,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         catalogue: Option<&OffenceCatalogue>,
         ctx: &RequestContext,
     ) -> Result<ScoredAssessment, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
@@ -453,7 +453,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<ReviewDueEntry>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let mut visible = Vec::new();
             for entry in repos.reviews_due(scope, before, limit)? {
                 if self.may_list(repos, actor, entry.assessment.person_id, ctx)? {
@@ -503,7 +503,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         ctx: &RequestContext,
     ) -> Result<Vec<CountersignTask>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let mut tasks = Vec::new();
             for (person_id, relationship) in repos.relationships_of(&actor.id)? {
                 let RelationshipKind::CountersignTask { assessment_id } = relationship.kind else {

@@ -136,7 +136,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         {
             return Err(AppError::JustificationRequired);
         }
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,
@@ -154,7 +154,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         ctx: &RequestContext,
     ) -> Result<ChainReport, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,

@@ -179,7 +179,28 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         work: impl FnOnce(&dyn Repositories) -> Result<Guarded<T>, AppError>,
     ) -> Result<T, AppError> {
-        match self.store.in_transaction(work) {
+        self.settle(actor, self.store.in_transaction(work))
+    }
+
+    /// `unit` for a use case that only reads: `work` reads one snapshot without waiting for
+    /// writers, and its audit events are written once it has finished (`Storage::audited_read`),
+    /// before anything is returned.
+    fn read_unit<T>(
+        &self,
+        actor: &Actor,
+        work: impl FnOnce(&dyn Repositories) -> Result<Guarded<T>, AppError>,
+    ) -> Result<T, AppError> {
+        self.settle(actor, self.store.audited_read(work))
+    }
+
+    /// What the caller of a unit of work gets: its value, its audited refusal, or its error
+    /// (audited as a rejection when it is one).
+    fn settle<T>(
+        &self,
+        actor: &Actor,
+        outcome: Result<Guarded<T>, AppError>,
+    ) -> Result<T, AppError> {
+        match outcome {
             Ok(outcome) => outcome.map_err(|refusal| match refusal {
                 Refusal::Denied(denial) => AppError::Denied(denial),
                 Refusal::JustificationRequired => AppError::JustificationRequired,

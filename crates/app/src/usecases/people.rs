@@ -37,7 +37,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         person_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Person, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::ViewPerson, &resource, ctx));
             let person = repos
@@ -59,7 +59,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<Person>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let mut visible = Vec::new();
             for person in repos.search_people(query, limit)? {
                 if self.may_list(repos, actor, person.id, ctx)? {
@@ -136,7 +136,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         ctx: &RequestContext,
     ) -> Result<Vec<CaseloadEntry>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let mut visible = Vec::new();
             for entry in repos.caseload(&actor.id)? {
                 if self.may_list(repos, actor, entry.person.id, ctx)? {
@@ -157,7 +157,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         crn: &Crn,
         ctx: &RequestContext,
     ) -> Result<(Uuid, LaoLists), AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let person = repos
                 .search_people(&PersonQuery::Crn(crn.clone()), 1)?
                 .into_iter()

@@ -84,7 +84,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         plan_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<StoredPlan, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let stored = self.load_plan(repos, plan_id)?;
             let resource = self.case(repos, stored.plan.person_id(), None, None)?;
             allow!(self.guard(repos, actor, Action::ViewPlan, &resource, ctx));
@@ -151,7 +151,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<Option<StoredPlan>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewPlan, &resource, ctx));

@@ -313,7 +313,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<SharingCase>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let mut visible = Vec::new();
             for document in repos.documents(DocumentKind::SharingRequest, None, usize::MAX)? {
                 if visible.len() == limit {
@@ -349,7 +349,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         request_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<SharingCase, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             let loaded = self.load_request(repos, request_id)?;
             let resource = self.case(repos, loaded.person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));

@@ -517,7 +517,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         ctx: &RequestContext,
         mut row: impl FnMut(&CohortMember, Vec<InterventionExposure>) -> T,
     ) -> Result<Vec<T>, AppError> {
-        self.unit(actor, |repos| {
+        self.read_unit(actor, |repos| {
             allow!(self.guard(
                 repos,
                 actor,

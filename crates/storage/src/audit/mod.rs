@@ -44,7 +44,8 @@ fn outcome_text(outcome: &AuditOutcome) -> String {
     }
 }
 
-fn check(entry: &NewAuditEntry) -> Result<(), AuditError> {
+/// The rules an entry must keep before it is appended.
+pub(crate) fn check(entry: &NewAuditEntry) -> Result<(), AuditError> {
     if entry.operation == Operation::Disclosure {
         if entry.recipients.is_empty() {
             return Err(AuditError::Invalid {
@@ -76,10 +77,7 @@ fn lock_head(conn: &mut DbConnection) -> Result<(i64, String), AuditError> {
     .map_err(backend)
 }
 
-pub(crate) fn append(
-    conn: &mut DbConnection,
-    entry: &NewAuditEntry,
-) -> Result<AuditEntry, AuditError> {
+pub(crate) fn append(conn: &mut DbConnection, entry: &NewAuditEntry) -> Result<(), AuditError> {
     check(entry)?;
     let (head_seq, head_hash) = lock_head(conn)?;
     let mut row = Row {
@@ -138,7 +136,7 @@ pub(crate) fn append(
         ))
         .execute(conn)
         .map_err(backend)?;
-    to_entry(row)
+    Ok(())
 }
 
 fn to_entry(row: Row) -> Result<AuditEntry, AuditError> {

@@ -31,14 +31,23 @@ pub fn audit_append_query_verify(t: &mut TestDb) {
         db.verify().expect("verify"),
         ChainReport::Intact { entries: 0, .. }
     ));
-    let first = db
-        .append(&entry(1, Some(Uuid::from_u128(1)), 1))
+    db.append(&entry(1, Some(Uuid::from_u128(1)), 1))
         .expect("append");
+    db.append(&entry(2, None, 2)).expect("append");
+    let stored = db
+        .query(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .expect("query");
+    let [first, second] = stored.as_slice() else {
+        panic!("two entries, not {}", stored.len())
+    };
     assert_eq!(
         (first.seq, first.prev_hash.as_str()),
         (1, "0".repeat(64).as_str())
     );
-    let second = db.append(&entry(2, None, 2)).expect("append");
+    assert_eq!(second.seq, 2);
     assert_eq!(second.prev_hash, first.entry_hash);
     assert_eq!(second.entry, entry(2, None, 2));
     let mut disclosure = entry(3, Some(Uuid::from_u128(1)), 3);

@@ -122,11 +122,18 @@ pub fn unit_of_work_rolls_back(t: &mut TestDb) {
         .expect("query")
         .is_empty()
     );
-    let done: Result<u64, Failure> = db.in_transaction(|tx| {
+    let done: Result<(), Failure> = db.in_transaction(|tx| {
         tx.insert_person(&p)?;
-        Ok(tx.append(&entry(1, Some(p.id), 1))?.seq)
+        Ok(tx.append(&entry(1, Some(p.id), 1))?)
     });
-    assert_eq!(done.expect("commit"), 1);
+    done.expect("commit");
+    let stored = db
+        .query(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .expect("query");
+    assert_eq!(stored.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
     let duplicate: Result<(), Failure> = db.in_transaction(|tx| {
         tx.append(&entry(2, Some(p.id), 1))?;
         tx.insert_person(&p)?;
@@ -280,4 +287,82 @@ pub fn concurrent_units_of_work_keep_exactly_the_successful(t: &mut TestDb) {
     let after = person(UNITS + 1, "Unit", "Worker");
     db.insert_person(&after).expect("a later write");
     assert!(db.get_person(after.id).expect("get").is_some());
+}
+
+/// `audited_read`: one snapshot (a write committed meanwhile is not seen), audit entries stored
+/// after the work succeeds and only then, entries checked at once, and every other write refused.
+pub fn audited_read_reads_a_snapshot_and_stores_its_audit_after(t: &mut TestDb) {
+    let db = t.db();
+    let first = person(1, "Smith", "Sam");
+    let later = person(2, "Jones", "Jo");
+    db.insert_person(&first).expect("insert");
+    let entries = |db: &oasys_storage::Database| {
+        db.query(&AuditQuery {
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .expect("query")
+    };
+
+    let seen: Result<(bool, bool, usize), Failure> = db.audited_read(|repos| {
+        let saw_first = repos.get_person(first.id)?.is_some();
+        repos.append(&entry(1, Some(first.id), 1))?;
+        // Committed by someone else while the read is under way.
+        db.insert_person(&later).expect("a write beside the read");
+        let saw_later = repos.get_person(later.id)?.is_some();
+        // Not stored before the read is over.
+        Ok((saw_first, saw_later, entries(db).len()))
+    });
+    assert_eq!(seen.expect("read"), (true, false, 0));
+    assert!(db.get_person(later.id).expect("get").is_some());
+    let stored = entries(db);
+    assert_eq!(
+        stored
+            .iter()
+            .map(|e| (e.seq, e.entry.event_id))
+            .collect::<Vec<_>>(),
+        [(1, entry(1, None, 1).event_id)]
+    );
+
+    // A failing read stores none of its entries.
+    let failed: Result<(), Failure> = db.audited_read(|repos| {
+        repos.append(&entry(2, Some(first.id), 1))?;
+        Err(Failure::Refused)
+    });
+    assert!(matches!(failed, Err(Failure::Refused)));
+    assert_eq!(entries(db).len(), 1);
+
+    // Writes other than the audit are refused and change nothing.
+    let third = person(3, "Brown", "Bo");
+    let write: Result<(), Failure> = db.audited_read(|repos| Ok(repos.insert_person(&third)?));
+    assert!(matches!(
+        write,
+        Err(Failure::Store(StoreError::Invalid { .. }))
+    ));
+    assert_eq!(db.get_person(third.id).expect("get"), None);
+
+    // An entry that breaks the audit rules is refused when it is appended.
+    let mut disclosure = entry(3, Some(first.id), 1);
+    disclosure.operation = Operation::Disclosure;
+    let refused: Result<(), Failure> = db.audited_read(|repos| Ok(repos.append(&disclosure)?));
+    assert!(matches!(
+        refused,
+        Err(Failure::Audit(AuditError::Invalid { .. }))
+    ));
+
+    // Several entries of one read are stored in order, and the chain stays intact.
+    let two: Result<(), Failure> = db.audited_read(|repos| {
+        repos.append(&entry(4, Some(first.id), 2))?;
+        repos.append(&entry(5, None, 2))?;
+        Ok(())
+    });
+    two.expect("read");
+    assert_eq!(
+        entries(db).iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert!(matches!(
+        db.verify().expect("verify"),
+        ChainReport::Intact { entries: 3, .. }
+    ));
 }
