@@ -7,7 +7,7 @@ use oasys_app::{AccountProfile, ApiToken, Session, SessionLimits, StoreError, Us
 use uuid::Uuid;
 
 use crate::allocations::{from_millis, millis, parse_uuid};
-use crate::conn::{DbConnection, store_error};
+use crate::conn::{DbConnection, concrete, store_error};
 use crate::people::{decode, encode};
 use crate::schema::{api_tokens, sessions, users};
 
@@ -43,18 +43,17 @@ pub(crate) fn user(
     conn: &mut DbConnection,
     username: &str,
 ) -> Result<Option<UserAccount>, StoreError> {
-    let row = users::table
-        .find(username)
-        .select((
-            users::username,
-            users::password_hash,
-            users::profile,
-            users::disabled,
-            users::created_at,
-        ))
-        .first::<(String, String, String, bool, i64)>(conn)
-        .optional()
-        .map_err(|e| store_error(USER, e))?;
+    let query = users::table.find(username).select((
+        users::username,
+        users::password_hash,
+        users::profile,
+        users::disabled,
+        users::created_at,
+    ));
+    let row = concrete!(conn, |c| query
+        .first::<(String, String, String, bool, i64)>(c))
+    .optional()
+    .map_err(|e| store_error(USER, e))?;
     row.map(|(username, password_hash, profile, disabled, created_at)| {
         Ok(UserAccount {
             username,
@@ -125,10 +124,8 @@ pub(crate) fn set_password_hash(
 
 /// Whether the user exists and is enabled.
 fn enabled(conn: &mut DbConnection, username: &str) -> Result<Option<bool>, StoreError> {
-    users::table
-        .find(username)
-        .select(users::disabled)
-        .first::<bool>(conn)
+    let query = users::table.find(username).select(users::disabled);
+    concrete!(conn, |c| query.first::<bool>(c))
         .optional()
         .map(|d| d.map(|disabled| !disabled))
         .map_err(|e| store_error(USER, e))
@@ -245,7 +242,7 @@ pub(crate) fn api_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ApiToken>, StoreError> {
-    let row = api_tokens::table
+    let query = api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash))
         .select((
             api_tokens::id,
@@ -255,8 +252,8 @@ pub(crate) fn api_token(
             api_tokens::created_at,
             api_tokens::expires_at,
             api_tokens::revoked_at,
-        ))
-        .first::<TokenRow>(conn)
+        ));
+    let row = concrete!(conn, |c| query.first::<TokenRow>(c))
         .optional()
         .map_err(|e| store_error(TOKEN, e))?;
     let Some((id, token_hash, username, scope, created_at, expires_at, revoked_at)) = row else {

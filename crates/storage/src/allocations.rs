@@ -10,7 +10,7 @@ use oasys_assessment_model::OrgCode;
 use uuid::Uuid;
 
 use crate::assessments;
-use crate::conn::{DbConnection, store_error};
+use crate::conn::{DbConnection, concrete, store_error};
 use crate::people;
 use crate::schema::{allocations, people as people_table};
 
@@ -100,11 +100,12 @@ pub(crate) fn current(
     conn: &mut DbConnection,
     person_id: Uuid,
 ) -> Result<Option<Allocation>, StoreError> {
-    allocations::table
-        .filter(allocations::person_id.eq(person_id.to_string()))
+    let person_id = person_id.to_string();
+    let query = allocations::table
+        .filter(allocations::person_id.eq(&person_id))
         .filter(allocations::ended_at.is_null())
-        .select(COLUMNS)
-        .first::<Row>(conn)
+        .select(COLUMNS);
+    concrete!(conn, |c| query.first::<Row>(c))
         .optional()
         .map_err(|e| store_error(ENTITY, e))?
         .map(allocation)

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::allocations::{from_millis, millis, parse_org, parse_uuid};
-use crate::conn::{DbConnection, store_error};
+use crate::conn::{DbConnection, concrete, store_error};
 use crate::people::{decode, encode};
 use crate::schema::{assessment_events, assessment_versions, assessments, people};
 
@@ -118,11 +118,11 @@ pub(crate) fn events_of(
 
 /// The event log of one assessment, oldest first.
 fn events_for(conn: &mut DbConnection, id: &str) -> Result<Vec<Event>, StoreError> {
-    assessment_events::table
+    let query = assessment_events::table
         .filter(assessment_events::assessment_id.eq(id))
         .order(assessment_events::version)
-        .select(assessment_events::event)
-        .load::<String>(conn)
+        .select(assessment_events::event);
+    concrete!(conn, |c| query.load::<String>(c))
         .map_err(|e| store_error(ENTITY, e))?
         .iter()
         .map(|json| decode(ENTITY, json))
@@ -310,10 +310,8 @@ pub(crate) fn update(
 
 pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Assessment>, StoreError> {
     let id = id.to_string();
-    let Some(json) = assessments::table
-        .find(&id)
-        .select(assessments::document)
-        .first::<String>(conn)
+    let query = assessments::table.find(&id).select(assessments::document);
+    let Some(json) = concrete!(conn, |c| query.first::<String>(c))
         .optional()
         .map_err(|e| store_error(ENTITY, e))?
     else {

@@ -9,7 +9,7 @@ use oasys_sharing_policy::{LaoLists, Relationship, RelationshipKind};
 use uuid::Uuid;
 
 use crate::allocations::{self, from_millis, millis};
-use crate::conn::{DbConnection, store_error, write_tx};
+use crate::conn::{DbConnection, concrete, store_error, write_tx};
 use crate::people::{self, decode, encode};
 use crate::schema::{case_relationships, lao_lists, teams};
 
@@ -172,10 +172,8 @@ pub(crate) fn case_access(
     let (responsible_team, area) = match allocations::current(conn, person_id)? {
         Some(allocation) => {
             let team = allocation.team.as_str().to_owned();
-            let area = teams::table
-                .find(&team)
-                .select(teams::area)
-                .first::<String>(conn)
+            let query = teams::table.find(&team).select(teams::area);
+            let area = concrete!(conn, |c| query.first::<String>(c))
                 .optional()
                 .map_err(|e| store_error("team", e))?;
             relationships.push(Relationship {
@@ -188,7 +186,7 @@ pub(crate) fn case_access(
         }
         None => (None, None),
     };
-    let stored = case_relationships::table
+    let query = case_relationships::table
         .filter(case_relationships::person_id.eq(&person))
         .order(case_relationships::id)
         .select((
@@ -196,16 +194,14 @@ pub(crate) fn case_access(
             case_relationships::kind,
             case_relationships::from_ms,
             case_relationships::until_ms,
-        ))
-        .load::<RelationshipRow>(conn)
+        ));
+    let stored = concrete!(conn, |c| query.load::<RelationshipRow>(c))
         .map_err(|e| store_error(ENTITY, e))?;
     for row in stored {
         relationships.push(relationship(row)?);
     }
-    let lao = lao_lists::table
-        .find(&person)
-        .select(lao_lists::document)
-        .first::<String>(conn)
+    let query = lao_lists::table.find(&person).select(lao_lists::document);
+    let lao = concrete!(conn, |c| query.first::<String>(c))
         .optional()
         .map_err(|e| store_error(ENTITY, e))?
         .map(|json| decode::<LaoLists>(ENTITY, &json))

@@ -28,6 +28,24 @@ impl std::fmt::Debug for DbConnection {
     }
 }
 
+/// Runs a diesel query on the connection inside a `DbConnection`, so that the query is typed for
+/// that backend at compile time.
+///
+/// Through the `DbConnection` enum a query is rendered to SQL on every call (its statement is then
+/// found in the cache by that text, and an UPDATE is prepared again each time); on the concrete
+/// connection a query of static shape is found by its type, with no SQL built. Used on the paths
+/// every request takes (authentication, loading an assessment and its case, the audit append).
+/// `concrete!(conn, |c| query.first::<Row>(c))` expands the closure body once per backend.
+macro_rules! concrete {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::conn::DbConnection::Sqlite($c) => $body,
+            $crate::conn::DbConnection::Pg($c) => $body,
+        }
+    };
+}
+pub(crate) use concrete;
+
 /// Which database a `Database` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -6,7 +6,7 @@ use oasys_app::{PersonQuery, StoreError};
 use oasys_assessment_model::Person;
 use uuid::Uuid;
 
-use crate::conn::{DbConnection, store_error};
+use crate::conn::{DbConnection, concrete, store_error};
 use crate::schema::people;
 
 const ENTITY: &str = "person";
@@ -107,10 +107,8 @@ pub(crate) fn update(conn: &mut DbConnection, person: &Person) -> Result<(), Sto
 /// `NotFound` unless the person is stored (checked before writes that hang off a person).
 pub(crate) fn require(conn: &mut DbConnection, id: Uuid) -> Result<String, StoreError> {
     let id = id.to_string();
-    let found = people::table
-        .find(&id)
-        .select(people::id)
-        .first::<String>(conn)
+    let query = people::table.find(&id).select(people::id);
+    let found = concrete!(conn, |c| query.first::<String>(c))
         .optional()
         .map_err(|e| store_error(ENTITY, e))?;
     found.ok_or(StoreError::NotFound { entity: ENTITY, id })
@@ -126,10 +124,9 @@ pub(crate) fn exists(conn: &mut DbConnection, id: Uuid) -> Result<bool, StoreErr
 }
 
 pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Person>, StoreError> {
-    people::table
-        .find(id.to_string())
-        .select(people::document)
-        .first::<String>(conn)
+    let id = id.to_string();
+    let query = people::table.find(&id).select(people::document);
+    concrete!(conn, |c| query.first::<String>(c))
         .optional()
         .map_err(|e| store_error(ENTITY, e))?
         .map(|json| decode(ENTITY, &json))

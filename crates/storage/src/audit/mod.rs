@@ -10,7 +10,7 @@ use oasys_app::{
 };
 
 use crate::allocations::{from_millis, millis, parse_uuid};
-use crate::conn::DbConnection;
+use crate::conn::{DbConnection, concrete};
 use crate::schema::{audit_chain, audit_log};
 use chain::{Row, Walker, entry_hash};
 
@@ -100,42 +100,38 @@ pub(crate) fn append(conn: &mut DbConnection, entry: &NewAuditEntry) -> Result<(
     };
     row.entry_hash = entry_hash(&row.prev_hash, &row)
         .ok_or_else(|| AuditError::Backend("the stored chain head is not a hash".to_owned()))?;
-    diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::seq.eq(row.seq),
-            audit_log::event_id.eq(&row.event_id),
-            audit_log::occurred_at.eq(row.occurred_at),
-            audit_log::actor.eq(&row.actor),
-            audit_log::actor_role.eq(&row.actor_role),
-            audit_log::correlation_id.eq(&row.correlation_id),
-            audit_log::operation.eq(&row.operation),
-            audit_log::action.eq(&row.action),
-            audit_log::subject_person.eq(&row.subject_person),
-            audit_log::subject_ref.eq(&row.subject_ref),
-            audit_log::recipients.eq(&row.recipients),
-            audit_log::justification.eq(&row.justification),
-            audit_log::outcome.eq(&row.outcome),
-            audit_log::details.eq(&row.details),
-            audit_log::prev_hash.eq(&row.prev_hash),
-            audit_log::entry_hash.eq(&row.entry_hash),
-        ))
-        .execute(conn)
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            ) => AuditError::Invalid {
-                reason: format!("event {} is already recorded", row.event_id),
-            },
-            other => backend(other),
-        })?;
-    diesel::update(audit_chain::table.find(1))
-        .set((
-            audit_chain::head_seq.eq(row.seq),
-            audit_chain::head_hash.eq(&row.entry_hash),
-        ))
-        .execute(conn)
-        .map_err(backend)?;
+    let insert = diesel::insert_into(audit_log::table).values((
+        audit_log::seq.eq(row.seq),
+        audit_log::event_id.eq(&row.event_id),
+        audit_log::occurred_at.eq(row.occurred_at),
+        audit_log::actor.eq(&row.actor),
+        audit_log::actor_role.eq(&row.actor_role),
+        audit_log::correlation_id.eq(&row.correlation_id),
+        audit_log::operation.eq(&row.operation),
+        audit_log::action.eq(&row.action),
+        audit_log::subject_person.eq(&row.subject_person),
+        audit_log::subject_ref.eq(&row.subject_ref),
+        audit_log::recipients.eq(&row.recipients),
+        audit_log::justification.eq(&row.justification),
+        audit_log::outcome.eq(&row.outcome),
+        audit_log::details.eq(&row.details),
+        audit_log::prev_hash.eq(&row.prev_hash),
+        audit_log::entry_hash.eq(&row.entry_hash),
+    ));
+    concrete!(conn, |c| insert.execute(c)).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AuditError::Invalid {
+            reason: format!("event {} is already recorded", row.event_id),
+        },
+        other => backend(other),
+    })?;
+    let update = diesel::update(audit_chain::table.find(1)).set((
+        audit_chain::head_seq.eq(row.seq),
+        audit_chain::head_hash.eq(&row.entry_hash),
+    ));
+    concrete!(conn, |c| update.execute(c)).map_err(backend)?;
     Ok(())
 }
 
