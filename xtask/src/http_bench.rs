@@ -1,9 +1,10 @@
 //! The HTTP benchmark of `cargo xtask bench`: the real router over SQLite, served by the release
-//! build of `crates/web/examples/http_bench.rs` on loopback and pinned to core 0, driven by the
-//! same program in load mode pinned to core 1 (64 keep-alive clients, 1 s warm-up, then
-//! `SECONDS` measured): a trivial axum handler first (the ceiling of server and load generator on
-//! this machine), then reading an assessment, then saving a whole section. `taskset` pins when
-//! it is installed; otherwise both run unpinned and the report says so.
+//! build of `crates/web/examples/http_bench.rs` on loopback, driven by the same program in load
+//! mode (64 keep-alive clients, 1 s warm-up, then `SECONDS` measured): a trivial axum handler
+//! first (the ceiling of server and load generator on this machine), then reading an assessment,
+//! then saving a whole section. Server and load generator share the machine's cores as any
+//! server and its clients on one machine would; the server's own CPU time per request is
+//! reported beside the rates, the figure to compare between runs on a shared machine.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -77,25 +78,6 @@ fn cpu_seconds(pid: u32) -> Option<f64> {
     Some((utime + stime) / ticks)
 }
 
-fn has_taskset() -> bool {
-    Command::new("taskset")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn pinned(binary: &Path, core: &str, pin: bool) -> Command {
-    if pin {
-        let mut c = Command::new("taskset");
-        c.args(["-c", core]).arg(binary);
-        c
-    } else {
-        Command::new(binary)
-    }
-}
-
 /// A server child that is killed when dropped.
 struct Server {
     child: Child,
@@ -111,8 +93,8 @@ impl Drop for Server {
     }
 }
 
-fn start(binary: &Path, args: &[&str], pin: bool) -> Result<Server> {
-    let mut child = pinned(binary, "0", pin)
+fn start(binary: &Path, args: &[&str]) -> Result<Server> {
+    let mut child = Command::new(binary)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -134,8 +116,8 @@ fn start(binary: &Path, args: &[&str], pin: bool) -> Result<Server> {
     })
 }
 
-fn load(binary: &Path, server: &Server, mode: &str, pin: bool) -> Result<Figures> {
-    let child = pinned(binary, "1", pin)
+fn load(binary: &Path, server: &Server, mode: &str) -> Result<Figures> {
+    let child = Command::new(binary)
         .args(["load", &format!("http://127.0.0.1:{}", server.port)])
         .args([server.token.as_str(), server.ids.as_str(), mode])
         .args([CLIENTS.to_string(), SECONDS.to_string()])
@@ -191,7 +173,6 @@ pub(crate) fn http_section(dir: &Path) -> Result<String> {
     ]);
     run(build)?;
     let binary = super::target_dir().join("release/examples/http_bench");
-    let pin = has_taskset();
     let load_average = fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))
@@ -200,15 +181,15 @@ pub(crate) fn http_section(dir: &Path) -> Result<String> {
     let _ = fs::remove_dir_all(&data);
     fs::create_dir_all(&data)?;
     let trivial = {
-        let server = start(&binary, &["trivial"], pin)?;
-        load(&binary, &server, "trivial", pin)?
+        let server = start(&binary, &["trivial"])?;
+        load(&binary, &server, "trivial")?
     };
     let (read, save) = {
         let data = data.to_string_lossy().into_owned();
-        let server = start(&binary, &["serve", &data, &CLIENTS.to_string()], pin)?;
+        let server = start(&binary, &["serve", &data, &CLIENTS.to_string()])?;
         (
-            load(&binary, &server, "read", pin)?,
-            load(&binary, &server, "save", pin)?,
+            load(&binary, &server, "read")?,
+            load(&binary, &server, "save")?,
         )
     };
     let mut s = String::new();
@@ -217,17 +198,11 @@ pub(crate) fn http_section(dir: &Path) -> Result<String> {
     writeln!(
         s,
         "`cargo xtask bench` serves the real router over SQLite (WAL, `synchronous=FULL`) from the release build of \
-         `crates/web/examples/http_bench.rs` on 127.0.0.1{}, and drives it with the same program in load mode{}: \
-         {CLIENTS} keep-alive clients, 1 s warm-up, {SECONDS} s measured. The practitioner authenticates with a \
-         bearer token; each client of the save run works on its own open assessment (64 allocated people) and \
-         alternates two answers, so every save writes. One-minute load average when the run started: \
-         {load_average} (other builds share the machine's two cores).",
-        if pin {
-            " pinned to core 0"
-        } else {
-            " (unpinned: no taskset)"
-        },
-        if pin { " pinned to core 1" } else { "" },
+         `crates/web/examples/http_bench.rs` on 127.0.0.1, and drives it with the same program in load mode on the same \
+         machine (both share its two cores, unpinned): {CLIENTS} keep-alive clients, 1 s warm-up, {SECONDS} s measured. \
+         The practitioner authenticates with a bearer token; each client of the save run works on its own open \
+         assessment (64 allocated people) and alternates two answers, so every save writes. One-minute load average \
+         when the run started: {load_average} (other builds share the machine's two cores).",
     )?;
     writeln!(s)?;
     writeln!(

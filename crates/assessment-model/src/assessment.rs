@@ -334,7 +334,8 @@ impl Assessment {
         self.signing.as_ref()
     }
 
-    /// Every transition so far.
+    /// Every transition so far; for an assessment read to be changed
+    /// ([`Assessment::from_state`]), only those made since it was read.
     #[must_use]
     pub fn events(&self) -> &[Event] {
         &self.events

@@ -130,6 +130,14 @@ impl Assessment {
             history: state.history,
         })
     }
+
+    /// A document stored without its events, read in order to change it: the same checks as
+    /// [`Assessment::from_parts`], but the event log starts empty and `events()` then holds only
+    /// the transitions made since, which is all that saving it needs (the store keeps the log
+    /// and appends the events past the version it holds). Not for showing: the log is not whole.
+    pub fn from_state(state: StateDocument) -> Result<Self, DocumentError> {
+        Self::from_parts(state, Vec::new())
+    }
 }
 
 impl From<Assessment> for RawAssessment {

@@ -308,17 +308,35 @@ pub(crate) fn update(
     clear_other_reviews(conn, &c, due)
 }
 
+/// The stored document (without its events) of an assessment.
+fn document(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreError> {
+    let query = assessments::table.find(id).select(assessments::document);
+    concrete!(conn, |c| query.first::<String>(c))
+        .optional()
+        .map_err(|e| store_error(ENTITY, e))
+}
+
 pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Assessment>, StoreError> {
     let id = id.to_string();
-    let query = assessments::table.find(&id).select(assessments::document);
-    let Some(json) = concrete!(conn, |c| query.first::<String>(c))
-        .optional()
-        .map_err(|e| store_error(ENTITY, e))?
-    else {
+    let Some(json) = document(conn, &id)? else {
         return Ok(None);
     };
     let events = events_for(conn, &id)?;
     assemble(&json, events).map(Some)
+}
+
+/// The latest version without its earlier events, to be changed.
+pub(crate) fn to_change(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> Result<Option<Assessment>, StoreError> {
+    let Some(json) = document(conn, &id.to_string())? else {
+        return Ok(None);
+    };
+    let state: StateDocument = decode(ENTITY, &json)?;
+    Assessment::from_state(state)
+        .map(Some)
+        .map_err(|e| StoreError::Backend(format!("stored {ENTITY} does not decode: {e}")))
 }
 
 /// Every stored version, oldest first, each with the events up to its own version.

@@ -148,6 +148,9 @@ macro_rules! repositories {
             fn get_assessment(&self, id: Uuid) -> Result<Option<Assessment>, StoreError> {
                 self.read(|c| assessments::get(c, id))
             }
+            fn assessment_to_change(&self, id: Uuid) -> Result<Option<Assessment>, StoreError> {
+                self.read(|c| assessments::to_change(c, id))
+            }
             fn update_assessment(
                 &self,
                 assessment: &Assessment,

@@ -1,4 +1,4 @@
-//! The HTTP benchmark's two halves (run by `cargo xtask bench`, each pinned to its own core):
+//! The HTTP benchmark's two halves (run by `cargo xtask bench`, side by side on one machine):
 //!
 //! - `http_bench serve DIR PEOPLE`: seeds an SQLite database in DIR (a practitioner with an API
 //!   token, PEOPLE allocated people each with an open assessment), serves the real router on

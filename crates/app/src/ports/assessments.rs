@@ -63,6 +63,9 @@ pub struct ReviewDueEntry {
 ///   unchanged, `NotFound` for an unknown id, and `Immutable` when the stored version is locked
 ///   (not Open) and the new one changes its answers without reopening it (rollback), or when the
 ///   stored version is voided. Every accepted version is added to the history.
+/// - `assessment_to_change` MUST return what `get_assessment` returns less the events, and
+///   `update_assessment` of a version derived from it MUST leave the stored log as if the whole
+///   assessment had been saved (the earlier events kept, the new ones appended).
 /// - `assessment_history` MUST return every stored version, oldest first; history is insert-only.
 /// - Storing a review-due date on an assessment MUST clear it on the person's other assessments,
 ///   so at most one review per person is listed.
@@ -78,6 +81,10 @@ pub trait AssessmentRepository: Send + Sync {
     ) -> Result<(), StoreError>;
     /// The latest version of an assessment.
     fn get_assessment(&self, id: Uuid) -> Result<Option<Assessment>, StoreError>;
+    /// The latest version of an assessment read in order to change it: as `get_assessment` but
+    /// without its earlier events (`Assessment::from_state`), so that a change does not read
+    /// a log that grows with every save. `update_assessment` appends the events it then holds.
+    fn assessment_to_change(&self, id: Uuid) -> Result<Option<Assessment>, StoreError>;
     /// Replaces the stored version `expected_version` by `assessment`.
     fn update_assessment(
         &self,

@@ -77,7 +77,9 @@ fn action_for(command: &Command, state: &State) -> Action {
     }
 }
 
-/// What [`App::apply_planned`] did.
+/// What [`App::apply_planned`] did. Either way the assessment was read to be changed, so its
+/// `events()` holds only the transitions this call made (read the whole log with
+/// [`App::assessment`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Planned {
     /// The planned commands were applied: the new version.
@@ -107,14 +109,35 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         id: Uuid,
     ) -> Result<(Assessment, Person), AppError> {
         let assessment = repos.get_assessment(id)?.ok_or_else(|| not_found(id))?;
+        let person = self.person_of(repos, &assessment)?;
+        Ok((assessment, person))
+    }
+
+    /// `load`, for a change: without the assessment's earlier events.
+    fn load_to_change(
+        &self,
+        repos: &dyn Repositories,
+        id: Uuid,
+    ) -> Result<(Assessment, Person), AppError> {
+        let assessment = repos
+            .assessment_to_change(id)?
+            .ok_or_else(|| not_found(id))?;
+        let person = self.person_of(repos, &assessment)?;
+        Ok((assessment, person))
+    }
+
+    fn person_of(
+        &self,
+        repos: &dyn Repositories,
+        assessment: &Assessment,
+    ) -> Result<Person, AppError> {
         let person_id = assessment.header().person.id;
-        let person = repos
+        repos
             .get_person(person_id)?
             .ok_or_else(|| AppError::NotFound {
                 what: "person",
                 id: person_id.to_string(),
-            })?;
-        Ok((assessment, person))
+            })
     }
 
     /// Starts an assessment for a person (optionally cloned from the latest locked one).
@@ -260,7 +283,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         ctx: &RequestContext,
     ) -> Result<Planned, AppError> {
         self.unit(actor, |repos| {
-            let (assessment, person) = self.load(repos, assessment_id)?;
+            let (assessment, person) = self.load_to_change(repos, assessment_id)?;
             match plan(&assessment).filter(|commands| !commands.is_empty()) {
                 Some(commands) => {
                     let loaded = Loaded {

@@ -394,3 +394,36 @@ pub fn history_is_insert_only(t: &mut TestDb) {
     );
     assert_eq!(t.db().assessment_history(id).expect("history"), vec![v1]);
 }
+
+/// An assessment read to be changed holds no earlier events, and saving a change made to it
+/// leaves the same stored log as saving the whole assessment would.
+pub fn assessment_to_change_appends_to_the_whole_log(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let v1 = assessment(1, &p, "PO1", "TEAM1", 1);
+    let id = v1.header().id;
+    assert_eq!(db.assessment_to_change(id).expect("read"), None);
+    db.insert_assessment(&v1, None).expect("insert");
+    let v2 = answered(&v1, 1);
+    db.update_assessment(&v2, 1, None).expect("update");
+
+    let partial = db.assessment_to_change(id).expect("read").expect("stored");
+    assert!(partial.events().is_empty());
+    let state = |a: &oasys_assessment_model::Assessment| {
+        serde_json::to_value(a.without_events()).expect("json")
+    };
+    assert_eq!(state(&partial), state(&v2));
+
+    let v3 = answered(&partial, 2);
+    assert_eq!(v3.events().len(), 1);
+    db.update_assessment(&v3, 2, None).expect("update");
+    let whole = answered(&v2, 2);
+    let stored = db.get_assessment(id).expect("get").expect("stored");
+    assert_eq!(stored.events(), whole.events());
+    assert_eq!(stored.version(), 3);
+    assert_eq!(
+        db.assessment_history(id).expect("history").last(),
+        Some(&whole)
+    );
+}

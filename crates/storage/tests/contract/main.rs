@@ -30,6 +30,7 @@ contract!(
     cases::people_insert_get_search,
     cases::duplicate_people_conflict,
     cases::assessment_insert_get_update_history,
+    cases::assessment_to_change_appends_to_the_whole_log,
     cases::stale_version_conflicts,
     cases::concurrent_updates_one_winner,
     cases::locked_assessment_is_immutable,
