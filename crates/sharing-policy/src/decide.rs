@@ -197,11 +197,7 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource) -> Decision {
 
 /// Whether a denied actor may learn the record exists: same area or a team relation → 403.
 fn reveal_for(actor: &Actor, case: &CaseResource) -> Reveal {
-    let related = (!case.area.is_empty() && actor.area == case.area)
-        || actor.teams.contains(&case.responsible_team)
-        || actor.managed_teams.contains(&case.responsible_team)
-        || case.relationships.iter().any(|r| r.staff_id == actor.id);
-    if related {
+    if case.is_related_to(actor) {
         Reveal::Existence
     } else {
         Reveal::Hidden

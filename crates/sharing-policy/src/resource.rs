@@ -6,6 +6,7 @@ use oasys_assessment_model::{Assessment, Rank, RiskLevel, State};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::actor::Actor;
 use crate::lao::LaoLists;
 use crate::request::{RequestState, Urgency};
 
@@ -39,6 +40,20 @@ pub struct CaseResource {
     pub sharing: Option<SharingFacts>,
     /// The moment of the request (relationships are judged as at this time).
     pub as_at: DateTime<Utc>,
+}
+
+impl CaseResource {
+    /// Whether the actor has a team or area relation to the case: the same area, a team of theirs
+    /// (or one they manage) responsible for it, or any recorded relationship. A denied actor with
+    /// such a relation may learn the record exists (403, or a placeholder row in a list, §2.6);
+    /// one without may not (404, omitted from lists).
+    #[must_use]
+    pub fn is_related_to(&self, actor: &Actor) -> bool {
+        (!self.area.is_empty() && actor.area == self.area)
+            || actor.teams.contains(&self.responsible_team)
+            || actor.managed_teams.contains(&self.responsible_team)
+            || self.relationships.iter().any(|r| r.staff_id == actor.id)
+    }
 }
 
 /// A staff member's relationship to a person (sharing spec §2.2).

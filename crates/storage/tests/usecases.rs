@@ -293,7 +293,12 @@ fn an_excluded_user_loses_the_case() {
         matches!(&refused, Err(AppError::Denied(d)) if d.code == DenyCode::Excluded),
         "{refused:?}"
     );
-    assert!(w.app.caseload(&po1, &ctx()).expect("caseload").is_empty());
+    // Still in the team: the case shows as a placeholder row, never the person.
+    let caseload = w.app.caseload(&po1, &ctx()).expect("caseload");
+    assert!(
+        matches!(caseload.as_slice(), [oasys_app::Listed::Restricted(row)] if row.person_id == w.person.id),
+        "{caseload:?}"
+    );
 }
 
 #[test]

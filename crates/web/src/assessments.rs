@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use oasys_app::{
-    ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
+    ApplyOptions, Clock, IdGenerator, Listed, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
     ScoredAssessment, Storage,
 };
 use oasys_assessment_model::{Assessment, Command, OrgCode, ReviewEvent};
@@ -228,15 +228,17 @@ where
     Ok(Json(scored))
 }
 
-/// Reviews falling due: the caller's own, or a team's.
+/// Reviews falling due: the caller's own, or a team's. A limited access case the caller may not
+/// see (or may see only with `X-Justification`, not sent) is a placeholder row (`row:
+/// restricted`) when the caller has a team or area relation to it, else left out.
 #[utoipa::path(get, path = "/api/v1/reviews-due", tag = "assessments", params(ReviewsDueQuery),
-    responses((status = 200, description = "Reviews due, soonest first", body = [Object]),
+    responses((status = 200, description = "Reviews due, soonest first, or placeholders for limited access cases", body = [crate::people::ListRow]),
         (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn reviews_due<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<ReviewsDueQuery>>,
-) -> Result<Json<Vec<ReviewDueEntry>>, ApiError>
+) -> Result<Json<Vec<Listed<ReviewDueEntry>>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,

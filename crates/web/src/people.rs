@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use oasys_app::{AssessmentSummary, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
+use oasys_app::{
+    AssessmentSummary, CaseloadEntry, Clock, IdGenerator, Listed, PersonQuery, Storage,
+};
 use oasys_assessment_model::{Crn, OrgCode, Person};
 use oasys_sharing_policy::LaoLists;
 use serde::Deserialize;
@@ -48,6 +50,86 @@ fn person_query(search: PeopleSearch) -> Result<PersonQuery, ApiError> {
     }
 }
 
+/// The documented shape of one row of a list of people (search, caseload, reviews due); the
+/// rows themselves are the app's `Listed` values.
+#[derive(Debug)]
+pub struct ListRow;
+
+impl utoipa::PartialSchema for ListRow {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let string = |values: &[&str], description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(values.to_vec()))
+                .description(Some(description))
+        };
+        OneOfBuilder::new()
+            .description(Some(
+                "One row of a list of people, named by `row`. `visible`: the full record (the \
+                 person, caseload entry or review due) with `row` added. `restricted`: a \
+                 placeholder (\"Restricted record\") for a limited access case the caller has a \
+                 team or area relation to but may not see, or may see only with a stated reason \
+                 (send `X-Justification`); it carries only the person's id and CRN and why, never \
+                 the name, date of birth, offence or risk. Cases the caller may not learn of are \
+                 left out.",
+            ))
+            .item(
+                ObjectBuilder::new()
+                    .property("row", string(&["visible"], "A row the caller may see"))
+                    .required("row")
+                    .additional_properties(Some(AdditionalProperties::FreeForm(true))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .property("row", string(&["restricted"], "A placeholder row"))
+                    .required("row")
+                    .property(
+                        "person_id",
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                                utoipa::openapi::KnownFormat::Uuid,
+                            ))),
+                    )
+                    .required("person_id")
+                    .property(
+                        "crn",
+                        ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                                Type::String,
+                                Type::Null,
+                            ]))
+                            .description(Some("The person's CRN, when they have one")),
+                    )
+                    .required("crn")
+                    .property(
+                        "reason",
+                        string(
+                            &["excluded", "restricted", "reason_needed"],
+                            "`excluded`: the caller is on the exclusion list; `restricted`: the \
+                             case is restricted and the caller is not on the list; \
+                             `reason_needed`: the caller may open the record once they say why \
+                             (`X-Justification`)",
+                        ),
+                    )
+                    .required("reason")
+                    .property(
+                        "message",
+                        ObjectBuilder::new().schema_type(Type::String).description(Some(
+                            "What to tell the user: the case's exclusion or restriction message, \
+                             or that a reason is needed",
+                        )),
+                    )
+                    .required("message")
+                    .additional_properties(Some(AdditionalProperties::FreeForm(false))),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for ListRow {}
+
 /// One person.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = uuid::Uuid, Path, description = "Person id")),
@@ -73,16 +155,19 @@ where
     Ok(Json(person))
 }
 
-/// People matching a CRN or a name prefix (rows the caller may not see are left out).
+/// People matching a CRN or a name prefix: each row the full person (`row: visible`) or, for a
+/// limited access case the caller has a team or area relation to but may not see (or may see
+/// only with `X-Justification`, not sent), a placeholder (`row: restricted`); people the caller
+/// may not learn of are left out.
 #[utoipa::path(get, path = "/api/v1/people", tag = "people", params(PeopleSearch),
-    responses((status = 200, description = "Matching people", body = [Object]),
+    responses((status = 200, description = "Matching people, or placeholders for limited access cases", body = [ListRow]),
         (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 pub async fn search_people<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(StrictQuery(search)): AuthFirst<StrictQuery<PeopleSearch>>,
-) -> Result<Json<Vec<Person>>, ApiError>
+) -> Result<Json<Vec<Listed<Person>>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
@@ -97,14 +182,16 @@ where
     Ok(Json(people))
 }
 
-/// The caller's caseload.
+/// The caller's caseload: each row a caseload entry (`row: visible`) or a placeholder
+/// (`row: restricted`) for a limited access case the caller is excluded or restricted from, or may
+/// open only with `X-Justification` (not sent).
 #[utoipa::path(get, path = "/api/v1/caseload", tag = "people",
-    responses((status = 200, description = "People allocated to the caller", body = [Object]),
+    responses((status = 200, description = "People allocated to the caller, or placeholders for limited access cases", body = [ListRow]),
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn caseload<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
-) -> Result<Json<Vec<CaseloadEntry>>, ApiError>
+) -> Result<Json<Vec<Listed<CaseloadEntry>>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,

@@ -251,7 +251,10 @@ async fn search_leaves_out_what_the_caller_may_not_see() {
     assert_eq!(names(&mine), 1);
     let lao = w.get("/api/v1/people?crn=X654321", PO_EXCLUDED).await;
     assert_eq!(lao.status, StatusCode::OK, "{}", lao.text);
-    assert_eq!(names(&lao), 0, "an excluded user never sees the row");
+    // The excluded user is in the team: a placeholder row (CRN only), never the person.
+    assert_eq!(names(&lao), 1, "{}", lao.text);
+    assert_eq!(lao.body[0]["row"], "restricted", "{}", lao.text);
+    assert!(!lao.text.contains("Sample"), "{}", lao.text);
     let other = w.get("/api/v1/people?name=exam", PO_OTHER_AREA).await;
     assert_eq!(names(&other), 0, "{}", other.text);
     for user in [PO_SAME_AREA, CASE_ADMIN, ANALYST] {

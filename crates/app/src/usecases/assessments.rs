@@ -15,7 +15,8 @@ use crate::ports::{
     AssessmentSummary, Clock, IdGenerator, Repositories, ReviewDueEntry, ReviewScope, Storage,
 };
 
-use super::{App, AppError, Guarded, RequestContext};
+use super::listing::RowAccess;
+use super::{App, AppError, Guarded, Listed, RequestContext};
 
 /// What a practitioner chooses when starting an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -466,8 +467,10 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// Reviews due on or before `before` in a team or for a practitioner, without the cases the
-    /// actor may not see.
+    /// Reviews due on or before `before` in a team or for a practitioner. A limited access case
+    /// the actor may not see, or may see only with a stated reason (none given), is a placeholder
+    /// row (CRN only) when the actor has a team or area relation to it; other cases the actor may
+    /// not see are left out.
     pub fn reviews_due(
         &self,
         actor: &Actor,
@@ -475,15 +478,22 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         before: NaiveDate,
         limit: usize,
         ctx: &RequestContext,
-    ) -> Result<Vec<ReviewDueEntry>, AppError> {
+    ) -> Result<Vec<Listed<ReviewDueEntry>>, AppError> {
         self.read_unit(actor, |repos| {
-            let mut visible = Vec::new();
+            let mut rows = Vec::new();
             for entry in repos.reviews_due(scope, before, limit)? {
-                if self.may_list(repos, actor, entry.assessment.person_id, ctx)? {
-                    visible.push(entry);
-                }
+                let id = entry.assessment.person_id;
+                let access = self.list_access(repos, actor, id, ctx)?;
+                // Only a placeholder needs the CRN, read apart from the entry.
+                let crn = match access {
+                    RowAccess::Placeholder(..) => repos
+                        .get_person(id)?
+                        .and_then(|person| person.ids.crn().cloned()),
+                    RowAccess::Show | RowAccess::Omit => None,
+                };
+                rows.extend(access.row(entry, id, crn.as_ref()));
             }
-            Ok(Ok(visible))
+            Ok(Ok(rows))
         })
     }
 }

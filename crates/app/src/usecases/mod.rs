@@ -34,6 +34,7 @@ macro_rules! allow {
 mod accounts;
 mod assessments;
 mod audit;
+mod listing;
 mod people;
 mod plans;
 mod sharing;
@@ -53,6 +54,7 @@ pub use accounts::AccountChange;
 pub use assessments::{
     ApplyOptions, CountersignTask, NewAssessmentRequest, Planned, ScoredAssessment,
 };
+pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason};
 pub use plans::StoredPlan;
 pub use sharing::SharingCase;
 pub use what_works::{
@@ -286,26 +288,5 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             Decision::Allow { .. } => Ok(()),
             Decision::Deny(denial) => Err(Refusal::Denied(denial)),
         })
-    }
-}
-
-impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
-    /// For list views: whether a row may be shown, auditing the consultation of each row shown.
-    /// A row the actor may not see, or may see only with a stated reason (a limited access case),
-    /// is left out rather than failing the whole list.
-    fn may_list(
-        &self,
-        repos: &dyn Repositories,
-        actor: &Actor,
-        person_id: Uuid,
-        ctx: &RequestContext,
-    ) -> Result<bool, AppError> {
-        let resource = self.case(repos, person_id, None, None)?;
-        if !decide(actor, Action::ViewIdentifiers, &resource).is_allowed() {
-            return Ok(false);
-        }
-        Ok(self
-            .guard(repos, actor, Action::ViewIdentifiers, &resource, ctx)?
-            .is_ok())
     }
 }

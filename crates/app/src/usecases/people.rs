@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::ports::{Allocation, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
 
-use super::{App, AppError, RequestContext};
+use super::{App, AppError, Listed, RequestContext};
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     /// Registers a person (administrators: people normally arrive from the case management system).
@@ -50,23 +50,26 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// People matching a search, leaving out those the actor may not even know of. Searching is
-    /// not itself a consultation of any one record, so only the people returned are audited.
+    /// People matching a search. A limited access case the actor may not see, or may see only
+    /// with a stated reason (none given), is a placeholder row (CRN only) when the actor has a
+    /// team or area relation to it; people the actor may not even know of, or may not see for
+    /// another reason, are left out. Searching is not itself a consultation of any one record, so
+    /// only the rows returned are audited (a placeholder as the denial or the missing reason).
     pub fn search_people(
         &self,
         actor: &Actor,
         query: &PersonQuery,
         limit: usize,
         ctx: &RequestContext,
-    ) -> Result<Vec<Person>, AppError> {
+    ) -> Result<Vec<Listed<Person>>, AppError> {
         self.read_unit(actor, |repos| {
-            let mut visible = Vec::new();
+            let mut rows = Vec::new();
             for person in repos.search_people(query, limit)? {
-                if self.may_list(repos, actor, person.id, ctx)? {
-                    visible.push(person);
-                }
+                let (id, crn) = (person.id, person.ids.crn().cloned());
+                let access = self.list_access(repos, actor, id, ctx)?;
+                rows.extend(access.row(person, id, crn.as_ref()));
             }
-            Ok(Ok(visible))
+            Ok(Ok(rows))
         })
     }
 
@@ -130,20 +133,22 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// The actor's own caseload, without any case the policy no longer lets them see.
+    /// The actor's own caseload: a limited access case they are excluded or restricted from, or
+    /// may open only with a stated reason (none given), is a placeholder row (CRN only); any
+    /// other case the policy no longer lets them see is left out.
     pub fn caseload(
         &self,
         actor: &Actor,
         ctx: &RequestContext,
-    ) -> Result<Vec<CaseloadEntry>, AppError> {
+    ) -> Result<Vec<Listed<CaseloadEntry>>, AppError> {
         self.read_unit(actor, |repos| {
-            let mut visible = Vec::new();
+            let mut rows = Vec::new();
             for entry in repos.caseload(&actor.id)? {
-                if self.may_list(repos, actor, entry.person.id, ctx)? {
-                    visible.push(entry);
-                }
+                let (id, crn) = (entry.person.id, entry.person.ids.crn().cloned());
+                let access = self.list_access(repos, actor, id, ctx)?;
+                rows.extend(access.row(entry, id, crn.as_ref()));
             }
-            Ok(Ok(visible))
+            Ok(Ok(rows))
         })
     }
 }

@@ -5,7 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
-use oasys_app::{AppError, AssessmentSummary, Clock, IdGenerator, PersonQuery, Storage};
+use oasys_app::{
+    AppError, AssessmentSummary, Clock, IdGenerator, Listed, PersonQuery, RestrictedRow,
+    RestrictionReason, Storage,
+};
 use oasys_assessment_model::{
     Assessment, Crn, NeedStatus, Person, Purpose, RiskGroup, RiskLevel, RiskSetting,
     State as Lifecycle, compare as compare_assessments,
@@ -63,6 +66,32 @@ impl PersonRow {
     }
 }
 
+/// A placeholder row ("Restricted record") for a limited access case: the CRN and why, never
+/// the name, date of birth, offence or risk.
+#[derive(Debug, Clone)]
+pub(crate) struct Placeholder {
+    pub id: Uuid,
+    pub crn: String,
+    pub message: String,
+    /// The user may open the record once they say why (the row links to the reason page).
+    pub reason_needed: bool,
+}
+
+impl Placeholder {
+    pub(crate) fn of(row: &RestrictedRow) -> Self {
+        Self {
+            id: row.person_id,
+            crn: row
+                .crn
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            message: row.message.clone(),
+            reason_needed: row.reason == RestrictionReason::ReasonNeeded,
+        }
+    }
+}
+
 struct CaseRow {
     person: PersonRow,
     status: Option<(&'static str, &'static str)>,
@@ -86,6 +115,7 @@ struct CaseloadPage {
     chrome: Chrome,
     countersigning: Vec<TaskRow>,
     rows: Vec<CaseRow>,
+    restricted: Vec<Placeholder>,
     overdue: usize,
     due_soon: usize,
 }
@@ -123,8 +153,14 @@ where
             started: long_date(task.assessment.created_at.date_naive()),
         })
         .collect();
+    let restricted = entries
+        .iter()
+        .filter_map(Listed::restricted)
+        .map(Placeholder::of)
+        .collect();
     let mut rows: Vec<CaseRow> = entries
         .iter()
+        .filter_map(Listed::visible)
         .map(|entry| {
             let latest = entry.latest_assessment.as_ref();
             let due = latest.and_then(|a| a.review_due);
@@ -150,6 +186,7 @@ where
             chrome: Chrome::new("Your caseload", Some(&caller.actor), Nav::Caseload),
             countersigning,
             rows,
+            restricted,
             overdue,
             due_soon,
         },
@@ -171,6 +208,8 @@ struct SearchPage {
     error: Option<String>,
     searched: bool,
     results: Vec<PersonRow>,
+    /// Placeholders, after the people (their order says nothing of their names).
+    restricted: Vec<Placeholder>,
 }
 
 /// Finds people by CRN, PNC or family name.
@@ -205,6 +244,7 @@ where
                 error: None,
                 searched: false,
                 results: Vec::new(),
+                restricted: Vec::new(),
             },
         ));
     }
@@ -223,6 +263,7 @@ where
                 error: Some(error.to_owned()),
                 searched: false,
                 results: Vec::new(),
+                restricted: Vec::new(),
             },
         ));
     } else {
@@ -242,7 +283,16 @@ where
             q,
             error: None,
             searched: true,
-            results: people.iter().map(PersonRow::of).collect(),
+            results: people
+                .iter()
+                .filter_map(Listed::visible)
+                .map(PersonRow::of)
+                .collect(),
+            restricted: people
+                .iter()
+                .filter_map(Listed::restricted)
+                .map(Placeholder::of)
+                .collect(),
         },
     ))
 }
