@@ -17,10 +17,10 @@
 //! holds); readers on other connections see the batch when it commits.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread::{self, Thread};
 
 use diesel::Connection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -42,7 +42,6 @@ thread_local! {
 pub(crate) struct GroupWriter {
     target: Target,
     state: Mutex<State>,
-    finished: Condvar,
     /// Callers waiting for `state` in order to run work (not those waiting for a commit).
     queued: AtomicUsize,
 }
@@ -53,20 +52,15 @@ struct State {
     conn: Option<DbConnection>,
     /// The batch whose transaction is open.
     open: Option<Batch>,
-    /// Every batch up to this number has finished (committed, or rolled back as a whole).
-    finished_through: u64,
-    next_batch: u64,
-    /// Finished batches whose commit failed: why, and how many waiting members have not yet
-    /// collected the error.
-    failed: HashMap<u64, (String, usize)>,
 }
 
 struct Batch {
-    id: u64,
     /// Members whose work succeeded (their writes are in the transaction).
     members: usize,
-    /// Members waiting for the commit (the committer does not wait).
-    waiting: usize,
+    /// The members waiting for the commit (the committer does not wait), woken when it is over.
+    waiting: Vec<Thread>,
+    /// How the batch ended: `None` committed, `Some(why)` rolled back as a whole.
+    outcome: Arc<OnceLock<Option<String>>>,
 }
 
 /// A member's error: its work's own, or diesel failing to open or release its savepoint.
@@ -86,7 +80,6 @@ impl GroupWriter {
         Self {
             target,
             state: Mutex::new(State::default()),
-            finished: Condvar::new(),
             queued: AtomicUsize::new(0),
         }
     }
@@ -115,7 +108,7 @@ impl GroupWriter {
         self.queued.fetch_add(1, Ordering::SeqCst);
         let mut state = self.lock();
         self.queued.fetch_sub(1, Ordering::SeqCst);
-        let batch_id = self.open_batch(&mut state)?;
+        let batch_end = self.open_batch(&mut state)?;
         let Some(conn) = state.conn.as_mut() else {
             return Err(StoreError::Backend("the writer connection is closed".to_owned()).into());
         };
@@ -141,7 +134,10 @@ impl GroupWriter {
                 Err(StoreError::Backend("the write panicked".to_owned()).into())
             }
         };
-        let batch = state.open.as_mut().filter(|b| b.id == batch_id);
+        let batch = state
+            .open
+            .as_mut()
+            .filter(|b| Arc::ptr_eq(&b.outcome, &batch_end));
         let Some(batch) = batch else {
             // Unreachable: only the lock holder finishes a batch.
             return Err(StoreError::Backend("the write batch was lost".to_owned()).into());
@@ -175,30 +171,27 @@ impl GroupWriter {
             resume_unwind(panic);
         }
         let value = result?;
-        batch.waiting += 1;
-        while state.finished_through < batch_id {
-            state = self
-                .finished
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        match state.failed.get_mut(&batch_id) {
-            None => Ok(value),
-            Some((reason, left)) => {
-                let error = StoreError::Backend(reason.clone());
-                *left -= 1;
-                if *left == 0 {
-                    state.failed.remove(&batch_id);
-                }
-                Err(error.into())
+        batch.waiting.push(thread::current());
+        drop(state);
+        // Woken by whoever finishes the batch; no lock is taken again, so the members of a
+        // committed batch do not queue for `state` behind the writers of the next one.
+        let ended = loop {
+            match batch_end.get() {
+                Some(ended) => break ended,
+                None => thread::park(),
             }
+        };
+        match ended {
+            None => Ok(value),
+            Some(reason) => Err(StoreError::Backend(reason.clone()).into()),
         }
     }
 
-    /// The open batch, beginning its transaction (and opening the connection) when none is open.
-    fn open_batch(&self, state: &mut State) -> Result<u64, StoreError> {
+    /// The open batch's outcome, beginning its transaction (and opening the connection) when none
+    /// is open.
+    fn open_batch(&self, state: &mut State) -> Result<Arc<OnceLock<Option<String>>>, StoreError> {
         if let Some(batch) = &state.open {
-            return Ok(batch.id);
+            return Ok(Arc::clone(&batch.outcome));
         }
         if state.conn.is_none() {
             let conn = self
@@ -217,14 +210,13 @@ impl GroupWriter {
             state.conn = None;
             return Err(store_error("transaction", e));
         }
-        state.next_batch += 1;
-        let id = state.next_batch;
+        let outcome = Arc::new(OnceLock::new());
         state.open = Some(Batch {
-            id,
             members: 0,
-            waiting: 0,
+            waiting: Vec::new(),
+            outcome: Arc::clone(&outcome),
         });
-        Ok(id)
+        Ok(outcome)
     }
 
     /// Commits the open batch and wakes its waiting members.
@@ -260,12 +252,10 @@ impl GroupWriter {
 
     fn finish(&self, state: &mut State, failure: Option<String>) {
         if let Some(batch) = state.open.take() {
-            state.finished_through = batch.id;
-            if let Some(reason) = failure.filter(|_| batch.waiting > 0) {
-                state.failed.insert(batch.id, (reason, batch.waiting));
-            }
-            if batch.waiting > 0 {
-                self.finished.notify_all();
+            // Set once, here, by the lock holder.
+            let _ = batch.outcome.set(failure);
+            for member in batch.waiting {
+                member.unpark();
             }
         }
     }
