@@ -235,6 +235,7 @@ type TokenRow = (
     i64,
     Option<i64>,
     Option<i64>,
+    bool,
 );
 
 pub(crate) fn api_token(
@@ -242,7 +243,9 @@ pub(crate) fn api_token(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<ApiToken>, StoreError> {
+    // One query: the token with whether its user is disabled.
     let query = api_tokens::table
+        .inner_join(users::table.on(users::username.eq(api_tokens::username)))
         .filter(api_tokens::token_hash.eq(token_hash))
         .select((
             api_tokens::id,
@@ -252,11 +255,13 @@ pub(crate) fn api_token(
             api_tokens::created_at,
             api_tokens::expires_at,
             api_tokens::revoked_at,
+            users::disabled,
         ));
     let row = concrete!(conn, |c| query.first::<TokenRow>(c))
         .optional()
         .map_err(|e| store_error(TOKEN, e))?;
-    let Some((id, token_hash, username, scope, created_at, expires_at, revoked_at)) = row else {
+    let Some((id, token_hash, username, scope, created_at, expires_at, revoked_at, disabled)) = row
+    else {
         return Ok(None);
     };
     let token = ApiToken {
@@ -269,7 +274,7 @@ pub(crate) fn api_token(
         revoked_at: revoked_at.map(from_millis).transpose()?,
     };
     let expired = token.expires_at.is_some_and(|end| now >= end);
-    if token.revoked_at.is_some() || expired || enabled(conn, &token.username)? != Some(true) {
+    if token.revoked_at.is_some() || expired || disabled {
         return Ok(None);
     }
     Ok(Some(token))

@@ -217,3 +217,4 @@ diesel::joinable!(outcomes -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(outcomes, people);
 diesel::allow_tables_to_appear_in_same_query!(outcomes, assessments);
 diesel::allow_tables_to_appear_in_same_query!(outcomes, teams);
+diesel::allow_tables_to_appear_in_same_query!(api_tokens, users);
