@@ -23,5 +23,6 @@ mod offences;
 mod outcomes;
 mod people;
 mod repos;
+mod session_reasons;
 
 pub use maintenance::{BackupManifest, IntegrityReport};

@@ -299,6 +299,27 @@ macro_rules! repositories {
             fn revoke_session(&self, token_hash: &str) -> Result<(), StoreError> {
                 self.write(|c| accounts::revoke_session(c, token_hash))
             }
+            fn save_session_reason(
+                &self,
+                token_hash: &str,
+                person_id: Uuid,
+                reason: &str,
+                now: DateTime<Utc>,
+                limits: SessionLimits,
+            ) -> Result<(), StoreError> {
+                self.write(|c| {
+                    crate::session_reasons::save(c, token_hash, person_id, reason, now, limits)
+                })
+            }
+            fn session_reason(
+                &self,
+                token_hash: &str,
+                person_id: Uuid,
+                now: DateTime<Utc>,
+                limits: SessionLimits,
+            ) -> Result<Option<String>, StoreError> {
+                self.read(|c| crate::session_reasons::get(c, token_hash, person_id, now, limits))
+            }
             fn create_api_token(&self, token: &ApiToken) -> Result<(), StoreError> {
                 self.write(|c| accounts::create_api_token(c, token))
             }

@@ -180,6 +180,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    session_reasons (session_hash, person_id) {
+        session_hash -> Text,
+        person_id -> Text,
+        reason -> Text,
+        given_at -> BigInt,
+    }
+}
+
+diesel::table! {
     api_tokens (id) {
         id -> Text,
         token_hash -> Text,

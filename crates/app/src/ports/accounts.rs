@@ -132,6 +132,11 @@ pub struct LoginFailures {
 ///   `login_failures` returns `Ok(None)` when no window is open at `now`. `clear_login_failures`
 ///   forgets the username's failures (unknown usernames are not an error). Closed windows may be
 ///   discarded at any time.
+/// - `save_session_reason` MUST return `NotFound` when the session is not live at `now` (as
+///   `session` judges it) or the person is not stored; otherwise it keeps the reason for that
+///   session and person, replacing one given before. `session_reason` MUST return `Ok(None)` when
+///   none was given or the session is not live at `now`; a reason ends with its session (revoked,
+///   every session of the user ended, expired), so it is never returned to a later session.
 pub trait AccountRepository: Send + Sync {
     /// Stores a new account.
     fn create_user(&self, account: &UserAccount) -> Result<(), StoreError>;
@@ -156,6 +161,25 @@ pub trait AccountRepository: Send + Sync {
     fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Ends a session (logout).
     fn revoke_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Keeps the reason the user of a live session gave at `now` for opening a limited access
+    /// person's record, for the rest of the session (the stated justification of each page about
+    /// that person, sharing spec §4).
+    fn save_session_reason(
+        &self,
+        token_hash: &str,
+        person_id: Uuid,
+        reason: &str,
+        now: DateTime<Utc>,
+        limits: SessionLimits,
+    ) -> Result<(), StoreError>;
+    /// The reason given in this live session for opening this person's record, if any.
+    fn session_reason(
+        &self,
+        token_hash: &str,
+        person_id: Uuid,
+        now: DateTime<Utc>,
+        limits: SessionLimits,
+    ) -> Result<Option<String>, StoreError>;
     /// Stores a new API token.
     fn create_api_token(&self, token: &ApiToken) -> Result<(), StoreError>;
     /// The usable token with this hash at `now`.

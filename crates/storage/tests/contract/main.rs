@@ -8,6 +8,7 @@ mod backup_cases;
 mod cases;
 mod document_cases;
 mod login_attempt_cases;
+mod session_reason_cases;
 mod support;
 mod workflow_cases;
 
@@ -68,6 +69,8 @@ contract!(
     login_attempt_cases::login_failures_count_in_a_window_then_start_again,
     login_attempt_cases::login_failures_from_two_instances_are_each_counted,
     login_attempt_cases::login_failures_in_a_unit_of_work_roll_back,
+    session_reason_cases::session_reasons_last_as_long_as_their_session,
+    session_reason_cases::session_reasons_in_a_unit_of_work_roll_back,
 );
 
 /// PostgreSQL only: a database whose sessions default to `synchronous_commit = off` could lose

@@ -1,0 +1,122 @@
+//! Contract cases for the reasons given in a browser session for opening limited access records:
+//! kept per session and person, replaced when given again, read only while the session is live,
+//! and gone with the session (sign-out, every session of a user ended).
+
+use chrono::Duration;
+use oasys_app::*;
+
+use crate::account_cases::account;
+use crate::support::*;
+
+const LIMITS: SessionLimits = SessionLimits {
+    idle: Duration::minutes(30),
+    absolute: Duration::hours(12),
+};
+
+fn session(hash: &str, username: &str) -> Session {
+    Session {
+        token_hash: hash.to_owned(),
+        username: username.to_owned(),
+        created_at: at(1),
+        last_seen_at: at(1),
+    }
+}
+
+pub fn session_reasons_last_as_long_as_their_session(t: &mut TestDb) {
+    let db = t.db();
+    let now = at(1) + Duration::minutes(5);
+    db.create_user(&account("PO1")).expect("user");
+    db.create_user(&account("PO2")).expect("user");
+    let p = person(1, "Example", "Sam");
+    let other = person(2, "Sample", "Alex");
+    db.insert_person(&p).expect("person");
+    db.insert_person(&other).expect("person");
+    for (hash, user) in [("s1", "PO1"), ("s2", "PO1"), ("s3", "PO2")] {
+        db.create_session(&session(hash, user)).expect("session");
+    }
+    let reason = |hash: &str, id, now| db.session_reason(hash, id, now, LIMITS).expect("read");
+
+    assert_eq!(reason("s1", p.id, now), None);
+    db.save_session_reason("s1", p.id, "Court report due", now, LIMITS)
+        .expect("save");
+    assert_eq!(reason("s1", p.id, now).as_deref(), Some("Court report due"));
+    // Per session and per person.
+    assert_eq!(reason("s2", p.id, now), None, "another session of the user");
+    assert_eq!(reason("s3", p.id, now), None, "another user");
+    assert_eq!(reason("s1", other.id, now), None, "another person");
+    // Given again: replaced.
+    db.save_session_reason("s1", p.id, "MAPPA meeting today", now, LIMITS)
+        .expect("replace");
+    assert_eq!(
+        reason("s1", p.id, now).as_deref(),
+        Some("MAPPA meeting today")
+    );
+    assert_eq!(
+        t.count("SELECT COUNT(*) AS n FROM session_reasons WHERE session_hash = 's1'"),
+        1
+    );
+
+    // Not kept for a session that is not live or a person not stored.
+    for refused in [
+        db.save_session_reason("unknown", p.id, "Court report due", now, LIMITS),
+        db.save_session_reason("s1", p.id, "Court report due", at(2), LIMITS),
+        db.save_session_reason(
+            "s1",
+            uuid::Uuid::from_u128(999_999),
+            "Court report due",
+            now,
+            LIMITS,
+        ),
+    ] {
+        assert!(
+            matches!(refused, Err(StoreError::NotFound { .. })),
+            "{refused:?}"
+        );
+    }
+    // Expired (idle): unusable, although the row is still there.
+    assert_eq!(reason("s1", p.id, at(1) + Duration::minutes(31)), None);
+
+    // Sign-out removes the session's reasons.
+    db.revoke_session("s1").expect("revoke");
+    assert_eq!(reason("s1", p.id, now), None);
+    assert_eq!(
+        t.count("SELECT COUNT(*) AS n FROM session_reasons WHERE session_hash = 's1'"),
+        0
+    );
+    // Ending every session of a user (disabling) removes theirs too.
+    db.save_session_reason("s2", p.id, "Court report due", now, LIMITS)
+        .expect("save");
+    db.save_session_reason("s3", p.id, "Safeguarding check", now, LIMITS)
+        .expect("save");
+    db.set_disabled("PO1", true).expect("disable");
+    assert_eq!(
+        t.count("SELECT COUNT(*) AS n FROM session_reasons WHERE session_hash = 's2'"),
+        0
+    );
+    assert_eq!(
+        reason("s3", p.id, now).as_deref(),
+        Some("Safeguarding check")
+    );
+}
+
+pub fn session_reasons_in_a_unit_of_work_roll_back(t: &mut TestDb) {
+    let db = t.db();
+    let now = at(1) + Duration::minutes(5);
+    db.create_user(&account("PO1")).expect("user");
+    let p = person(1, "Example", "Sam");
+    db.insert_person(&p).expect("person");
+    db.create_session(&session("s1", "PO1")).expect("session");
+    let failed: Result<(), AppError> = db.in_transaction(|repos| {
+        repos.save_session_reason("s1", p.id, "Court report due", now, LIMITS)?;
+        assert_eq!(
+            repos.session_reason("s1", p.id, now, LIMITS)?.as_deref(),
+            Some("Court report due")
+        );
+        Err(AppError::Invalid(vec!["roll back".to_owned()]))
+    });
+    assert!(failed.is_err());
+    assert_eq!(
+        db.session_reason("s1", p.id, now, LIMITS).expect("read"),
+        None
+    );
+}
