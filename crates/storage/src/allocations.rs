@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::assessments;
 use crate::conn::{DbConnection, concrete, store_error};
 use crate::people;
-use crate::schema::{allocations, people as people_table};
+use crate::schema::{allocations, people as people_table, teams};
 
 const ENTITY: &str = "allocation";
 
@@ -109,6 +109,23 @@ pub(crate) fn current(
         .optional()
         .map_err(|e| store_error(ENTITY, e))?
         .map(allocation)
+        .transpose()
+}
+
+/// The person's current allocation with its team's area (when the team is known), in one query.
+pub(crate) fn current_with_area(
+    conn: &mut DbConnection,
+    person_id: &str,
+) -> Result<Option<(Allocation, Option<String>)>, StoreError> {
+    let query = allocations::table
+        .left_join(teams::table.on(teams::code.eq(allocations::team)))
+        .filter(allocations::person_id.eq(person_id))
+        .filter(allocations::ended_at.is_null())
+        .select((COLUMNS, teams::area.nullable()));
+    concrete!(conn, |c| query.first::<(Row, Option<String>)>(c))
+        .optional()
+        .map_err(|e| store_error(ENTITY, e))?
+        .map(|(row, area)| Ok((allocation(row)?, area)))
         .transpose()
 }
 

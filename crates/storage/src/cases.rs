@@ -169,20 +169,15 @@ pub(crate) fn case_access(
     }
     let person = person_id.to_string();
     let mut relationships = Vec::new();
-    let (responsible_team, area) = match allocations::current(conn, person_id)? {
-        Some(allocation) => {
-            let team = allocation.team.as_str().to_owned();
-            let query = teams::table.find(&team).select(teams::area);
-            let area = concrete!(conn, |c| query.first::<String>(c))
-                .optional()
-                .map_err(|e| store_error("team", e))?;
+    let (responsible_team, area) = match allocations::current_with_area(conn, &person)? {
+        Some((allocation, area)) => {
             relationships.push(Relationship {
                 staff_id: allocation.practitioner,
                 kind: RelationshipKind::CaseManager,
                 from: allocation.allocated_at,
                 until: None,
             });
-            (Some(team), area)
+            (Some(allocation.team.as_str().to_owned()), area)
         }
         None => (None, None),
     };

@@ -73,8 +73,13 @@ impl Database {
         };
         run_migrations(&mut first)?;
         drop(first);
+        // A PostgreSQL connection can be cut by the server (a restart, a failover), so it is tested
+        // before each use; an SQLite connection is a file handle that stays good, and testing it
+        // was a statement more on every call.
+        let test_on_check_out = matches!(target, Target::Postgres(_));
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
+            .test_on_check_out(test_on_check_out)
             .min_idle(Some(1))
             .connection_timeout(ACQUIRE_TIMEOUT)
             .build(Manager {
