@@ -286,3 +286,60 @@ fn fatal_errors_exit_with_2_and_say_what_is_wrong() {
     let result = run(&["score", "--bogus"]);
     assert_eq!(result.status.code(), Some(2));
 }
+
+#[test]
+fn many_batches_come_out_in_input_order() {
+    // More records than the command reads at a time (1,024) and than it keeps in flight
+    // (64 chunks of 64), with rejected lines spread through them: every output line, and every
+    // message on stderr, must still follow the input's order.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("many.jsonl");
+    let records = 9_000;
+    let mut text = String::new();
+    for n in 0..records {
+        if n % 997 == 5 {
+            text.push_str(&format!(
+                "{{\"id\":\"r{n}\",\"total_sanctions\":\"many\"}}\n"
+            ));
+        } else {
+            text.push_str(&format!(
+                "{{\"id\":\"r{n}\",\"gender\":\"male\",\"total_sanctions\":{}}}\n",
+                1 + n % 40
+            ));
+        }
+    }
+    std::fs::write(&input, text).expect("write input");
+    let result = run(&[
+        "score",
+        "--input",
+        input.to_str().unwrap(),
+        "--no-explanation",
+    ]);
+    assert_eq!(result.status.code(), Some(1));
+    let out = lines(&String::from_utf8_lossy(&result.stdout));
+    assert_eq!(out.len(), records);
+    let mut rejected_lines = Vec::new();
+    for (n, report) in out.iter().enumerate() {
+        assert_eq!(report["id"], format!("r{n}"), "line {}", n + 1);
+        if n % 997 == 5 {
+            assert_eq!(report["line"], n + 1);
+            rejected_lines.push(n + 1);
+        } else {
+            assert!(report.get("error").is_none(), "{report}");
+        }
+    }
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    let reported: Vec<usize> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("line ")?.split(',').next()?.parse().ok())
+        .collect();
+    assert_eq!(reported, rejected_lines);
+    assert!(
+        stderr.contains(&format!(
+            "{} records scored, {} rejected",
+            records - rejected_lines.len(),
+            rejected_lines.len()
+        )),
+        "{stderr}"
+    );
+}
