@@ -6,6 +6,7 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
+use oasys_app::AccountRepository;
 use serde_json::{Value, json};
 use support::*;
 
@@ -144,4 +145,181 @@ async fn a_listed_user_gets_the_row_once_they_say_why_and_others_a_placeholder()
     };
     assert!(by(PO_SAME_AREA, "security") >= 1, "{}", audit.text);
     assert!(by(PO, "security") >= 3, "{}", audit.text);
+}
+
+/// A browser form post as `cookie` (same-origin unless `extra` says otherwise).
+async fn post_form(
+    w: &World,
+    uri: &str,
+    cookie: &str,
+    form: &str,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let mut builder = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(axum::http::header::COOKIE, cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        );
+    for (name, value) in extra {
+        builder = builder.header(*name, *value);
+    }
+    w.send(
+        builder
+            .body(axum::body::Body::from(form.to_owned()))
+            .expect("request"),
+    )
+    .await
+}
+
+fn location(reply: &Reply) -> &str {
+    reply
+        .headers
+        .get(axum::http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn in_the_browser_a_listed_user_gives_a_reason_once_per_session_to_open_the_record() {
+    let w = world();
+    restrict_person_to_po(&w).await;
+    let reason_page = format!("/people/{PERSON}/reason");
+
+    // Search and caseload show the placeholder with a link to the reason page, nothing personal.
+    for uri in ["/search?q=X123456", "/caseload"] {
+        let page = w.get(uri, PO).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert!(
+            page.text.contains("Restricted record"),
+            "{uri}: {}",
+            page.text
+        );
+        assert!(page.text.contains("X123456"), "{uri}");
+        assert!(page.text.contains(&reason_page), "{uri}: {}", page.text);
+        assert!(!page.text.contains("Example"), "{uri}: {}", page.text);
+        assert!(
+            !page.text.contains("1 January 1990"),
+            "{uri}: {}",
+            page.text
+        );
+    }
+    // Opening the record without a reason leads to the reason form.
+    let person = w.get(&format!("/people/{PERSON}"), PO).await;
+    assert!(person.status.is_redirection(), "{}", person.text);
+    assert_eq!(location(&person), reason_page);
+    let form = w.get(&reason_page, PO).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("Why do you need to open this record?"));
+
+    // A reason that is too short or too long is refused with the GOV.UK error summary.
+    for (bad, message) in [
+        ("reason=++", "Enter why you need to open this record"),
+        ("reason=Too+short", "10 characters or more"),
+    ] {
+        let refused = post_form(&w, &reason_page, &cookie(PO), bad, &[]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(
+            refused.text.contains("govuk-error-summary"),
+            "{}",
+            refused.text
+        );
+        assert!(refused.text.contains(message), "{}", refused.text);
+    }
+    let long = format!("reason={}", "x".repeat(501));
+    let refused = post_form(&w, &reason_page, &cookie(PO), &long, &[]).await;
+    assert!(
+        refused.text.contains("500 characters or fewer"),
+        "{}",
+        refused.text
+    );
+    // Another site cannot post a reason in the user's name.
+    let forged = post_form(
+        &w,
+        &reason_page,
+        &cookie(PO),
+        "reason=Forged+by+another+site",
+        &[("sec-fetch-site", "cross-site")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // With a reason the record opens, and each page states it in the audit log.
+    let given = post_form(
+        &w,
+        &reason_page,
+        &cookie(PO),
+        "reason=++Preparing+the+court+report+due+Monday++",
+        &[],
+    )
+    .await;
+    assert!(given.status.is_redirection(), "{}", given.text);
+    assert_eq!(location(&given), format!("/people/{PERSON}"));
+    let person = w.get(&format!("/people/{PERSON}"), PO).await;
+    assert_eq!(person.status, StatusCode::OK, "{}", person.text);
+    assert!(person.text.contains("Example"), "{}", person.text);
+    let audit = w
+        .call(
+            Method::GET,
+            &format!("/api/v1/audit?person={PERSON}&limit=500"),
+            Some(AUDITOR),
+            None,
+            &[(
+                "x-justification",
+                "Checking access to a limited access case",
+            )],
+        )
+        .await;
+    assert!(
+        audit.body.as_array().expect("entries").iter().any(|e| {
+            e["entry"]["actor"] == PO
+                && e["entry"]["operation"] == "consultation"
+                && e["entry"]["justification"] == "Preparing the court report due Monday"
+        }),
+        "{}",
+        audit.text
+    );
+
+    // Another session of the same user has not given a reason.
+    w.db.create_session(&oasys_app::Session {
+        token_hash: oasys_web::secret_hash("second-session-of-PO1"),
+        username: PO.to_owned(),
+        created_at: now(),
+        last_seen_at: now(),
+    })
+    .expect("session");
+    let other = w
+        .send(
+            axum::http::Request::builder()
+                .uri(format!("/people/{PERSON}"))
+                .header(
+                    axum::http::header::COOKIE,
+                    format!("{}=second-session-of-PO1", oasys_web::SECURE_COOKIE),
+                )
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(location(&other), reason_page);
+}
+
+#[tokio::test]
+async fn in_the_browser_an_excluded_user_sees_the_placeholder_only() {
+    let w = world();
+    let page = w.get("/caseload", PO_EXCLUDED).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Restricted record"), "{}", page.text);
+    assert!(page.text.contains("X654321"));
+    assert!(page.text.contains("You are excluded from this record"));
+    assert!(!page.text.contains("/reason"), "no way in: {}", page.text);
+    assert!(!page.text.contains("Sample"), "{}", page.text);
+    let search = w.get("/search?q=X654321", PO_EXCLUDED).await;
+    assert!(search.text.contains("Restricted record"), "{}", search.text);
+    assert!(!search.text.contains(&format!("/people/{LAO_PERSON}")));
+    // Direct access is still refused, with the case's message.
+    let person = w.get(&format!("/people/{LAO_PERSON}"), PO_EXCLUDED).await;
+    assert_eq!(person.status, StatusCode::FORBIDDEN);
+    assert!(person.text.contains("You are excluded from this record"));
 }

@@ -9,6 +9,7 @@ mod chart;
 mod form;
 mod people;
 mod plan;
+mod reason;
 mod scores;
 mod session;
 mod sharing;
@@ -293,6 +294,10 @@ where
         .route("/caseload", get(people::caseload::<S, C, I>))
         .route("/search", get(people::search::<S, C, I>))
         .route("/people/{id}", get(people::overview::<S, C, I>))
+        .route(
+            "/people/{id}/reason",
+            get(reason::form).post(reason::save::<S, C, I>),
+        )
         .route("/people/{id}/compare", get(people::compare::<S, C, I>))
         .route("/people/{id}/allocation", post(admin::allocate::<S, C, I>))
         .route("/admin/users", get(admin::users::<S, C, I>))

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Days, NaiveDate};
 use oasys_app::{
     AppError, AssessmentSummary, Clock, IdGenerator, Listed, PersonQuery, RestrictedRow,
@@ -17,6 +17,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, Series};
+use super::reason::{reason_path, stated};
 use super::scores::{PredictorView, ReportView, view};
 use super::{Browser, Chrome, Nav, UiError, call, long_date, page};
 use crate::state::AppState;
@@ -406,6 +407,30 @@ struct Overview {
     plan: Option<(Uuid, String)>,
 }
 
+/// The overview, read with the reason the user gave in this session for opening the person's
+/// record (a limited access case); `None` when such a case needs a reason and none was given.
+async fn overview_with_reason<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &crate::auth::Caller,
+    person_id: Uuid,
+) -> Result<Option<Overview>, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let now = state.clock.now();
+    let limits = state.config.sessions;
+    call(state, caller, move |app, who| {
+        let who = stated(app, who, person_id, now, limits)?;
+        match load_overview(app, &who, person_id) {
+            Err(AppError::JustificationRequired) => Ok(None),
+            other => other.map(Some),
+        }
+    })
+    .await
+}
+
 fn load_overview<S, C, I>(
     app: &oasys_app::App<S, C, I>,
     caller: &crate::auth::Caller,
@@ -471,10 +496,9 @@ where
     I: IdGenerator + 'static,
 {
     let person_id = caller.id(&id)?;
-    let loaded = call(&state, &caller, move |app, who| {
-        load_overview(app, who, person_id)
-    })
-    .await?;
+    let Some(loaded) = overview_with_reason(&state, &caller, person_id).await? else {
+        return Ok(Redirect::to(&reason_path(person_id)).into_response());
+    };
     let history: Vec<HistoryRow> = loaded
         .assessments
         .iter()
@@ -652,10 +676,9 @@ where
     I: IdGenerator + 'static,
 {
     let person_id = caller.id(&id)?;
-    let loaded = call(&state, &caller, move |app, who| {
-        load_overview(app, who, person_id)
-    })
-    .await?;
+    let Some(loaded) = overview_with_reason(&state, &caller, person_id).await? else {
+        return Ok(Redirect::to(&reason_path(person_id)).into_response());
+    };
     let options = loaded
         .assessments
         .iter()
