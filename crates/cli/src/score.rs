@@ -1,26 +1,24 @@
 //! `oasys score`: reads predictor inputs, scores each with every predictor in parallel batches,
 //! and writes one JSON report per line in input order.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Mutex, mpsc};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use oasys_scoring::{OffenceCatalogue, score, score_without_explanations};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::records::{Batch, Format, RawRecord, Reader, RecordError};
 use crate::{Outcome, is_stdio};
 
-/// Records read at a time.
+/// Records read and scored per parallel batch.
 const BATCH: usize = 1024;
 /// Records a worker scores into one output buffer.
 const CHUNK: usize = 64;
-/// Chunks being scored or waiting to be written, at most: what bounds the memory of a run.
-const IN_FLIGHT: usize = 64;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ScoreArgs {
@@ -99,46 +97,33 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
     };
     let mut reader = Reader::new(input, format).context("cannot read the input")?;
     let explain = !args.no_explanation;
-    // A reader thread reads batches; the main thread hands each batch's chunks to the rayon pool
-    // as soon as it has them (no waiting for a batch to finish, so the workers never idle at a
-    // batch's end), at most IN_FLIGHT chunks ahead of the output; a writer thread writes the
-    // scored chunks in input order (each is numbered), so reading, scoring and writing overlap.
+    // A reader thread reads batches, the main thread scores each on the rayon pool and a writer
+    // thread writes the scored ones, so reading, scoring and writing overlap; order is kept
+    // because batches, and the chunks within a batch, are passed on in the order they were read.
     let (batches, batch_receiver) = mpsc::sync_channel::<(Batch, u64)>(2);
-    let (results, receiver) = mpsc::channel::<Scored>();
-    // One permit per chunk in flight: taken before a chunk is handed out, given back once written.
-    let (permits, permit_returns) = mpsc::sync_channel::<()>(IN_FLIGHT);
+    let (sender, receiver) = mpsc::sync_channel::<(Vec<Chunk>, u64)>(2);
     // Output buffers go back to the workers once written, so that their memory is reused
     // rather than freed and faulted in again for every chunk.
-    let spare: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
-    let catalogue = Arc::new(catalogue);
+    let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
     let written = std::thread::scope(|scope| -> Result<(u64, u64)> {
-        let (progress, returned) = (&progress, Arc::clone(&spare));
-        let writer = scope.spawn(move || -> Result<(u64, u64)> {
+        let writer = scope.spawn(|| -> Result<(u64, u64)> {
             let (mut scored, mut rejected) = (0u64, 0u64);
-            let mut waiting: BTreeMap<u64, Scored> = BTreeMap::new();
-            let mut next = 0u64;
-            for arrived in receiver {
-                waiting.insert(arrived.seq, arrived);
-                while let Some(mut ready) = waiting.remove(&next) {
-                    next += 1;
+            for (chunks, position) in receiver {
+                for mut chunk in chunks {
                     output
-                        .write_all(&ready.chunk.text)
+                        .write_all(&chunk.text)
                         .context("cannot write the output")?;
-                    ready.chunk.text.clear();
-                    if let Ok(mut spare) = returned.lock() {
-                        spare.push(std::mem::take(&mut ready.chunk.text));
+                    chunk.text.clear();
+                    if let Ok(mut spare) = spare.lock() {
+                        spare.push(std::mem::take(&mut chunk.text));
                     }
-                    // A permit comes back for every chunk handed out.
-                    let _ = permit_returns.recv();
-                    scored += ready.chunk.scored;
-                    rejected += ready.chunk.complaints.len() as u64;
-                    for message in ready.chunk.complaints {
+                    scored += chunk.scored;
+                    rejected += chunk.complaints.len() as u64;
+                    for message in chunk.complaints {
                         progress.suspend(|| eprintln!("{message}"));
                     }
-                    if let Some(position) = ready.batch_end {
-                        progress.set_position(position);
-                    }
                 }
+                progress.set_position(position);
             }
             output.flush().context("cannot write the output")?;
             Ok((scored, rejected))
@@ -152,42 +137,21 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
                 }
             }
         });
-        let mut seq = 0u64;
-        'batches: for (batch, position) in batch_receiver {
-            let batch = Arc::new(batch);
-            let records = batch.records.len();
-            let chunks = records.div_ceil(CHUNK);
-            for index in 0..chunks {
-                if permits.send(()).is_err() {
-                    // The writer stopped on an error, which its join reports.
-                    break 'batches;
-                }
-                let range = index * CHUNK..records.min((index + 1) * CHUNK);
-                let batch_end = (index + 1 == chunks).then_some(position);
-                let (batch, catalogue, spare) = (
-                    Arc::clone(&batch),
-                    Arc::clone(&catalogue),
-                    Arc::clone(&spare),
-                );
-                let results = results.clone();
-                let this = seq;
-                seq += 1;
-                rayon::spawn(move || {
+        for (batch, position) in batch_receiver {
+            let chunks: Vec<Chunk> = batch
+                .records
+                .par_chunks(CHUNK)
+                .map(|records| {
                     let buffer = spare.lock().ok().and_then(|mut s| s.pop());
-                    let records = &batch.records[range];
-                    let chunk = process(&batch, records, (*catalogue).as_ref(), explain, buffer);
-                    // Only fails when the writer stopped on an error, which its join reports.
-                    let _ = results.send(Scored {
-                        seq: this,
-                        chunk,
-                        batch_end,
-                    });
-                });
+                    process(&batch, records, catalogue.as_ref(), explain, buffer)
+                })
+                .collect();
+            if sender.send((chunks, position)).is_err() {
+                // The writer stopped on an error, which its join reports.
+                break;
             }
         }
-        // The writer ends once every chunk handed out has been sent (each holds a sender).
-        drop(results);
-        drop(permits);
+        drop(sender);
         let written = writer
             .join()
             .map_err(|_| anyhow::anyhow!("the output writer stopped unexpectedly"))?;
@@ -207,14 +171,6 @@ pub(crate) fn run(args: &ScoreArgs) -> Result<Outcome> {
     } else {
         Ok(Outcome::Success)
     }
-}
-
-/// A scored chunk on its way to the writer: its place in the output, and for the last chunk of a
-/// batch, how far into the input that batch ends (for the progress bar).
-struct Scored {
-    seq: u64,
-    chunk: Chunk,
-    batch_end: Option<u64>,
 }
 
 /// The output of consecutive records: their lines and, in order, the messages for stderr about
