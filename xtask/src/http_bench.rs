@@ -249,18 +249,19 @@ pub(crate) fn http_section(dir: &Path) -> Result<String> {
         s,
         "Where the time goes (profiled with `perf` on the server): every API read is an audited \
          consultation (spec §4.1), so it is also a write — one hash-chained audit row, committed \
-         durably (`synchronous=FULL`, spec R3) before the answer is sent. On SQLite all writes go \
-         through one writer connection with group commit (`crates/storage/src/group.rs`): concurrent \
-         requests' transactions share one commit and one fsync (about 30 requests per commit under \
-         this load), which took reads from about 1,700/s to the figure above without giving up \
-         durability or the audit trail. Each request makes one hop to the blocking pool (\
-         authentication and the use case together), and a save reads the assessment once; an \
-         assessment's event log is stored apart from its document, so a save writes one event \
-         instead of rewriting the whole log and every stored version. What is left, with the server \
-         on one core: the audit append, loading the assessment and its case (about half of the \
-         server's CPU together), thread hand-offs and HTTP; the \"Server CPU per request\" column is \
-         the figure to compare between runs on this shared machine, the others move with the load \
-         average."
+         durably (`synchronous=FULL`, spec R3) before the answer is sent. A read-only use case reads \
+         one snapshot on a pooled connection, side by side with the others (`Storage::audited_read`), \
+         and only its audit row goes to the writer. On SQLite all writes go through one writer \
+         connection with group commit (`crates/storage/src/group.rs`): concurrent requests' \
+         transactions share one commit and one fsync, and the members of a committed transaction are \
+         woken without queueing again for the writer. A save reads the assessment once, without its \
+         event log (which grows with every save), and appends one event. The queries every request \
+         makes are typed for the backend at hand (`concrete!`), so diesel finds their prepared \
+         statements without rendering SQL. What is left: the audit append and the commit (a third of \
+         a read's server CPU), thread hand-offs (blocking pool and group commit wake-ups, about a \
+         fifth, much of it in the kernel), HTTP, and authentication (two queries). The \"Server CPU \
+         per request\" column is the figure to compare between runs on this shared machine; the \
+         others move with the load average."
     )?;
     Ok(s)
 }
