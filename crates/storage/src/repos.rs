@@ -320,6 +320,14 @@ macro_rules! repositories {
             ) -> Result<Option<String>, StoreError> {
                 self.read(|c| crate::session_reasons::get(c, token_hash, person_id, now, limits))
             }
+            fn session_reasons(
+                &self,
+                token_hash: &str,
+                now: DateTime<Utc>,
+                limits: SessionLimits,
+            ) -> Result<Vec<(Uuid, String)>, StoreError> {
+                self.read(|c| crate::session_reasons::all(c, token_hash, now, limits))
+            }
             fn create_api_token(&self, token: &ApiToken) -> Result<(), StoreError> {
                 self.write(|c| accounts::create_api_token(c, token))
             }

@@ -88,3 +88,27 @@ pub(crate) fn get(
         .optional()
         .map_err(|e| store_error(ENTITY, e))
 }
+
+pub(crate) fn all(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    if !live(conn, token_hash, now, limits)? {
+        return Ok(Vec::new());
+    }
+    session_reasons::table
+        .filter(session_reasons::session_hash.eq(token_hash))
+        .order(session_reasons::person_id)
+        .select((session_reasons::person_id, session_reasons::reason))
+        .load::<(String, String)>(conn)
+        .map_err(|e| store_error(ENTITY, e))?
+        .into_iter()
+        .map(|(person, reason)| {
+            Uuid::parse_str(&person)
+                .map(|id| (id, reason))
+                .map_err(|e| StoreError::Backend(format!("stored person id {person}: {e}")))
+        })
+        .collect()
+}

@@ -185,8 +185,12 @@ fn location(reply: &Reply) -> &str {
 #[tokio::test]
 async fn in_the_browser_a_listed_user_gives_a_reason_once_per_session_to_open_the_record() {
     let w = world();
+    let (assessment, _) = w.new_assessment().await;
     restrict_person_to_po(&w).await;
     let reason_page = format!("/people/{PERSON}/reason");
+    let assessment_page = format!("/assessments/{assessment}");
+    let refused = w.get(&assessment_page, PO).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "no reason yet");
 
     // Search and caseload show the placeholder with a link to the reason page, nothing personal.
     for uri in ["/search?q=X123456", "/caseload"] {
@@ -260,6 +264,9 @@ async fn in_the_browser_a_listed_user_gives_a_reason_once_per_session_to_open_th
     let person = w.get(&format!("/people/{PERSON}"), PO).await;
     assert_eq!(person.status, StatusCode::OK, "{}", person.text);
     assert!(person.text.contains("Example"), "{}", person.text);
+    // The person's assessment pages state the same reason.
+    let opened = w.get(&assessment_page, PO).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.text);
     let audit = w
         .call(
             Method::GET,

@@ -137,6 +137,7 @@ pub struct LoginFailures {
 ///   session and person, replacing one given before. `session_reason` MUST return `Ok(None)` when
 ///   none was given or the session is not live at `now`; a reason ends with its session (revoked,
 ///   every session of the user ended, expired), so it is never returned to a later session.
+///   `session_reasons` returns every reason `session_reason` would, ordered by person id.
 pub trait AccountRepository: Send + Sync {
     /// Stores a new account.
     fn create_user(&self, account: &UserAccount) -> Result<(), StoreError>;
@@ -180,6 +181,13 @@ pub trait AccountRepository: Send + Sync {
         now: DateTime<Utc>,
         limits: SessionLimits,
     ) -> Result<Option<String>, StoreError>;
+    /// Every reason given in this live session, by person (empty when the session is not live).
+    fn session_reasons(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        limits: SessionLimits,
+    ) -> Result<Vec<(Uuid, String)>, StoreError>;
     /// Stores a new API token.
     fn create_api_token(&self, token: &ApiToken) -> Result<(), StoreError>;
     /// The usable token with this hash at `now`.

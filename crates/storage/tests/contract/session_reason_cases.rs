@@ -55,6 +55,18 @@ pub fn session_reasons_last_as_long_as_their_session(t: &mut TestDb) {
         t.count("SELECT COUNT(*) AS n FROM session_reasons WHERE session_hash = 's1'"),
         1
     );
+    db.save_session_reason("s1", other.id, "Safeguarding referral", now, LIMITS)
+        .expect("save");
+    let mut expected = vec![
+        (p.id, "MAPPA meeting today".to_owned()),
+        (other.id, "Safeguarding referral".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(
+        db.session_reasons("s1", now, LIMITS).expect("all"),
+        expected
+    );
+    assert_eq!(db.session_reasons("s2", now, LIMITS).expect("all"), vec![]);
 
     // Not kept for a session that is not live or a person not stored.
     for refused in [
@@ -75,6 +87,11 @@ pub fn session_reasons_last_as_long_as_their_session(t: &mut TestDb) {
     }
     // Expired (idle): unusable, although the row is still there.
     assert_eq!(reason("s1", p.id, at(1) + Duration::minutes(31)), None);
+    assert!(
+        db.session_reasons("s1", at(1) + Duration::minutes(31), LIMITS)
+            .expect("all")
+            .is_empty()
+    );
 
     // Sign-out removes the session's reasons.
     db.revoke_session("s1").expect("revoke");

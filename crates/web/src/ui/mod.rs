@@ -248,7 +248,11 @@ where
         parts: &mut Parts,
         state: &AppState<S, C, I>,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self(Caller::from_request_parts(parts, state).await?))
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let caller = reason::attach(state, caller, parts.uri.path())
+            .await
+            .map_err(UiError::from)?;
+        Ok(Self(caller))
     }
 }
 

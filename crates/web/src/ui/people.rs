@@ -17,7 +17,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, Series};
-use super::reason::{reason_path, stated};
+use super::reason::reason_path;
 use super::scores::{PredictorView, ReportView, view};
 use super::{Browser, Chrome, Nav, UiError, call, long_date, page};
 use crate::state::AppState;
@@ -407,8 +407,9 @@ struct Overview {
     plan: Option<(Uuid, String)>,
 }
 
-/// The overview, read with the reason the user gave in this session for opening the person's
-/// record (a limited access case); `None` when such a case needs a reason and none was given.
+/// The overview (read with the reason the user gave in this session for opening the person's
+/// record, which the `Browser` extractor attached); `None` when the person is a limited access
+/// case that needs a reason and none was given.
 async fn overview_with_reason<S, C, I>(
     state: &AppState<S, C, I>,
     caller: &crate::auth::Caller,
@@ -419,11 +420,8 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let now = state.clock.now();
-    let limits = state.config.sessions;
     call(state, caller, move |app, who| {
-        let who = stated(app, who, person_id, now, limits)?;
-        match load_overview(app, &who, person_id) {
+        match load_overview(app, who, person_id) {
             Err(AppError::JustificationRequired) => Ok(None),
             other => other.map(Some),
         }

@@ -1,16 +1,15 @@
 //! The reason page of a limited access record: "Why do you need to open this record?". The reason
 //! is kept in the database for this browser session and this person
 //! (`AccountRepository::save_session_reason`, gone with the session), and every page about the
-//! person then states it as the request's justification (sharing spec §4), so each consultation
-//! is audited with it.
+//! person (`/people/{id}…`, `/assessments/{id}…` of their assessments) then states it as the
+//! request's justification (sharing spec §4, [`attach`]), so each consultation is audited with it.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
-use oasys_app::{App, AppError, Clock, IdGenerator, SessionLimits, Storage};
+use oasys_app::{AppError, Clock, IdGenerator, Storage};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -24,27 +23,72 @@ pub(crate) const MIN_REASON: usize = 10;
 /// Most characters of a reason (after trimming).
 pub(crate) const MAX_REASON: usize = 500;
 
-/// The caller with the reason stored in their browser session for this person, if any, as the
-/// request's justification (a reason sent in `X-Justification` is kept as it is).
-pub(crate) fn stated<S, C, I>(
-    app: &App<S, C, I>,
-    who: &Caller,
-    person_id: Uuid,
-    now: DateTime<Utc>,
-    limits: SessionLimits,
-) -> Result<Caller, AppError>
-where
-    S: Storage,
-    C: Clock,
-    I: IdGenerator,
-{
-    let mut who = who.clone();
-    if who.ctx.justification.is_none()
-        && let Some(hash) = &who.session_hash
-    {
-        who.ctx.justification = app.store().session_reason(hash, person_id, now, limits)?;
+/// What a page's path is about, when it names a person or an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Person(Uuid),
+    Assessment(Uuid),
+}
+
+fn subject(path: &str) -> Option<Subject> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let kind = segments.next()?;
+    let id = Uuid::parse_str(segments.next()?).ok()?;
+    match kind {
+        "people" => Some(Subject::Person(id)),
+        "assessments" => Some(Subject::Assessment(id)),
+        _ => None,
     }
-    Ok(who)
+}
+
+/// The caller with the reason stored in their browser session for the person the page is about
+/// (the person named in the path, or the person of the assessment named), as the request's
+/// justification. Nothing is read for other pages or API clients; the assessment is looked up only
+/// when the session has given a reason at all.
+pub(crate) async fn attach<S, C, I>(
+    state: &AppState<S, C, I>,
+    mut caller: Caller,
+    path: &str,
+) -> Result<Caller, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let (None, Some(hash), Some(subject)) = (
+        &caller.ctx.justification,
+        caller.session_hash.clone(),
+        subject(path),
+    ) else {
+        return Ok(caller);
+    };
+    let now = state.clock.now();
+    let limits = state.config.sessions;
+    caller.ctx.justification = state
+        .blocking(move |app| {
+            let store = app.store();
+            let reasons = store
+                .session_reasons(&hash, now, limits)
+                .map_err(AppError::from)?;
+            if reasons.is_empty() {
+                return Ok(None);
+            }
+            let person = match subject {
+                Subject::Person(id) => Some(id),
+                Subject::Assessment(id) => store
+                    .get_assessment(id)
+                    .map_err(AppError::from)?
+                    .map(|a| a.header().person.id),
+            };
+            Ok(person.and_then(|person| {
+                reasons
+                    .into_iter()
+                    .find(|(id, _)| *id == person)
+                    .map(|(_, reason)| reason)
+            }))
+        })
+        .await?;
+    Ok(caller)
 }
 
 /// Where the reason page of a person is.
@@ -155,6 +199,22 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_subject_of_a_page_is_the_person_or_assessment_its_path_names() {
+        let id = Uuid::from_u128(7);
+        assert_eq!(
+            subject(&format!("/people/{id}/compare")),
+            Some(Subject::Person(id))
+        );
+        assert_eq!(
+            subject(&format!("/assessments/{id}/sections/x")),
+            Some(Subject::Assessment(id))
+        );
+        assert_eq!(subject(&format!("/plans/{id}")), None);
+        assert_eq!(subject("/people/not-an-id"), None);
+        assert_eq!(subject("/caseload"), None);
+    }
 
     #[test]
     fn a_reason_is_ten_to_five_hundred_characters() {
