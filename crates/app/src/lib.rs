@@ -13,4 +13,6 @@ pub use usecases::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
     PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
 };
-pub use usecases::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason};
+pub use usecases::{
+    Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons,
+};

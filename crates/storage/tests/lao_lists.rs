@@ -395,3 +395,44 @@ fn a_case_that_is_not_limited_is_listed_in_full_without_a_reason() {
     let colleague = staff("PO2", Role::Practitioner, AREA, "T2");
     assert!(search(&w, &colleague, &ctx()).is_empty());
 }
+
+#[test]
+fn a_reason_stated_earlier_for_the_person_opens_their_row() {
+    let w = world(&restricted_to_po1());
+    let reasons = oasys_app::StatedReasons::from([(
+        w.person.id,
+        "preparing the court report due tomorrow".to_owned(),
+    )]);
+    let query = PersonQuery::Crn(Crn::parse("X123456").expect("crn"));
+    let rows = w
+        .app
+        .search_people_stating(&po1(), &query, 10, &ctx(), &reasons)
+        .expect("search");
+    assert_eq!(rows, vec![Listed::Visible(w.person.clone())]);
+    let caseload = w
+        .app
+        .caseload_stating(&po1(), &ctx(), &reasons)
+        .expect("caseload");
+    assert!(caseload[0].visible().is_some(), "{caseload:?}");
+    // A reason for someone else opens nothing.
+    let elsewhere =
+        oasys_app::StatedReasons::from([(Uuid::from_u128(99), "another case".to_owned())]);
+    let rows = w
+        .app
+        .search_people_stating(&po1(), &query, 10, &ctx(), &elsewhere)
+        .expect("search");
+    assert_eq!(
+        only_placeholder(&w, &rows).reason,
+        RestrictionReason::ReasonNeeded
+    );
+    let consulted = audit(&w)
+        .iter()
+        .filter(|e| {
+            e.entry.actor == "PO1"
+                && e.entry.operation == Operation::Consultation
+                && e.entry.justification.as_deref()
+                    == Some("preparing the court report due tomorrow")
+        })
+        .count();
+    assert_eq!(consulted, 2);
+}

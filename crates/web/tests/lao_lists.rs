@@ -264,9 +264,18 @@ async fn in_the_browser_a_listed_user_gives_a_reason_once_per_session_to_open_th
     let person = w.get(&format!("/people/{PERSON}"), PO).await;
     assert_eq!(person.status, StatusCode::OK, "{}", person.text);
     assert!(person.text.contains("Example"), "{}", person.text);
-    // The person's assessment pages state the same reason.
+    // The person's assessment pages state the same reason, and so do the lists.
     let opened = w.get(&assessment_page, PO).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.text);
+    for uri in ["/search?q=X123456", "/caseload"] {
+        let page = w.get(uri, PO).await;
+        assert!(page.text.contains("Example"), "{uri}: {}", page.text);
+        assert!(
+            !page.text.contains("Restricted record"),
+            "{uri}: {}",
+            page.text
+        );
+    }
     let audit = w
         .call(
             Method::GET,

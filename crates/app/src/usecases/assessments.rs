@@ -16,7 +16,7 @@ use crate::ports::{
 };
 
 use super::listing::RowAccess;
-use super::{App, AppError, Guarded, Listed, RequestContext};
+use super::{App, AppError, Guarded, Listed, RequestContext, StatedReasons};
 
 /// What a practitioner chooses when starting an assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -483,7 +483,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             let mut rows = Vec::new();
             for entry in repos.reviews_due(scope, before, limit)? {
                 let id = entry.assessment.person_id;
-                let access = self.list_access(repos, actor, id, ctx)?;
+                let access = self.list_access(repos, actor, id, ctx, &StatedReasons::new())?;
                 // Only a placeholder needs the CRN, read apart from the entry.
                 let crn = match access {
                     RowAccess::Placeholder(..) => repos

@@ -1,6 +1,8 @@
 //! Rows of the lists of people (search, caseload, reviews due) and how each is decided: shown,
 //! shown as a placeholder for a limited access case, or left out (sharing spec §2.6).
 
+use std::collections::BTreeMap;
+
 use oasys_assessment_model::Crn;
 use oasys_sharing_policy::{Action, Actor, Decision, DenyCode, Resource, decide};
 use serde::Serialize;
@@ -13,6 +15,10 @@ use super::{App, AppError, Refusal, RequestContext};
 /// The placeholder message of a limited access case the actor may open once they say why.
 pub const REASON_NEEDED_MESSAGE: &str =
     "This is a limited access record. Say why you need to open it before you see its details.";
+
+/// Reasons a user stated earlier for opening particular people's records (a browser session's),
+/// by person: a list row about one of them is read with its reason when the request states none.
+pub type StatedReasons = BTreeMap<Uuid, String>;
 
 /// One row of a list of people: the row itself, or a placeholder for a limited access case.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -111,7 +117,8 @@ impl RowAccess {
 }
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
-    /// For list views: what to do with one person's row.
+    /// For list views: what to do with one person's row (read with the reason stated for the
+    /// person in `reasons` when `ctx` states none).
     ///
     /// - Allowed and stated (or not a limited access case): shown, audited as a consultation.
     /// - Allowed, a limited access case, no stated reason: a `ReasonNeeded` placeholder; the
@@ -128,7 +135,19 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         person_id: Uuid,
         ctx: &RequestContext,
+        reasons: &StatedReasons,
     ) -> Result<RowAccess, AppError> {
+        let stated;
+        let ctx = match (&ctx.justification, reasons.get(&person_id)) {
+            (None, Some(reason)) => {
+                stated = RequestContext {
+                    justification: Some(reason.clone()),
+                    ..ctx.clone()
+                };
+                &stated
+            }
+            _ => ctx,
+        };
         let resource = self.case(repos, person_id, None, None)?;
         let related = match &resource {
             Resource::Case(case) => case.is_related_to(actor),

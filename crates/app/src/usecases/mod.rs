@@ -54,7 +54,7 @@ pub use accounts::AccountChange;
 pub use assessments::{
     ApplyOptions, CountersignTask, NewAssessmentRequest, Planned, ScoredAssessment,
 };
-pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason};
+pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons};
 pub use plans::StoredPlan;
 pub use sharing::SharingCase;
 pub use what_works::{

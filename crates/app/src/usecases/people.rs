@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::ports::{Allocation, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
 
-use super::{App, AppError, Listed, RequestContext};
+use super::{App, AppError, Listed, RequestContext, StatedReasons};
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     /// Registers a person (administrators: people normally arrive from the case management system).
@@ -62,11 +62,24 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<Listed<Person>>, AppError> {
+        self.search_people_stating(actor, query, limit, ctx, &StatedReasons::new())
+    }
+
+    /// `search_people`, each row about a person in `reasons` read with the reason stated for them
+    /// (when `ctx` states none): the browser's reasons, kept per session and person.
+    pub fn search_people_stating(
+        &self,
+        actor: &Actor,
+        query: &PersonQuery,
+        limit: usize,
+        ctx: &RequestContext,
+        reasons: &StatedReasons,
+    ) -> Result<Vec<Listed<Person>>, AppError> {
         self.read_unit(actor, |repos| {
             let mut rows = Vec::new();
             for person in repos.search_people(query, limit)? {
                 let (id, crn) = (person.id, person.ids.crn().cloned());
-                let access = self.list_access(repos, actor, id, ctx)?;
+                let access = self.list_access(repos, actor, id, ctx, reasons)?;
                 rows.extend(access.row(person, id, crn.as_ref()));
             }
             Ok(Ok(rows))
@@ -141,11 +154,22 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         actor: &Actor,
         ctx: &RequestContext,
     ) -> Result<Vec<Listed<CaseloadEntry>>, AppError> {
+        self.caseload_stating(actor, ctx, &StatedReasons::new())
+    }
+
+    /// `caseload`, each row about a person in `reasons` read with the reason stated for them
+    /// (when `ctx` states none).
+    pub fn caseload_stating(
+        &self,
+        actor: &Actor,
+        ctx: &RequestContext,
+        reasons: &StatedReasons,
+    ) -> Result<Vec<Listed<CaseloadEntry>>, AppError> {
         self.read_unit(actor, |repos| {
             let mut rows = Vec::new();
             for entry in repos.caseload(&actor.id)? {
                 let (id, crn) = (entry.person.id, entry.person.ids.crn().cloned());
-                let access = self.list_access(repos, actor, id, ctx)?;
+                let access = self.list_access(repos, actor, id, ctx, reasons)?;
                 rows.extend(access.row(entry, id, crn.as_ref()));
             }
             Ok(Ok(rows))

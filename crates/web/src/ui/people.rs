@@ -17,7 +17,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::chart::{Chart, Series};
-use super::reason::reason_path;
+use super::reason::{reason_path, stated_reasons};
 use super::scores::{PredictorView, ReportView, view};
 use super::{Browser, Chrome, Nav, UiError, call, long_date, page};
 use crate::state::AppState;
@@ -140,8 +140,10 @@ where
     I: IdGenerator + 'static,
 {
     let today = state.clock.now().date_naive();
-    let (entries, tasks) = call(&state, &caller, |app, who| {
-        let entries = app.caseload(&who.actor, &who.ctx)?;
+    let (now, limits) = (state.clock.now(), state.config.sessions);
+    let (entries, tasks) = call(&state, &caller, move |app, who| {
+        let reasons = stated_reasons(app, who, now, limits)?;
+        let entries = app.caseload_stating(&who.actor, &who.ctx, &reasons)?;
         Ok((entries, app.countersign_tasks(&who.actor, &who.ctx)?))
     })
     .await?;
@@ -273,8 +275,10 @@ where
             given: None,
         }
     };
+    let (now, limits) = (state.clock.now(), state.config.sessions);
     let people = call(&state, &caller, move |app, who| {
-        app.search_people(&who.actor, &search, 50, &who.ctx)
+        let reasons = stated_reasons(app, who, now, limits)?;
+        app.search_people_stating(&who.actor, &search, 50, &who.ctx, &reasons)
     })
     .await?;
     Ok(page(

@@ -9,7 +9,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use oasys_app::{AppError, Clock, IdGenerator, Storage};
+use chrono::{DateTime, Utc};
+use oasys_app::{App, AppError, Clock, IdGenerator, SessionLimits, StatedReasons, Storage};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -89,6 +90,28 @@ where
         })
         .await?;
     Ok(caller)
+}
+
+/// Every reason given in the caller's browser session, by person (none for API clients).
+pub(crate) fn stated_reasons<S, C, I>(
+    app: &App<S, C, I>,
+    who: &Caller,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+) -> Result<StatedReasons, AppError>
+where
+    S: Storage,
+    C: Clock,
+    I: IdGenerator,
+{
+    Ok(match &who.session_hash {
+        Some(hash) => app
+            .store()
+            .session_reasons(hash, now, limits)?
+            .into_iter()
+            .collect(),
+        None => StatedReasons::new(),
+    })
 }
 
 /// Where the reason page of a person is.
