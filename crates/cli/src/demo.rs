@@ -14,8 +14,8 @@ use oasys_assessment_model::{
     OrgCode, Person, Purpose, Rank,
 };
 use oasys_sharing_policy::{
-    Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LegalBasis,
-    PurposeKind, RequestDraft, Requester, Role, TemplateSection, Urgency,
+    Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LaoLists,
+    LegalBasis, PurposeKind, RequestDraft, Requester, Role, TemplateSection, Urgency,
 };
 use oasys_storage::Database;
 use uuid::Uuid;
@@ -96,8 +96,16 @@ pub(crate) fn seed(app: &App<Database, SystemClock, RandomIds>) -> Result<()> {
     app.set_team_area(&admin, TEAM, AREA, &ctx)?;
     let team = OrgCode::parse(TEAM).map_err(|e| anyhow!("{e}"))?;
 
-    // Cobbleton's assessment waits for countersigning; Ellery has none yet, for a PSO to start.
-    let people = ["Ashdown", "Brightwell", "Cobbleton", "Dunmore", "Ellery"];
+    // Cobbleton's assessment waits for countersigning; Ellery has none yet, for a PSO to start;
+    // Fairholme is a limited access case (below).
+    let people = [
+        "Ashdown",
+        "Brightwell",
+        "Cobbleton",
+        "Dunmore",
+        "Ellery",
+        "Fairholme",
+    ];
     let mut ids = Vec::new();
     for (i, family) in people.iter().enumerate() {
         let person = Person {
@@ -190,6 +198,20 @@ pub(crate) fn seed(app: &App<Database, SystemClock, RandomIds>) -> Result<()> {
         }
     }
     app.record_sharing_request(&po, ids[3], sharing_request()?, &ctx)?;
+    // Fairholme: a limited access case. Only the practitioner may open it (stating why, once per
+    // session); the PSO is excluded; the rest of the team see a "Restricted record" row.
+    let lao = LaoLists {
+        excluded: BTreeSet::from(["pso".to_owned()]),
+        restricted_to: BTreeSet::from(["practitioner".to_owned()]),
+        exclusion_message: Some(
+            "You are excluded from this record. Ask the SPO about this case.".to_owned(),
+        ),
+        restriction_message: Some(
+            "This record is restricted to its case manager. Ask the SPO if you need access."
+                .to_owned(),
+        ),
+    };
+    app.set_lao(&spo, ids[5], &lao, &ctx)?;
 
     eprintln!("demo: seeded fictional data; sign in with any of these (username / password):");
     for (username, role, _) in STAFF {

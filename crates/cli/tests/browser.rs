@@ -401,3 +401,80 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.client.close().await.expect("close the browser");
     assert_eq!(b.checked.len(), 23, "{:?}", b.checked);
 }
+
+/// The demo's limited access case (Fairholme, D000006): the practitioner on its restriction list
+/// finds a "Restricted record" row, says why on the reason page (a bad reason is refused with the
+/// error summary) and then sees the person; the reason ends with the session. The excluded PSO
+/// sees the placeholder with the case's message and has no way in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limited_access_record_opens_once_a_reason_is_given_and_an_excluded_user_sees_a_placeholder()
+ {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_server, base) = start_server(dir.path());
+    let (_driver, driver_url) = start_chromedriver();
+    let mut b = Browser::open(&driver_url, &base, &dir.path().join("profile")).await;
+
+    b.sign_in("practitioner").await;
+    b.go("/search?q=D000006").await;
+    let results = b.text("table").await;
+    assert!(
+        results.contains("Restricted record")
+            && results.contains("D000006")
+            && !results.contains("Fairholme"),
+        "{results}"
+    );
+    b.check("search-reason-needed").await;
+    b.click("a[href$='/reason']").await;
+    let reason_page = b.path().await;
+    assert!(reason_page.ends_with("/reason"), "{reason_page}");
+    assert!(
+        b.body()
+            .await
+            .contains("Why do you need to open this record?")
+    );
+    b.check("reason").await;
+    b.fill("#reason", "report").await;
+    b.click("form[action$='/reason'] button").await;
+    let summary = b.text(".govuk-error-summary").await;
+    assert!(summary.contains("10 characters or more"), "{summary}");
+    b.check("reason-error").await;
+    b.fill("#reason", "Preparing the pre-sentence report due on Monday")
+        .await;
+    b.click("form[action$='/reason'] button").await;
+    let person = b.path().await;
+    assert_eq!(person, reason_page.trim_end_matches("/reason"));
+    assert!(
+        b.body().await.contains("Fairholme (demo)"),
+        "{}",
+        b.body().await
+    );
+    b.check("person-limited-access").await;
+    // The reason ends with the session.
+    b.sign_out().await;
+    b.sign_in("practitioner").await;
+    b.go(&person).await;
+    assert_eq!(b.path().await, reason_page, "asked again after signing in");
+    b.sign_out().await;
+
+    // The excluded PSO: the placeholder with the case's message, no link, no way in.
+    b.sign_in("pso").await;
+    b.go("/search?q=D000006").await;
+    let results = b.text("table").await;
+    assert!(
+        results.contains("Restricted record")
+            && results.contains("Ask the SPO about this case")
+            && !results.contains("Fairholme"),
+        "{results}"
+    );
+    assert!(!b.source().await.contains("/reason"));
+    b.check("search-excluded").await;
+    b.go(&person).await;
+    let refused = b.body().await;
+    assert!(
+        !refused.contains("Fairholme") && refused.contains("Ask the SPO about this case"),
+        "{refused}"
+    );
+
+    b.client.close().await.expect("close the browser");
+    assert_eq!(b.checked.len(), 5, "{:?}", b.checked);
+}
