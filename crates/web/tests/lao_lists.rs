@@ -191,6 +191,11 @@ async fn in_the_browser_a_listed_user_gives_a_reason_once_per_session_to_open_th
     let assessment_page = format!("/assessments/{assessment}");
     let refused = w.get(&assessment_page, PO).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "no reason yet");
+    assert!(
+        refused.text.contains("Say why you need to open this record"),
+        "{}",
+        refused.text
+    );
 
     // Search and caseload show the placeholder with a link to the reason page, nothing personal.
     for uri in ["/search?q=X123456", "/caseload"] {

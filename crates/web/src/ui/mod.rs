@@ -213,6 +213,19 @@ impl IntoResponse for UiError {
             _ => self.error.title().to_owned(),
         };
         let mut messages = self.error.messages();
+        let heading = if self.error.title() == "Justification required" {
+            // A limited access record opened without a reason (the person page itself leads
+            // straight to the reason form).
+            messages = vec![
+                "This is a limited access record. Open the person from your caseload or from \
+                 Find a person and say why you need it: your reason then applies to all of their \
+                 pages until you sign out."
+                    .to_owned(),
+            ];
+            "Say why you need to open this record".to_owned()
+        } else {
+            heading
+        };
         if status == StatusCode::SERVICE_UNAVAILABLE {
             messages
                 .push("Try again in a few seconds. Nothing you saved has been lost.".to_owned());

@@ -1,7 +1,8 @@
 //! The reason page of a limited access record: "Why do you need to open this record?". The reason
 //! is kept in the database for this browser session and this person
 //! (`AccountRepository::save_session_reason`, gone with the session), and every page about the
-//! person (`/people/{id}…`, `/assessments/{id}…` of their assessments) then states it as the
+//! person (`/people/{id}…`, and the `/assessments/{id}…`, `/plans/{id}` and `/sharing/{id}…` pages
+//! of their assessments, plans and sharing requests) then states it as the
 //! request's justification (sharing spec §4, [`attach`]), so each consultation is audited with it.
 
 use askama::Template;
@@ -10,7 +11,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use oasys_app::{App, AppError, Clock, IdGenerator, SessionLimits, StatedReasons, Storage};
+use oasys_app::{
+    App, AppError, Clock, DocumentKind, IdGenerator, SessionLimits, StatedReasons, Storage,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -24,11 +27,12 @@ pub(crate) const MIN_REASON: usize = 10;
 /// Most characters of a reason (after trimming).
 pub(crate) const MAX_REASON: usize = 500;
 
-/// What a page's path is about, when it names a person or an assessment.
+/// What a page's path is about, when it names a person, an assessment or a person's document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Subject {
     Person(Uuid),
     Assessment(Uuid),
+    Document(DocumentKind, Uuid),
 }
 
 fn subject(path: &str) -> Option<Subject> {
@@ -38,6 +42,8 @@ fn subject(path: &str) -> Option<Subject> {
     match kind {
         "people" => Some(Subject::Person(id)),
         "assessments" => Some(Subject::Assessment(id)),
+        "plans" => Some(Subject::Document(DocumentKind::SentencePlan, id)),
+        "sharing" => Some(Subject::Document(DocumentKind::SharingRequest, id)),
         _ => None,
     }
 }
@@ -80,6 +86,10 @@ where
                     .get_assessment(id)
                     .map_err(AppError::from)?
                     .map(|a| a.header().person.id),
+                Subject::Document(kind, id) => store
+                    .get_document(kind, id)
+                    .map_err(AppError::from)?
+                    .map(|d| d.person_id),
             };
             Ok(person.and_then(|person| {
                 reasons
@@ -234,7 +244,15 @@ mod tests {
             subject(&format!("/assessments/{id}/sections/x")),
             Some(Subject::Assessment(id))
         );
-        assert_eq!(subject(&format!("/plans/{id}")), None);
+        assert_eq!(
+            subject(&format!("/plans/{id}")),
+            Some(Subject::Document(DocumentKind::SentencePlan, id))
+        );
+        assert_eq!(
+            subject(&format!("/sharing/{id}/package")),
+            Some(Subject::Document(DocumentKind::SharingRequest, id))
+        );
+        assert_eq!(subject(&format!("/admin/users/{id}")), None);
         assert_eq!(subject("/people/not-an-id"), None);
         assert_eq!(subject("/caseload"), None);
     }
