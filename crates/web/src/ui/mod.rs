@@ -25,7 +25,7 @@ use axum::routing::{get, post};
 use oasys_app::{App, AppError, Clock, IdGenerator, Storage};
 use oasys_sharing_policy::{Actor, Role};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Credentials};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -261,10 +261,18 @@ where
         parts: &mut Parts,
         state: &AppState<S, C, I>,
     ) -> Result<Self, Self::Rejection> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        let caller = reason::attach(state, caller, parts.uri.path())
-            .await
-            .map_err(UiError::from)?;
+        // One hop: the session and account, then the reason stated in this session for the
+        // person the page is about (sharing spec §4), if any.
+        let credentials = Credentials::from_request_parts(parts, state).await?;
+        let subject = reason::subject(parts.uri.path());
+        let now = state.clock.now();
+        let limits = state.config.sessions;
+        let caller = state
+            .blocking(move |app| {
+                let caller = credentials.resolve(app.store(), now, limits)?;
+                Ok(reason::attach(app, caller, subject, now, limits)?)
+            })
+            .await?;
         Ok(Self(caller))
     }
 }

@@ -29,13 +29,13 @@ pub(crate) const MAX_REASON: usize = 500;
 
 /// What a page's path is about, when it names a person, an assessment or a person's document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Subject {
+pub(crate) enum Subject {
     Person(Uuid),
     Assessment(Uuid),
     Document(DocumentKind, Uuid),
 }
 
-fn subject(path: &str) -> Option<Subject> {
+pub(crate) fn subject(path: &str) -> Option<Subject> {
     let mut segments = path.trim_start_matches('/').split('/');
     let kind = segments.next()?;
     let id = Uuid::parse_str(segments.next()?).ok()?;
@@ -49,56 +49,43 @@ fn subject(path: &str) -> Option<Subject> {
 }
 
 /// The caller with the reason stored in their browser session for the person the page is about
-/// (the person named in the path, or the person of the assessment named), as the request's
-/// justification. Nothing is read for other pages or API clients; the assessment is looked up only
-/// when the session has given a reason at all.
-pub(crate) async fn attach<S, C, I>(
-    state: &AppState<S, C, I>,
+/// (`subject`: the person named in the path, or the person of the assessment, plan or sharing
+/// request named), as the request's justification. Runs on the blocking hop that resolves the
+/// caller; nothing is read for other pages or API clients, and the assessment or document is
+/// looked up only when the session has given a reason at all.
+pub(crate) fn attach<S, C, I>(
+    app: &App<S, C, I>,
     mut caller: Caller,
-    path: &str,
-) -> Result<Caller, ApiError>
+    subject: Option<Subject>,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+) -> Result<Caller, AppError>
 where
-    S: Storage + 'static,
-    C: Clock + 'static,
-    I: IdGenerator + 'static,
+    S: Storage,
+    C: Clock,
+    I: IdGenerator,
 {
-    let (None, Some(hash), Some(subject)) = (
-        &caller.ctx.justification,
-        caller.session_hash.clone(),
-        subject(path),
-    ) else {
+    let (None, Some(hash), Some(subject)) =
+        (&caller.ctx.justification, &caller.session_hash, subject)
+    else {
         return Ok(caller);
     };
-    let now = state.clock.now();
-    let limits = state.config.sessions;
-    caller.ctx.justification = state
-        .blocking(move |app| {
-            let store = app.store();
-            let reasons = store
-                .session_reasons(&hash, now, limits)
-                .map_err(AppError::from)?;
-            if reasons.is_empty() {
-                return Ok(None);
-            }
-            let person = match subject {
-                Subject::Person(id) => Some(id),
-                Subject::Assessment(id) => store
-                    .get_assessment(id)
-                    .map_err(AppError::from)?
-                    .map(|a| a.header().person.id),
-                Subject::Document(kind, id) => store
-                    .get_document(kind, id)
-                    .map_err(AppError::from)?
-                    .map(|d| d.person_id),
-            };
-            Ok(person.and_then(|person| {
-                reasons
-                    .into_iter()
-                    .find(|(id, _)| *id == person)
-                    .map(|(_, reason)| reason)
-            }))
-        })
-        .await?;
+    let store = app.store();
+    let reasons = store.session_reasons(hash, now, limits)?;
+    if reasons.is_empty() {
+        return Ok(caller);
+    }
+    let person = match subject {
+        Subject::Person(id) => Some(id),
+        Subject::Assessment(id) => store.get_assessment(id)?.map(|a| a.header().person.id),
+        Subject::Document(kind, id) => store.get_document(kind, id)?.map(|d| d.person_id),
+    };
+    caller.ctx.justification = person.and_then(|person| {
+        reasons
+            .into_iter()
+            .find(|(id, _)| *id == person)
+            .map(|(_, reason)| reason)
+    });
     Ok(caller)
 }
 
