@@ -415,6 +415,14 @@ async fn a_limited_access_record_opens_once_a_reason_is_given_and_an_excluded_us
     let mut b = Browser::open(&driver_url, &base, &dir.path().join("profile")).await;
 
     b.sign_in("practitioner").await;
+    let caseload = b.body().await;
+    assert!(
+        caseload.contains("Restricted record")
+            && caseload.contains("D000006")
+            && !caseload.contains("Fairholme"),
+        "{caseload}"
+    );
+    b.check("caseload-reason-needed").await;
     b.go("/search?q=D000006").await;
     let results = b.text("table").await;
     assert!(
@@ -449,6 +457,9 @@ async fn a_limited_access_record_opens_once_a_reason_is_given_and_an_excluded_us
         b.body().await
     );
     b.check("person-limited-access").await;
+    // The lists show the person in full for the rest of the session.
+    b.go("/caseload").await;
+    assert!(b.body().await.contains("Fairholme (demo), Sam"));
     // The reason ends with the session.
     b.sign_out().await;
     b.sign_in("practitioner").await;
@@ -476,5 +487,5 @@ async fn a_limited_access_record_opens_once_a_reason_is_given_and_an_excluded_us
     );
 
     b.client.close().await.expect("close the browser");
-    assert_eq!(b.checked.len(), 5, "{:?}", b.checked);
+    assert_eq!(b.checked.len(), 6, "{:?}", b.checked);
 }
