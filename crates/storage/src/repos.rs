@@ -400,13 +400,19 @@ repositories!(Database);
 repositories!(Tx<'_>);
 repositories!(Snapshot<'_>);
 
-/// The audit log of a type whose `write` appends to the chain at once.
+/// The audit log of a type: appended to the chain at once through its `write` or, given
+/// `|this, entry| expression`, as the expression says.
 macro_rules! audit_log {
     ($ty:ty) => {
+        audit_log!($ty, |this, entry| this
+            .write(|c| audit::append(c, entry).map_err(audit::to_store))
+            .map_err(audit::from_store));
+    };
+    ($ty:ty, |$this:ident, $entry:ident| $append:expr) => {
         impl AuditLog for $ty {
-            fn append(&self, entry: &NewAuditEntry) -> Result<(), AuditError> {
-                self.write(|c| audit::append(c, entry).map_err(audit::to_store))
-                    .map_err(audit::from_store)
+            fn append(&self, $entry: &NewAuditEntry) -> Result<(), AuditError> {
+                let $this = self;
+                $append
             }
             fn verify(&self) -> Result<ChainReport, AuditError> {
                 self.read(|c| audit::verify(c).map_err(audit::to_store))
@@ -422,23 +428,17 @@ macro_rules! audit_log {
 
 audit_log!(Database);
 audit_log!(Tx<'_>);
+audit_log!(Snapshot<'_>, |this, entry| this.keep(entry));
 
-impl AuditLog for Snapshot<'_> {
-    fn append(&self, entry: &NewAuditEntry) -> Result<(), AuditError> {
+impl Snapshot<'_> {
+    /// Checks an audit entry at once and keeps it for the write after the read.
+    fn keep(&self, entry: &NewAuditEntry) -> Result<(), AuditError> {
         audit::check(entry)?;
         self.entries
             .lock()
             .map_err(|_| AuditError::Backend("audit entries poisoned".to_owned()))?
             .push(entry.clone());
         Ok(())
-    }
-    fn verify(&self) -> Result<ChainReport, AuditError> {
-        self.read(|c| audit::verify(c).map_err(audit::to_store))
-            .map_err(audit::from_store)
-    }
-    fn query(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, AuditError> {
-        self.read(|c| audit::query(c, query).map_err(audit::to_store))
-            .map_err(audit::from_store)
     }
 }
 

@@ -192,7 +192,9 @@ async fn in_the_browser_a_listed_user_gives_a_reason_once_per_session_to_open_th
     let refused = w.get(&assessment_page, PO).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "no reason yet");
     assert!(
-        refused.text.contains("Say why you need to open this record"),
+        refused
+            .text
+            .contains("Say why you need to open this record"),
         "{}",
         refused.text
     );
