@@ -3,41 +3,24 @@
 //! area relation who is excluded, restricted or has not said why; the full row once a reason is
 //! given; nothing for an actor with no relation; every row shown audited (sharing spec §2.6, §4).
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+mod support;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use oasys_app::{
-    App, ApplyOptions, AuditEntry, AuditOutcome, AuditQuery, Clock, IdGenerator, Listed,
-    NewAssessmentRequest, Operation, PersonQuery, REASON_NEEDED_MESSAGE, RequestContext,
-    RestrictedRow, RestrictionReason, ReviewScope,
+    ApplyOptions, AuditEntry, AuditOutcome, AuditQuery, Listed, NewAssessmentRequest, Operation,
+    PersonQuery, REASON_NEEDED_MESSAGE, RequestContext, RestrictedRow, RestrictionReason,
+    ReviewScope,
 };
 use oasys_assessment_model::{
-    CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location, Name, OrgCode, Person,
-    Purpose, Rank,
+    Command, CourtReportTemplate, Crn, Layer, OrgCode, Person, Purpose, Rank,
 };
 use oasys_sharing_policy::{Actor, LaoLists, Role};
-use oasys_storage::Database;
 use uuid::Uuid;
 
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock")
-    }
-}
-
-struct Sequence(AtomicU64);
-
-impl IdGenerator for Sequence {
-    fn new_id(&self) -> Uuid {
-        Uuid::from_u128(0x1000 + u128::from(self.0.fetch_add(1, Ordering::SeqCst)))
-    }
-}
+use support::{TestApp, example_person, sqlite_app};
 
 struct World {
-    app: App<Database, TestClock, Sequence>,
+    app: TestApp,
     _dir: tempfile::TempDir,
     person: Person,
 }
@@ -89,31 +72,8 @@ fn with_reason() -> RequestContext {
 /// falls due, and the given LAO lists.
 fn world(lao: &LaoLists) -> World {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
-    let now = Utc
-        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-        .single()
-        .expect("time");
-    let app = App::new(
-        Database::open(&url).expect("open sqlite"),
-        TestClock(Mutex::new(now)),
-        Sequence(AtomicU64::new(0)),
-    );
-    let person = Person {
-        id: Uuid::from_u128(1),
-        ids: CaseIds::new(Crn::parse("X123456").ok(), None, None).expect("ids"),
-        family_name: Name::parse("Example").expect("name"),
-        given_name: Name::parse("Sam").expect("name"),
-        date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
-        gender: Gender::Male,
-        location: Location::Community {
-            pdu: OrgCode::parse("PDU1").expect("pdu"),
-            team: OrgCode::parse("T1").expect("team"),
-        },
-        ethnicity: None,
-        sexually_motivated_offence_history: Some(false),
-        sentence: None,
-    };
+    let app = sqlite_app(&dir);
+    let person = example_person();
     let admin = staff("ADMIN", Role::Administrator, AREA, "T1");
     app.register_person(&admin, &person, &ctx())
         .expect("register");

@@ -2,43 +2,25 @@
 //! optimistic concurrency, the one-open-assessment rule, LAO exclusion, scoring, plans and a
 //! sharing request from record to disclosure package.
 
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+mod support;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use oasys_app::{
-    App, AppError, ApplyOptions, AuditQuery, ChainReport, Clock, IdGenerator, NewAssessmentRequest,
-    Operation, Planned, RequestContext, ReviewScope,
+    AppError, ApplyOptions, AuditQuery, ChainReport, NewAssessmentRequest, Operation, Planned,
+    RequestContext, ReviewScope,
 };
 use oasys_assessment_model::{
-    AnswerValue, Assessment, CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location,
-    Name, OrgCode, Person, Purpose, Rank, State,
+    AnswerValue, Assessment, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
+    State,
 };
 use oasys_sharing_policy::{
     Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
     DenyCode, LaoLists, LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft,
     Requester, Role, SubjectInformed, TemplateSection, Urgency,
 };
-use oasys_storage::Database;
 use uuid::Uuid;
 
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock")
-    }
-}
-
-struct Sequence(AtomicU64);
-
-impl IdGenerator for Sequence {
-    fn new_id(&self) -> Uuid {
-        Uuid::from_u128(0x1000 + u128::from(self.0.fetch_add(1, Ordering::SeqCst)))
-    }
-}
-
-type TestApp = App<Database, TestClock, Sequence>;
+use support::{TestApp, example_person, sqlite_app};
 
 struct World {
     app: TestApp,
@@ -69,32 +51,8 @@ fn ctx() -> RequestContext {
 
 fn world() -> World {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
-    let store = Database::open(&url).expect("open sqlite");
-    let now = Utc
-        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-        .single()
-        .expect("time");
-    let app = App::new(
-        store,
-        TestClock(Mutex::new(now)),
-        Sequence(AtomicU64::new(0)),
-    );
-    let person = Person {
-        id: Uuid::from_u128(1),
-        ids: CaseIds::new(Crn::parse("X123456").ok(), None, None).expect("ids"),
-        family_name: Name::parse("Example").expect("name"),
-        given_name: Name::parse("Sam").expect("name"),
-        date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
-        gender: Gender::Male,
-        location: Location::Community {
-            pdu: OrgCode::parse("PDU1").expect("pdu"),
-            team: OrgCode::parse("T1").expect("team"),
-        },
-        ethnicity: None,
-        sexually_motivated_offence_history: Some(false),
-        sentence: None,
-    };
+    let app = sqlite_app(&dir);
+    let person = example_person();
     let admin = staff("ADMIN", Role::Administrator, 0);
     app.register_person(&admin, &person, &ctx())
         .expect("register");

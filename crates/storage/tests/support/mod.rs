@@ -1,0 +1,65 @@
+//! What the use-case tests share: a clock and ids they control, the app on a fresh SQLite file,
+//! and the example person they register.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use oasys_app::{App, Clock, IdGenerator};
+use oasys_assessment_model::{CaseIds, Crn, Gender, Location, Name, OrgCode, Person};
+use oasys_storage::Database;
+use uuid::Uuid;
+
+/// A clock that stands still.
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock")
+    }
+}
+
+/// Ids in order: 0x1000, 0x1001, …
+pub struct Sequence(AtomicU64);
+
+impl IdGenerator for Sequence {
+    fn new_id(&self) -> Uuid {
+        Uuid::from_u128(0x1000 + u128::from(self.0.fetch_add(1, Ordering::SeqCst)))
+    }
+}
+
+/// The app as the tests run it.
+pub type TestApp = App<Database, TestClock, Sequence>;
+
+/// The app on a new SQLite file in `dir`, its clock at 09:00 UTC on 2 March 2026.
+pub fn sqlite_app(dir: &tempfile::TempDir) -> TestApp {
+    let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
+    let now = Utc
+        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+        .single()
+        .expect("time");
+    App::new(
+        Database::open(&url).expect("open sqlite"),
+        TestClock(Mutex::new(now)),
+        Sequence(AtomicU64::new(0)),
+    )
+}
+
+/// Sam Example (CRN X123456), in the community in team T1 of PDU1.
+pub fn example_person() -> Person {
+    Person {
+        id: Uuid::from_u128(1),
+        ids: CaseIds::new(Crn::parse("X123456").ok(), None, None).expect("ids"),
+        family_name: Name::parse("Example").expect("name"),
+        given_name: Name::parse("Sam").expect("name"),
+        date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
+        gender: Gender::Male,
+        location: Location::Community {
+            pdu: OrgCode::parse("PDU1").expect("pdu"),
+            team: OrgCode::parse("T1").expect("team"),
+        },
+        ethnicity: None,
+        sexually_motivated_offence_history: Some(false),
+        sentence: None,
+    }
+}
