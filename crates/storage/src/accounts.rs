@@ -39,31 +39,45 @@ pub(crate) fn create_user(
     Ok(())
 }
 
+/// The columns of an account, in the order of `UserRow`.
+const USER_COLUMNS: (
+    users::username,
+    users::password_hash,
+    users::profile,
+    users::disabled,
+    users::created_at,
+) = (
+    users::username,
+    users::password_hash,
+    users::profile,
+    users::disabled,
+    users::created_at,
+);
+
+type UserRow = (String, String, String, bool, i64);
+
+fn account(
+    (username, password_hash, profile, disabled, created_at): UserRow,
+) -> Result<UserAccount, StoreError> {
+    Ok(UserAccount {
+        username,
+        password_hash,
+        profile: decode::<AccountProfile>(USER, &profile)?,
+        disabled,
+        created_at: from_millis(created_at)?,
+    })
+}
+
 pub(crate) fn user(
     conn: &mut DbConnection,
     username: &str,
 ) -> Result<Option<UserAccount>, StoreError> {
-    let query = users::table.find(username).select((
-        users::username,
-        users::password_hash,
-        users::profile,
-        users::disabled,
-        users::created_at,
-    ));
-    let row = concrete!(conn, |c| query
-        .first::<(String, String, String, bool, i64)>(c))
-    .optional()
-    .map_err(|e| store_error(USER, e))?;
-    row.map(|(username, password_hash, profile, disabled, created_at)| {
-        Ok(UserAccount {
-            username,
-            password_hash,
-            profile: decode::<AccountProfile>(USER, &profile)?,
-            disabled,
-            created_at: from_millis(created_at)?,
-        })
-    })
-    .transpose()
+    let query = users::table.find(username).select(USER_COLUMNS);
+    concrete!(conn, |c| query.first::<UserRow>(c))
+        .optional()
+        .map_err(|e| store_error(USER, e))?
+        .map(account)
+        .transpose()
 }
 
 fn end_sessions(conn: &mut DbConnection, username: &str) -> Result<(), StoreError> {
@@ -235,32 +249,33 @@ type TokenRow = (
     i64,
     Option<i64>,
     Option<i64>,
-    bool,
 );
 
 pub(crate) fn api_token(
     conn: &mut DbConnection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<ApiToken>, StoreError> {
-    // One query: the token with whether its user is disabled.
+) -> Result<Option<(ApiToken, UserAccount)>, StoreError> {
+    // One query: the token with its user's account.
     let query = api_tokens::table
         .inner_join(users::table.on(users::username.eq(api_tokens::username)))
         .filter(api_tokens::token_hash.eq(token_hash))
         .select((
-            api_tokens::id,
-            api_tokens::token_hash,
-            api_tokens::username,
-            api_tokens::scope,
-            api_tokens::created_at,
-            api_tokens::expires_at,
-            api_tokens::revoked_at,
-            users::disabled,
+            (
+                api_tokens::id,
+                api_tokens::token_hash,
+                api_tokens::username,
+                api_tokens::scope,
+                api_tokens::created_at,
+                api_tokens::expires_at,
+                api_tokens::revoked_at,
+            ),
+            USER_COLUMNS,
         ));
-    let row = concrete!(conn, |c| query.first::<TokenRow>(c))
+    let row = concrete!(conn, |c| query.first::<(TokenRow, UserRow)>(c))
         .optional()
         .map_err(|e| store_error(TOKEN, e))?;
-    let Some((id, token_hash, username, scope, created_at, expires_at, revoked_at, disabled)) = row
+    let Some(((id, token_hash, username, scope, created_at, expires_at, revoked_at), user)) = row
     else {
         return Ok(None);
     };
@@ -274,10 +289,11 @@ pub(crate) fn api_token(
         revoked_at: revoked_at.map(from_millis).transpose()?,
     };
     let expired = token.expires_at.is_some_and(|end| now >= end);
-    if token.revoked_at.is_some() || expired || disabled {
+    let user = account(user)?;
+    if token.revoked_at.is_some() || expired || user.disabled {
         return Ok(None);
     }
-    Ok(Some(token))
+    Ok(Some((token, user)))
 }
 
 pub(crate) fn revoke_api_token(

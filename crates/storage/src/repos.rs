@@ -335,7 +335,7 @@ macro_rules! repositories {
                 &self,
                 token_hash: &str,
                 now: DateTime<Utc>,
-            ) -> Result<Option<ApiToken>, StoreError> {
+            ) -> Result<Option<(ApiToken, UserAccount)>, StoreError> {
                 self.read(|c| accounts::api_token(c, token_hash, now))
             }
             fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {

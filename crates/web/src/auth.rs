@@ -210,12 +210,9 @@ impl Credentials {
                 }
                 None => None,
             },
-            Presented::Token(hash) => match store.api_token(&hash, now)? {
-                Some(token) => store
-                    .user(&token.username)?
-                    .map(|a| (actor_of(&a, token.scope), None)),
-                None => None,
-            },
+            Presented::Token(hash) => store
+                .api_token(&hash, now)?
+                .map(|(token, account)| (actor_of(&account, token.scope), None)),
         };
         match found {
             Some((actor, session_hash)) if actor.active => Ok(Caller {

@@ -190,12 +190,13 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Vec<(Uuid, String)>, StoreError>;
     /// Stores a new API token.
     fn create_api_token(&self, token: &ApiToken) -> Result<(), StoreError>;
-    /// The usable token with this hash at `now`.
+    /// The usable token with this hash at `now`, with its user's account (what authenticating a
+    /// request needs, in one read).
     fn api_token(
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<ApiToken>, StoreError>;
+    ) -> Result<Option<(ApiToken, UserAccount)>, StoreError>;
     /// Revokes a token.
     fn revoke_api_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// The failed logins of `username` in the window open at `now`, if one is open.

@@ -155,7 +155,10 @@ pub fn api_tokens_expire_and_revoke(t: &mut TestDb) {
     ));
     assert_eq!(
         db.api_token("t1", at(5)).expect("read"),
-        Some(token(1, "t1", None))
+        Some((
+            token(1, "t1", None),
+            db.user("svc").expect("user").expect("svc")
+        ))
     );
     assert!(db.api_token("t2", at(9)).expect("read").is_some());
     assert_eq!(db.api_token("t2", at(10)).expect("read"), None, "expired");
