@@ -39,6 +39,10 @@ use oasys_storage::Database;
 use oasys_web::{AppState, WebConfig, new_secret, router};
 use uuid::Uuid;
 
+// The allocator `oasys serve` runs with (crates/cli/src/main.rs), so that the figures are the product's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 struct SystemClock;
