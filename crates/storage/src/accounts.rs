@@ -219,6 +219,24 @@ pub(crate) fn revoke_session(conn: &mut DbConnection, token_hash: &str) -> Resul
     Ok(())
 }
 
+/// Deletes the sessions past their idle or absolute limit at `now`; their reasons go with them
+/// (`ON DELETE CASCADE`). The same bounds `session` applies, so a session it still returns stays.
+pub(crate) fn purge_expired_sessions(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limits: SessionLimits,
+) -> Result<usize, StoreError> {
+    diesel::delete(
+        sessions::table.filter(
+            sessions::last_seen_at
+                .lt(millis(now - limits.idle))
+                .or(sessions::created_at.lt(millis(now - limits.absolute))),
+        ),
+    )
+    .execute(conn)
+    .map_err(|e| store_error(SESSION, e))
+}
+
 pub(crate) fn create_api_token(
     conn: &mut DbConnection,
     token: &ApiToken,

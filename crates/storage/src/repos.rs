@@ -299,6 +299,13 @@ macro_rules! repositories {
             fn revoke_session(&self, token_hash: &str) -> Result<(), StoreError> {
                 self.write(|c| accounts::revoke_session(c, token_hash))
             }
+            fn purge_expired_sessions(
+                &self,
+                now: DateTime<Utc>,
+                limits: SessionLimits,
+            ) -> Result<usize, StoreError> {
+                self.write(|c| accounts::purge_expired_sessions(c, now, limits))
+            }
             fn save_session_reason(
                 &self,
                 token_hash: &str,

@@ -399,8 +399,8 @@ pub(crate) enum LoginFailure {
 }
 
 /// Checks the credentials (throttled per username, hashing behind the semaphore, the same time
-/// for unknown users) and starts a new session, ending any presented one. Returns the
-/// `Set-Cookie` value and the account.
+/// for unknown users) and starts a new session, ending any presented one and every expired one.
+/// Returns the `Set-Cookie` value and the account.
 pub(crate) async fn start_session<S, C, I>(
     state: &AppState<S, C, I>,
     request: LoginRequest,
@@ -437,6 +437,7 @@ where
         .await
         .map_err(|_| LoginFailure::Error(ApiError::internal()))?;
     let old = cookie_value(headers, state.cookie_name()).map(secret_hash);
+    let limits = state.config.sessions;
     let session = state
         .blocking(move |app| {
             let _permit = permit;
@@ -458,6 +459,9 @@ where
             if let Some(old) = old {
                 store.revoke_session(&old)?;
             }
+            // Expired sessions are useless and hold the reasons their users gave for opening
+            // restricted records: each login clears them away, whichever instance serves it.
+            store.purge_expired_sessions(now, limits)?;
             let (token, hash) = new_secret()?;
             store.create_session(&Session {
                 token_hash: hash,

@@ -144,6 +144,37 @@ async fn no_session_is_401_and_sessions_time_out() {
 }
 
 #[tokio::test]
+async fn a_login_deletes_the_sessions_that_expired() {
+    let w = world();
+    w.db.create_user(&UserAccount {
+        username: "PO7".to_owned(),
+        password_hash: hash_password("correct horse battery").expect("hash"),
+        profile: profile(Role::Practitioner, AREA),
+        disabled: false,
+        created_at: now(),
+    })
+    .expect("user");
+    // The world's users signed in at `now()`; PO uses the session 20 minutes later.
+    *w.clock.0.lock().expect("clock") = now() + Duration::minutes(20);
+    assert_eq!(w.get("/api/v1/caseload", PO).await.status, StatusCode::OK);
+
+    // 35 minutes after `now()` every other session has been idle for more than 30 minutes.
+    *w.clock.0.lock().expect("clock") = now() + Duration::minutes(35);
+    let login = login(&w, &credentials("PO7", "correct horse battery"), None).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text);
+
+    // Back at a time when they were all live: the expired ones are gone from the database, PO's
+    // (idle for 15 minutes only) is kept.
+    *w.clock.0.lock().expect("clock") = now() + Duration::minutes(21);
+    assert_eq!(
+        w.get("/api/v1/caseload", CASE_ADMIN).await.status,
+        StatusCode::UNAUTHORIZED,
+        "an expired session is deleted at the next login"
+    );
+    assert_eq!(w.get("/api/v1/caseload", PO).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn bearer_tokens_work_until_revoked() {
     let w = world();
     let id = Uuid::from_u128(77);

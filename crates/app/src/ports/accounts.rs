@@ -118,6 +118,9 @@ pub struct LoginFailures {
 ///   disabled, when `now - last_seen_at > idle` or `now - created_at > absolute`.
 /// - `touch_session` sets `last_seen_at` (never moving it back); unknown hashes are ignored.
 /// - `revoke_session` removes the session; revoking an unknown hash is not an error.
+/// - `purge_expired_sessions` removes every session `session` would refuse at `now` as expired
+///   (idle or absolute limit passed), with the reasons kept for them, and returns how many; live
+///   sessions and their reasons stay.
 /// - `create_api_token` MUST return `NotFound` for an unknown user and `Conflict` for a duplicate
 ///   id or hash.
 /// - `api_token` MUST return `Ok(None)` when the hash is unknown, the token revoked or expired
@@ -162,6 +165,12 @@ pub trait AccountRepository: Send + Sync {
     fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Ends a session (logout).
     fn revoke_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Deletes the sessions that expired by `now` (and the reasons kept for them); how many.
+    fn purge_expired_sessions(
+        &self,
+        now: DateTime<Utc>,
+        limits: SessionLimits,
+    ) -> Result<usize, StoreError>;
     /// Keeps the reason the user of a live session gave at `now` for opening a limited access
     /// person's record, for the rest of the session (the stated justification of each page about
     /// that person, sharing spec §4).

@@ -71,6 +71,7 @@ contract!(
     login_attempt_cases::login_failures_in_a_unit_of_work_roll_back,
     session_reason_cases::session_reasons_last_as_long_as_their_session,
     session_reason_cases::session_reasons_in_a_unit_of_work_roll_back,
+    session_reason_cases::expired_sessions_are_purged_with_their_reasons,
 );
 
 /// PostgreSQL only: a database whose sessions default to `synchronous_commit = off` could lose

@@ -137,3 +137,74 @@ pub fn session_reasons_in_a_unit_of_work_roll_back(t: &mut TestDb) {
         None
     );
 }
+
+pub fn expired_sessions_are_purged_with_their_reasons(t: &mut TestDb) {
+    let db = t.db();
+    db.create_user(&account("PO1")).expect("user");
+    let p = person(1, "Example", "Sam");
+    db.insert_person(&p).expect("person");
+    let start = at(1);
+    let session_at = |hash: &str, created, seen| Session {
+        token_hash: hash.to_owned(),
+        username: "PO1".to_owned(),
+        created_at: created,
+        last_seen_at: seen,
+    };
+    // At `now`: one idle too long, one past the absolute limit although used a minute ago, one
+    // exactly at the idle limit (still live: `session` refuses only beyond it) and one fresh.
+    let now = start + Duration::hours(13);
+    let sessions = [
+        session_at(
+            "idle",
+            now - Duration::hours(2),
+            now - Duration::minutes(31),
+        ),
+        session_at("old", start, now - Duration::minutes(1)),
+        session_at("edge", now - Duration::hours(1), now - LIMITS.idle),
+        session_at(
+            "fresh",
+            now - Duration::minutes(10),
+            now - Duration::minutes(2),
+        ),
+    ];
+    for s in &sessions {
+        db.create_session(s).expect("session");
+        db.save_session_reason(
+            &s.token_hash,
+            p.id,
+            "Court report due",
+            s.created_at + Duration::minutes(1),
+            LIMITS,
+        )
+        .expect("reason while live");
+    }
+    let live = |hash: &str| db.session(hash, now, LIMITS).expect("read").is_some();
+    assert_eq!(
+        sessions
+            .iter()
+            .map(|s| live(&s.token_hash))
+            .collect::<Vec<_>>(),
+        [false, false, true, true]
+    );
+
+    assert_eq!(db.purge_expired_sessions(now, LIMITS).expect("purge"), 2);
+    assert_eq!(t.count("SELECT COUNT(*) AS n FROM sessions"), 2);
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) AS n FROM session_reasons \
+             WHERE session_hash IN ('idle', 'old')"
+        ),
+        0,
+        "the reasons of purged sessions go with them"
+    );
+    for hash in ["edge", "fresh"] {
+        assert!(live(hash), "{hash} is still live");
+        assert_eq!(
+            db.session_reason(hash, p.id, now, LIMITS)
+                .expect("read")
+                .as_deref(),
+            Some("Court report due")
+        );
+    }
+    assert_eq!(db.purge_expired_sessions(now, LIMITS).expect("again"), 0);
+}
