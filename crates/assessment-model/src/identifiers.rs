@@ -46,6 +46,7 @@ pub enum IdentifierError {
 }
 
 /// Probation case reference number, `^[A-Z][0-9]{6}$`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Crn(String);
@@ -78,6 +79,7 @@ impl Crn {
 }
 
 /// NOMIS prison number, `^[A-Z][0-9]{4}[A-Z]{2}$`, e.g. `A1234BC`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NomisId(String);
@@ -115,6 +117,7 @@ impl NomisId {
 pub const PNC_CHECK_LETTERS: &str = "ZABCDEFGHJKLMNPQRTUVWXY";
 
 /// Police National Computer id, stored canonically as `YYYY/NNNNNNNC`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Pnc(String);

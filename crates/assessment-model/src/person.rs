@@ -43,6 +43,7 @@ pub enum PersonError {
 }
 
 /// A family or given name: non-empty after trimming, at most 100 characters.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Name(String);
@@ -90,6 +91,7 @@ impl From<Name> for String {
 }
 
 /// An organisation code: PDU, team or prison establishment (1–10 capital letters or digits).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OrgCode(String);
@@ -133,6 +135,7 @@ impl From<OrgCode> for String {
 }
 
 /// Case identifiers: at least one of CRN and NOMIS id, PNC optional.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "RawCaseIds", into = "RawCaseIds")]
 pub struct CaseIds {
@@ -199,6 +202,7 @@ impl From<CaseIds> for RawCaseIds {
 }
 
 /// Gender as recorded; predictors need Male or Female, otherwise they are "not calculable".
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
@@ -213,6 +217,7 @@ pub enum Gender {
 }
 
 /// Where the person is managed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Location {
@@ -231,6 +236,7 @@ pub enum Location {
 }
 
 /// ONS ethnic group categories (2021); for aggregate fairness monitoring only, never scoring.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
@@ -258,6 +264,7 @@ pub enum Ethnicity {
 }
 
 /// Sentence facts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SentenceFacts {
@@ -274,6 +281,7 @@ pub struct SentenceFacts {
 }
 
 /// The person being assessed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {

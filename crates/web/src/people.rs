@@ -275,22 +275,9 @@ where
 }
 
 /// A person to register (the full record; people normally arrive from case management).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
 pub struct RegisterPerson(pub Person);
-
-impl utoipa::PartialSchema for RegisterPerson {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .description(Some(
-                "id, ids (crn, pnc, noms), family_name, given_name, date_of_birth, gender, \
-                 location, ethnicity, sexually_motivated_offence_history, sentence",
-            ))
-            .into()
-    }
-}
-
-impl ToSchema for RegisterPerson {}
 
 /// Registers a person (administrators only).
 #[utoipa::path(post, path = "/api/v1/people", tag = "people",
@@ -319,21 +306,9 @@ where
 }
 
 /// A person's limited-access-offender lists.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
 pub struct LaoRequest(pub LaoLists);
-
-impl utoipa::PartialSchema for LaoRequest {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .description(Some(
-                "excluded, restricted_to (staff ids), exclusion_message, restriction_message",
-            ))
-            .into()
-    }
-}
-
-impl ToSchema for LaoRequest {}
 
 /// Replaces a person's limited-access-offender lists.
 #[utoipa::path(put, path = "/api/v1/people/{id}/lao", tag = "people",
