@@ -21,6 +21,7 @@ use crate::template::{TemplateSection, template_item};
 pub const MIN_STATEMENT_CHARS: usize = 20;
 
 /// What was decided.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -33,6 +34,7 @@ pub enum Outcome {
 }
 
 /// Why a request was declined.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeclineCategory {
@@ -51,6 +53,7 @@ pub enum DeclineCategory {
 }
 
 /// The recorded reason for declining.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeclineReason {
@@ -61,6 +64,7 @@ pub struct DeclineReason {
 }
 
 /// Whether the subject was told of the disclosure.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "informed", rename_all = "snake_case")]
 pub enum SubjectInformed {
@@ -74,6 +78,7 @@ pub enum SubjectInformed {
 }
 
 /// A condition the recipient accepts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "condition", content = "text", rename_all = "snake_case")]
 pub enum RecipientCondition {
@@ -100,6 +105,7 @@ impl RecipientCondition {
 }
 
 /// An element the template redacts by default (or a raw answer), included on its own justification.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemException {
@@ -110,6 +116,7 @@ pub struct ItemException {
 }
 
 /// A decision as proposed by the decider, before its checks.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionDraft {

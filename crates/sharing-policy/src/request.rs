@@ -14,6 +14,7 @@ use crate::template::TemplateSection;
 pub use crate::workflow::{RequestEvent, RequestState, RequestStep, WorkflowError};
 
 /// How the request arrived.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -28,6 +29,7 @@ pub enum Channel {
 }
 
 /// The kind of requesting agency.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
@@ -50,6 +52,7 @@ pub enum AgencyKind {
 }
 
 /// The requesting agency.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agency {
@@ -60,6 +63,7 @@ pub struct Agency {
 }
 
 /// The named person asking: a contact on the request, never an account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requester {
@@ -72,6 +76,7 @@ pub struct Requester {
 }
 
 /// How urgent the request is; sets the default due date.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
@@ -84,6 +89,7 @@ pub enum Urgency {
 }
 
 /// Why the request is made: the child-safeguarding template applies to safeguarding purposes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PurposeKind {
@@ -96,6 +102,7 @@ pub enum PurposeKind {
 }
 
 /// A child's relationship to the subject.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChildRelationship {
@@ -114,6 +121,7 @@ pub enum ChildRelationship {
 }
 
 /// A child's date of birth or approximate age.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChildAge {
@@ -124,6 +132,7 @@ pub enum ChildAge {
 }
 
 /// A child the request concerns: third-party data held only for the request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChildConcerned {
@@ -138,6 +147,7 @@ pub struct ChildConcerned {
 }
 
 /// A due date set by hand instead of the urgency default.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DueOverride {
@@ -148,6 +158,7 @@ pub struct DueOverride {
 }
 
 /// A request as recorded, before its checks.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestDraft {

@@ -9,6 +9,8 @@ use oasys_sharing_policy::{
     DecisionDraft, DisclosurePackage, RequestDraft, SharingDecision, SharingRequest,
 };
 use serde::Deserialize;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{AuthFirst, Credentials};
@@ -22,18 +24,19 @@ use crate::state::AppState;
 pub struct NewSharingRequest(pub serde_json::Value);
 
 impl utoipa::PartialSchema for NewSharingRequest {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .description(Some(
-                "received_at, channel, agency, requester, legal_basis, external_reference, \
-                 meeting_date, purpose_kind, purpose, subject_crn, children, scope_requested, \
-                 urgency, due_override (no id: the server makes it)",
-            ))
-            .into()
+    fn schema() -> RefOr<Schema> {
+        without_server_ids::<RequestDraft>(
+            &["id"],
+            "A request from a partner agency, as recorded (the server makes its id).",
+        )
     }
 }
 
-impl ToSchema for NewSharingRequest {}
+impl ToSchema for NewSharingRequest {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        RequestDraft::schemas(schemas);
+    }
+}
 
 /// A decision on a request (the `DecisionDraft` fields without `id` and `request_id`).
 #[derive(Debug, Deserialize)]
@@ -41,18 +44,35 @@ impl ToSchema for NewSharingRequest {}
 pub struct NewDecision(pub serde_json::Value);
 
 impl utoipa::PartialSchema for NewDecision {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .description(Some(
-                "outcome, decided_at, legal_basis_confirmed, basis_note, necessity, \
-                 proportionality, sections, exceptions, conditions, subject_informed, \
-                 decline_reason (no id or request_id: the server sets them)",
-            ))
-            .into()
+    fn schema() -> RefOr<Schema> {
+        without_server_ids::<DecisionDraft>(
+            &["id", "request_id"],
+            "A decision on a request, before its checks (the server sets its id and the request's).",
+        )
     }
 }
 
-impl ToSchema for NewDecision {}
+impl ToSchema for NewDecision {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        DecisionDraft::schemas(schemas);
+    }
+}
+
+/// The schema of a draft without the ids the server makes (`with_server_ids` refuses them in a
+/// body), so that the document describes exactly the body the route takes.
+fn without_server_ids<T: ToSchema>(ids: &[&str], description: &str) -> RefOr<Schema> {
+    let mut schema = T::schema();
+    if let RefOr::T(Schema::Object(object)) = &mut schema {
+        for id in ids {
+            object.properties.remove(*id);
+        }
+        object
+            .required
+            .retain(|field| !ids.contains(&field.as_str()));
+        object.description = Some(description.to_owned());
+    }
+    schema
+}
 
 /// Records a partner agency's request for information about a person.
 #[utoipa::path(post, path = "/api/v1/people/{id}/sharing-requests", tag = "sharing",
