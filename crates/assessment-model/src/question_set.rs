@@ -12,6 +12,7 @@ use crate::purpose::Layer;
 use crate::vocabulary::{AnswerValue, Vocabulary};
 
 /// A part of the assessment document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {

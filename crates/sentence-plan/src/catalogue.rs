@@ -24,6 +24,7 @@ pub enum InterventionKind {
 }
 
 /// Who does the work of a step (spec §9 "actors").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepActor {

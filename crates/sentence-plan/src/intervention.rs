@@ -10,6 +10,7 @@ use crate::plan::PlanError;
 use crate::status::{GoalStatus, InterventionProgress};
 
 /// When a step should be done by.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Timescale {
@@ -22,6 +23,7 @@ pub enum Timescale {
 }
 
 /// One dated entry of a progress history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressEntry<P> {
@@ -50,6 +52,7 @@ pub struct NewIntervention {
 }
 
 /// A step of an objective.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Intervention {

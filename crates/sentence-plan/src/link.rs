@@ -7,6 +7,7 @@ use oasys_assessment_model::Section;
 use serde::{Deserialize, Serialize};
 
 /// A risk-of-serious-harm factor that a plan can address (spec §8 "issues addressed", plus sexual offending).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskFactor {
@@ -110,6 +111,7 @@ impl RiskFactor {
 }
 
 /// A criminogenic need or a ROSH factor.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Link {

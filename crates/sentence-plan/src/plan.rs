@@ -11,6 +11,7 @@ use crate::objective::Objective;
 use crate::signing::{Agreement, AgreementStatus, SigningEvent, SigningStatus};
 
 /// Plan type: the legacy types and the newer ones (spec §9).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum PlanType {
@@ -104,6 +105,7 @@ impl NewPlan {
 }
 
 /// A dated progress note on the plan as a whole.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressNote {
@@ -114,6 +116,7 @@ pub struct ProgressNote {
 }
 
 /// One version of a sentence plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SentencePlan {

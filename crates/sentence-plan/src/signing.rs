@@ -12,6 +12,7 @@ use crate::plan::{PlanError, SentencePlan};
 use crate::rmp::{RiskManagementPlan, check_rmp};
 
 /// The person's response to the plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AgreementStatus {
@@ -37,6 +38,7 @@ impl fmt::Display for AgreementStatus {
 }
 
 /// The agreement with its date and note.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Agreement {
@@ -89,6 +91,7 @@ impl Agreement {
 }
 
 /// Plan signing status; mirrors the assessment's (spec §9).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SigningStatus {
@@ -149,6 +152,7 @@ impl fmt::Display for SigningStatus {
 }
 
 /// One change of signing status.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SigningEvent {

@@ -133,7 +133,7 @@ impl ToSchema for ListRow {}
 /// One person.
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
     params(("id" = uuid::Uuid, Path, description = "Person id")),
-    responses((status = 200, description = "The person", body = Object),
+    responses((status = 200, description = "The person", body = Person),
         (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem)))]
 pub async fn get_person<S, C, I>(
@@ -282,7 +282,7 @@ pub struct RegisterPerson(pub Person);
 /// Registers a person (administrators only).
 #[utoipa::path(post, path = "/api/v1/people", tag = "people",
     request_body = RegisterPerson,
-    responses((status = 201, description = "Registered", body = Object),
+    responses((status = 201, description = "Registered", body = Person),
         (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
         (status = 403, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]

@@ -20,26 +20,14 @@ fn with_etag(plan: &SentencePlan, revision: u64, status: StatusCode) -> Response
 }
 
 /// An edited sentence plan (the whole plan as read, with the changes).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(transparent)]
 pub struct PlanBody(pub SentencePlan);
-
-impl utoipa::PartialSchema for PlanBody {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .description(Some(
-                "The sentence plan as read from GET /api/v1/plans/{id}, with the edits",
-            ))
-            .into()
-    }
-}
-
-impl ToSchema for PlanBody {}
 
 /// Drafts an initial sentence plan from an assessment (one objective per need, harm first).
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/plan", tag = "plans",
     params(("id" = uuid::Uuid, Path, description = "Assessment id")),
-    responses((status = 201, description = "The drafted plan; ETag header", body = Object),
+    responses((status = 201, description = "The drafted plan; ETag header", body = SentencePlan),
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 pub async fn draft_plan<S, C, I>(
@@ -68,7 +56,7 @@ where
 /// One sentence plan, with `ETag: "<id>-<revision>"`.
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans",
     params(("id" = uuid::Uuid, Path, description = "Plan id")),
-    responses((status = 200, description = "The plan; ETag header", body = Object),
+    responses((status = 200, description = "The plan; ETag header", body = SentencePlan),
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn get_plan<S, C, I>(
     State(state): State<AppState<S, C, I>>,
@@ -94,7 +82,7 @@ where
     params(("id" = uuid::Uuid, Path, description = "Plan id"),
         ("If-Match" = String, Header, description = "ETag of the revision read")),
     request_body = PlanBody,
-    responses((status = 200, description = "The saved plan; ETag header", body = Object),
+    responses((status = 200, description = "The saved plan; ETag header", body = SentencePlan),
         (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem), (status = 412, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
