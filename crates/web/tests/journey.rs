@@ -241,6 +241,14 @@ async fn journey(w: &World) -> Vec<Step> {
     let plan_id = plan.body["id"].as_str().unwrap_or_default().to_owned();
     let read_plan = w.get(&format!("/api/v1/plans/{plan_id}"), PO).await;
     step(s, "read the plan", &read_plan, StatusCode::OK);
+    assert!(
+        read_plan.body["objectives"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty()),
+        "{}",
+        read_plan.text
+    );
+    assert_conforms("SentencePlan", &read_plan.body);
     let saved_plan = w
         .put(
             &format!("/api/v1/plans/{plan_id}"),

@@ -524,3 +524,73 @@ async fn a_package_is_built_from_the_latest_locked_assessment() {
     let again = w.post(&uri, PO, "{}", &[]).await;
     assert!(again.status.is_client_error(), "{}", again.text);
 }
+
+#[tokio::test]
+async fn the_documented_schemas_describe_the_bodies_routes_take_and_give() {
+    let w = world();
+    // A person, as registered and as read back.
+    let person =
+        serde_json::to_value(person(Uuid::from_u128(78), "X777778", "Schema")).expect("json");
+    assert_conforms("RegisterPerson", &person);
+    let registered = w
+        .post("/api/v1/people", ADMIN, &person.to_string(), &[])
+        .await;
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{}",
+        registered.text
+    );
+    assert_conforms("Person", &registered.body);
+    let read = w.get(&format!("/api/v1/people/{PERSON}"), PO).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_conforms("Person", &read.body);
+
+    // LAO lists.
+    let lao: Value = serde_json::from_str(
+        r#"{"excluded":["PO2"],"restricted_to":[],"exclusion_message":null,"restriction_message":null}"#,
+    )
+    .expect("json");
+    assert_conforms("LaoRequest", &lao);
+
+    // A sharing request and its decision, as the routes take them: without the server's ids,
+    // which the document leaves out (a body carrying one does not conform).
+    let request: Value = serde_json::from_str(&without(request_body(), &["id"])).expect("json");
+    assert_conforms("NewSharingRequest", &request);
+    assert!(!schema_of("NewSharingRequest").is_valid(&request_body()));
+    let recorded = w
+        .post(
+            &format!("/api/v1/people/{PERSON}/sharing-requests"),
+            PO,
+            &request.to_string(),
+            &[],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+    let decision: Value =
+        serde_json::from_str(&without(decision_body(), &["id", "request_id"])).expect("json");
+    assert_conforms("NewDecision", &decision);
+    assert!(!schema_of("NewDecision").is_valid(&decision_body()));
+
+    // A sentence plan, as drafted, read and sent back.
+    let (assessment, _) = w.new_assessment().await;
+    let drafted = w
+        .post(
+            &format!("/api/v1/assessments/{assessment}/plan"),
+            PO,
+            "{}",
+            &[],
+        )
+        .await;
+    assert_eq!(drafted.status, StatusCode::CREATED, "{}", drafted.text);
+    assert_conforms("SentencePlan", &drafted.body);
+    assert_conforms("PlanBody", &drafted.body);
+
+    // The schemas are not vacuous: a wrong type or an unknown field is caught.
+    let mut wrong = person.clone();
+    wrong["gender"] = Value::from("unknown");
+    assert!(!schema_of("RegisterPerson").is_valid(&wrong));
+    let mut extra = lao.clone();
+    extra["colour"] = Value::from("red");
+    assert!(!schema_of("LaoRequest").is_valid(&extra));
+}

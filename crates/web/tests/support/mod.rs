@@ -402,3 +402,24 @@ impl World {
         (id, etag)
     }
 }
+
+/// A validator of `#/components/schemas/{name}` of the served OpenAPI document.
+pub fn schema_of(name: &str) -> jsonschema::Validator {
+    let document: serde_json::Value =
+        serde_json::from_str(&oasys_web::openapi_json()).expect("document");
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": document["components"],
+    });
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+/// Asserts that `body` conforms to the named schema of the served OpenAPI document.
+pub fn assert_conforms(name: &str, body: &serde_json::Value) {
+    let errors: Vec<String> = schema_of(name)
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}\n{body}");
+}
