@@ -185,8 +185,9 @@ fn login(base: &str, user: &str) -> Result<String> {
 
 /// schemathesis (PyPI) against the served OpenAPI document, signed in as each demo role in turn.
 ///
-/// Every check except two (docs/reliability.md): `positive_data_acceptance`, because request
-/// bodies are documented as bare objects so `{}` counts as valid and is refused with 422, and
+/// Every check except two (docs/reliability.md): `positive_data_acceptance`, because a schema
+/// cannot carry every rule a body must keep (a valid CRN, a known staff id, a plan whose version
+/// is the stored one), so schema-valid bodies are refused with 422 or 409, and
 /// `missing_required_header`, because a missing `If-Match` or `X-Justification` is answered 428
 /// as spec R1 says, which schemathesis does not expect.
 pub(crate) fn schemathesis(examples: &str) -> Result<()> {

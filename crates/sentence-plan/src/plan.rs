@@ -133,6 +133,7 @@ pub struct SentencePlan {
     /// The plan date.
     pub(crate) created: NaiveDate,
     /// Version: 1 for a first plan, previous + 1 for a review or rollback.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 4_294_967_295.0))]
     pub(crate) version: u32,
     /// The plan version this one was copied from.
     pub(crate) previous: Option<Uuid>,
