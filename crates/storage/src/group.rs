@@ -9,6 +9,12 @@
 //! other callers are already queued behind it, leaves the commit to the last of them and waits.
 //! The last caller (no one queued, or the batch full) commits once for all.
 //!
+//! Writes that own everything they need (`combine`, used for the audit rows of audited reads) are
+//! not run by their callers at all: they are queued, and whoever gets the writer next runs every
+//! queued one, each in its own savepoint, in the transaction it is about to commit, then wakes
+//! their callers. So a burst of such writes costs one thread hand-off each instead of two and
+//! runs back to back on one thread.
+//!
 //! What a caller sees is unchanged: `run` returns `Ok` only once the caller's writes are
 //! committed durably; when its work fails, its savepoint is rolled back and the rest of the batch
 //! is untouched; when the commit fails, every member of the batch gets the error and none of
@@ -18,9 +24,10 @@
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering, fence};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError};
 use std::thread::{self, Thread};
+use std::time::Duration;
 
 use diesel::Connection;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -44,6 +51,32 @@ pub(crate) struct GroupWriter {
     state: Mutex<State>,
     /// Callers waiting for `state` in order to run work (not those waiting for a commit).
     queued: AtomicUsize,
+    /// Writes queued by `combine` for the next holder of `state` to run.
+    jobs: Mutex<Vec<Job>>,
+    /// How many writes `jobs` holds (read without its lock).
+    job_count: AtomicUsize,
+}
+
+/// The write of a queued job.
+type Work = Box<dyn FnOnce(&mut DbConnection) -> Result<(), StoreError> + Send>;
+
+/// A write queued by `combine`.
+struct Job {
+    work: Work,
+    waiter: Waiter,
+}
+
+/// Where the caller of a queued write waits for its outcome.
+struct Waiter {
+    done: Arc<OnceLock<Result<(), StoreError>>>,
+    caller: Thread,
+}
+
+impl Waiter {
+    fn tell(self, result: Result<(), StoreError>) {
+        let _ = self.done.set(result);
+        self.caller.unpark();
+    }
 }
 
 #[derive(Default)]
@@ -81,6 +114,8 @@ impl GroupWriter {
             target,
             state: Mutex::new(State::default()),
             queued: AtomicUsize::new(0),
+            jobs: Mutex::new(Vec::new()),
+            job_count: AtomicUsize::new(0),
         }
     }
 
@@ -155,8 +190,9 @@ impl GroupWriter {
         }
         if alone || batch.members >= MAX_BATCH {
             let committed = self.commit(&mut state);
+            drop(state);
+            self.run_queued();
             if let Some(panic) = panicked {
-                drop(state);
                 resume_unwind(panic);
             }
             return match (result, committed) {
@@ -173,6 +209,7 @@ impl GroupWriter {
         let value = result?;
         batch.waiting.push(thread::current());
         drop(state);
+        self.run_queued();
         // Woken by whoever finishes the batch; no lock is taken again, so the members of a
         // committed batch do not queue for `state` behind the writers of the next one.
         let ended = loop {
@@ -184,6 +221,125 @@ impl GroupWriter {
         match ended {
             None => Ok(value),
             Some(reason) => Err(StoreError::Backend(reason.clone()).into()),
+        }
+    }
+
+    /// Runs `work` in a savepoint of the shared write transaction like `run`, but on whichever
+    /// thread holds the writer next (this one when it is free), and returns once the transaction
+    /// holding its writes has committed. A panic in `work` is reported as an error.
+    pub(crate) fn combine(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<(), StoreError> + Send + 'static,
+    ) -> Result<(), StoreError> {
+        if INSIDE.with(Cell::get) {
+            return Err(StoreError::Backend(
+                "a write transaction was started inside another one".to_owned(),
+            ));
+        }
+        let done = Arc::new(OnceLock::new());
+        {
+            let mut jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+            jobs.push(Job {
+                work: Box::new(work),
+                waiter: Waiter {
+                    done: Arc::clone(&done),
+                    caller: thread::current(),
+                },
+            });
+            self.job_count.fetch_add(1, Ordering::SeqCst);
+        }
+        loop {
+            self.run_queued();
+            if let Some(result) = done.get() {
+                return result.clone();
+            }
+            // Woken by whoever ran the job; the timeout only bounds a wake-up that went astray.
+            thread::park_timeout(Duration::from_millis(5));
+            if let Some(result) = done.get() {
+                return result.clone();
+            }
+        }
+    }
+
+    /// When the writer is free, runs the queued jobs in one transaction and commits it. Jobs
+    /// queued meanwhile (their callers found the writer taken) are left to one of their callers,
+    /// woken here, so that no caller stays to serve others once its own write is done; whoever
+    /// holds the writer looks at the queue after letting go (`run` and this).
+    fn run_queued(&self) {
+        // Pairs with the `SeqCst` increment in `combine`: a job queued while the writer was held
+        // is either seen here or finds the writer free.
+        fence(Ordering::SeqCst);
+        if self.job_count.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        let mut state = match self.state.try_lock() {
+            Ok(state) => state,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return,
+        };
+        let jobs = {
+            let mut jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+            self.job_count.store(0, Ordering::SeqCst);
+            std::mem::take(&mut *jobs)
+        };
+        self.run_jobs(&mut state, jobs);
+        drop(state);
+        fence(Ordering::SeqCst);
+        if self.job_count.load(Ordering::SeqCst) > 0 {
+            let jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(next) = jobs.first() {
+                next.waiter.caller.unpark();
+            }
+        }
+    }
+
+    /// Runs jobs as members of the open batch, each in its own savepoint, commits, and tells
+    /// each caller its outcome.
+    fn run_jobs(&self, state: &mut State, jobs: Vec<Job>) {
+        let mut members: Vec<Waiter> = Vec::with_capacity(jobs.len());
+        for Job { work, waiter } in jobs {
+            if let Err(e) = self.open_batch(state) {
+                waiter.tell(Err(e));
+                continue;
+            }
+            let Some(conn) = state.conn.as_mut() else {
+                waiter.tell(Err(StoreError::Backend(
+                    "the writer connection is closed".to_owned(),
+                )));
+                continue;
+            };
+            INSIDE.with(|inside| inside.set(true));
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                conn.transaction(|c| work(c).map_err(MemberError::Work))
+            }));
+            INSIDE.with(|inside| inside.set(false));
+            match outcome {
+                Ok(Ok(())) => {
+                    if let Some(batch) = state.open.as_mut() {
+                        batch.members += 1;
+                    }
+                    members.push(waiter);
+                }
+                Ok(Err(MemberError::Work(e))) => waiter.tell(Err(e)),
+                Ok(Err(MemberError::Diesel(e))) => waiter.tell(Err(store_error("transaction", e))),
+                Err(_panic) => {
+                    if !back_to_batch(conn) {
+                        // The batch is lost, and with it the writes of the jobs run in it so far.
+                        let why = "a write in the same transaction failed";
+                        self.abandon(state, why);
+                        for member in members.drain(..) {
+                            member.tell(Err(StoreError::Backend(why.to_owned())));
+                        }
+                    }
+                    waiter.tell(Err(StoreError::Backend("the write panicked".to_owned())));
+                }
+            }
+        }
+        if state.open.is_some() {
+            let committed = self.commit(state);
+            for member in members {
+                member.tell(committed.clone());
+            }
         }
     }
 

@@ -515,11 +515,16 @@ impl Storage for Database {
         let entries =
             entries.map_err(|_| AuditError::Backend("audit entries poisoned".to_owned()))?;
         if !entries.is_empty() {
-            self.write(|c| {
+            let append = move |c: &mut DbConnection| {
                 entries
                     .iter()
                     .try_for_each(|entry| audit::append(c, entry).map_err(audit::to_store))
-            })?;
+            };
+            // On SQLite the rows go to the writer's queue, to be appended by whoever writes next.
+            match &self.writer {
+                Some(writer) => writer.combine(append)?,
+                None => self.write(append)?,
+            }
         }
         Ok(value)
     }

@@ -41,6 +41,7 @@ contract!(
     workflow_cases::concurrent_units_of_work_keep_exactly_the_successful,
     workflow_cases::unit_of_work_covers_cases_and_documents,
     workflow_cases::audited_read_reads_a_snapshot_and_stores_its_audit_after,
+    workflow_cases::concurrent_audited_reads_and_writes_keep_one_chain,
     backup_cases::backup_then_restore_gives_the_same_data,
     backup_cases::integrity_check_reports_problems,
     audit_cases::audit_append_query_verify,

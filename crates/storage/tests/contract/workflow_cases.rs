@@ -366,3 +366,84 @@ pub fn audited_read_reads_a_snapshot_and_stores_its_audit_after(t: &mut TestDb) 
         ChainReport::Intact { entries: 3, .. }
     ));
 }
+
+/// Audited reads from many threads at once, beside ordinary writes and reads whose audit row is
+/// refused: every row of a successful call is stored exactly once, none of a refused one, and the
+/// chain stays one unbroken chain (on SQLite the rows of concurrent reads are appended by
+/// whichever caller holds the writer, `GroupWriter::combine`).
+pub fn concurrent_audited_reads_and_writes_keep_one_chain(t: &mut TestDb) {
+    const THREADS: u128 = 6;
+    const EACH: u128 = 30;
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("insert");
+    // Already stored: a read that appends it again is refused.
+    let taken = entry(999_999, None, 1);
+    db.append(&taken).expect("append");
+    let barrier = std::sync::Barrier::new(THREADS as usize);
+    let stored: Vec<u128> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|w| {
+                let (barrier, taken) = (&barrier, &taken);
+                s.spawn(move || {
+                    barrier.wait();
+                    let mut mine = Vec::new();
+                    for i in 0..EACH {
+                        let n = (w + 1) * 1_000 + i * 2;
+                        match i % 3 {
+                            0 => {
+                                db.append(&entry(n, None, 1)).expect("append");
+                                mine.push(n);
+                            }
+                            1 => {
+                                let read: Result<bool, Failure> = db.audited_read(|repos| {
+                                    repos.append(&entry(n, Some(p.id), 1))?;
+                                    repos.append(&entry(n + 1, None, 1))?;
+                                    Ok(repos.get_person(p.id)?.is_some())
+                                });
+                                assert!(read.expect("audited read"));
+                                mine.extend([n, n + 1]);
+                            }
+                            _ => {
+                                let read: Result<(), Failure> = db.audited_read(|repos| {
+                                    repos.append(&entry(n, Some(p.id), 1))?;
+                                    Ok(repos.append(taken)?)
+                                });
+                                assert!(read.is_err(), "an event id stored twice");
+                            }
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    let all = db
+        .query(&AuditQuery {
+            limit: 10_000,
+            ..AuditQuery::default()
+        })
+        .expect("all");
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=stored.len() as u64 + 1).collect::<Vec<_>>(),
+        "one row per successful append, numbered without gaps"
+    );
+    let mut expected: Vec<uuid::Uuid> = stored
+        .iter()
+        .map(|n| entry(*n, None, 1).event_id)
+        .chain([taken.event_id])
+        .collect();
+    expected.sort();
+    let mut ids: Vec<uuid::Uuid> = all.iter().map(|e| e.entry.event_id).collect();
+    ids.sort();
+    assert_eq!(ids, expected);
+    assert!(matches!(
+        db.verify().expect("verify"),
+        ChainReport::Intact { .. }
+    ));
+}
