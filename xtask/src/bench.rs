@@ -8,7 +8,8 @@
 //! others (What Works, storage) as they are; `--pipe` sends `oasys score`'s output through a pipe
 //! to the benchmark, which counts and discards it, instead of to a file (the full output of
 //! 1,000,000 records is 18 GB); `--repeat N` runs each end-to-end mode N times and reports the
-//! fastest (for a shared, noisy machine).
+//! fastest, and each HTTP load N times and reports the run with the median p99 (for a shared,
+//! noisy machine).
 
 use std::fmt::Write as _;
 use std::fs;
@@ -55,7 +56,7 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
         })
         .transpose()?;
     if only_part == Some("http") {
-        return http_only();
+        return http_only(repeat);
     }
     let only = only_part.is_some();
 
@@ -136,7 +137,7 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
          | AUC, decile calibration and O/E of 17 predictors on 1,000,000 synthetic people, overall and by sex \
          (`cargo run --release -p oasys-what-works --example validate_million`) | {what_works} | < 10 s |\n"
     ));
-    let http = http_bench::http_section(&dir)?;
+    let http = http_bench::http_section(&dir, repeat)?;
     report.push_str(&format!(
         "\n## Storage (SQLite, embedded default)\n\n\
          `cargo run --release -p oasys-storage --example seed -- FILE {records}`: people with five assessments \
@@ -152,10 +153,10 @@ pub(crate) fn run_bench(args: &[String]) -> Result<()> {
 }
 
 /// `--only http`: runs the HTTP benchmark and replaces only its section of docs/performance.md.
-fn http_only() -> Result<()> {
+fn http_only(repeat: u32) -> Result<()> {
     let dir = target_dir().join("bench");
     fs::create_dir_all(&dir)?;
-    let section = http_bench::http_section(&dir)?;
+    let section = http_bench::http_section(&dir, repeat)?;
     let path = root().join("docs/performance.md");
     let doc = fs::read_to_string(&path).unwrap_or_default();
     fs::write(&path, http_bench::replace_section(&doc, &section))?;

@@ -80,10 +80,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<Outcome> {
         ..WebConfig::default()
     };
     let state = AppState::new(app, std::sync::Arc::new(SystemClock), config);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = oasys_web::runtime().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await

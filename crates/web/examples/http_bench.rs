@@ -314,9 +314,8 @@ async fn run_load(load: Arc<Load>, clients: usize, seconds: u64) -> Result<(), F
 fn main() -> Result<(), Failure> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    // The runtime `oasys serve` runs (its blocking threads bounded); the load generator uses it too.
+    let runtime = oasys_web::runtime()?;
     match arg(0) {
         "serve" => {
             let dir = std::path::PathBuf::from(arg(1));

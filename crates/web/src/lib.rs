@@ -28,4 +28,4 @@ pub use extract::{BODY_LIMIT, etag};
 pub use guard::{HSTS, MAX_IN_FLIGHT};
 pub use openapi::{ApiDoc, openapi_json};
 pub use router::router;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, BLOCKING_THREADS, WebConfig, runtime};

@@ -61,6 +61,22 @@ impl<S, C, I> std::fmt::Debug for AppState<S, C, I> {
     }
 }
 
+/// Threads for blocking work (every port call runs on one, see [`AppState`]). Enough for every
+/// pooled connection (4 readers and the writer on SQLite, 8 on PostgreSQL) with room to spare;
+/// few enough that under load the cores are not shared out among dozens of threads that would
+/// mostly wait for a connection or the writer. With tokio's default (512) the p99 of audited
+/// reads under 64 clients was about a quarter higher (docs/performance.md).
+pub const BLOCKING_THREADS: usize = 12;
+
+/// The multi-threaded runtime the router is served on (`oasys serve`), with
+/// [`BLOCKING_THREADS`].
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+}
+
 impl<S, C, I> Clone for AppState<S, C, I> {
     fn clone(&self) -> Self {
         Self {
@@ -90,7 +106,7 @@ where
         }
     }
 
-    /// Runs synchronous port calls on the blocking pool.
+    /// Runs synchronous port calls on the blocking pool (at most [`BLOCKING_THREADS`] at once).
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&App<S, C, I>) -> Result<T, ApiError> + Send + 'static,
