@@ -211,7 +211,10 @@ pub(crate) fn http_section(dir: &Path, repeat: u32) -> Result<String> {
         each_run(&reads),
         each_run(&saves)
     );
-    let rounds = reads.len();
+    let rounds = match reads.len() {
+        1 => "once".to_owned(),
+        n => format!("{n} times"),
+    };
     let (trivial, read, save) = (
         median_run(trivials)?,
         median_run(reads)?,
@@ -228,8 +231,8 @@ pub(crate) fn http_section(dir: &Path, repeat: u32) -> Result<String> {
          The practitioner authenticates with a bearer token; each client of the save run works on its own open \
          assessment (64 allocated people) and alternates two answers, so every save writes. One-minute load average \
          when the run started: {load_average} (other builds share the machine's two cores). \
-         Each load ran {rounds} time(s), each round on fresh servers; the table shows, for each load, the run \
-         with the median p99. {runs}",
+         Each load ran {rounds}, each round on fresh servers; the table shows, for each load, the run with \
+         the median p99. {runs}",
     )?;
     writeln!(s)?;
     writeln!(
