@@ -18,11 +18,12 @@ pub(crate) enum Format {
 }
 
 /// Records read together, before parsing (parsing happens on the worker threads). JSON Lines
-/// records are slices of one text buffer, so reading a line costs no allocation of its own.
+/// records are slices of one buffer, so reading a line costs no allocation of its own; each is
+/// checked as UTF-8 when it is parsed, so that a line that is not is one rejected record.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
-    /// The JSON Lines text of the batch.
-    text: String,
+    /// The JSON Lines bytes of the batch.
+    text: Vec<u8>,
     pub records: Vec<RawRecord>,
 }
 
@@ -34,8 +35,23 @@ impl Batch {
     /// Parses one of this batch's records.
     pub(crate) fn parse(&self, record: &RawRecord) -> Result<PredictorInput, RecordError> {
         match &record.body {
-            RawBody::Json(range) => parse_json(&self.text[range.clone()]),
+            RawBody::Json(range) => match std::str::from_utf8(&self.text[range.clone()]) {
+                Ok(text) => parse_json(text),
+                Err(e) => Err(RecordError {
+                    field: None,
+                    message: format!(
+                        "the line is not valid UTF-8 (byte {} of the line)",
+                        e.valid_up_to() + 1
+                    ),
+                    id: None,
+                }),
+            },
             RawBody::Csv { headers, row } => from_value(csv_object(headers, row)),
+            RawBody::Unreadable(message) => Err(RecordError {
+                field: None,
+                message: message.clone(),
+                id: None,
+            }),
         }
     }
 }
@@ -56,6 +72,8 @@ pub(crate) enum RawBody {
         headers: Arc<csv::StringRecord>,
         row: csv::StringRecord,
     },
+    /// A record that could not be read as text (why).
+    Unreadable(String),
 }
 
 /// Why a record could not be read as a predictor input.
@@ -223,19 +241,19 @@ impl<R: BufRead> Reader<R> {
                 let text = &mut batch.text;
                 while out.len() < max {
                     let start = text.len();
-                    // Appends the line, checked as UTF-8, to the batch's text.
-                    let read = input.read_line(text)?;
+                    // Appends the line's bytes to the batch (checked as UTF-8 when parsed).
+                    let read = input.read_until(b'\n', text)?;
                     if read == 0 {
                         break;
                     }
                     *line += 1;
                     *bytes += read as u64;
                     let record = &text[start..];
-                    if record.trim().is_empty() {
+                    if record.trim_ascii().is_empty() {
                         text.truncate(start);
                         continue;
                     }
-                    let end = start + record.trim_end().len();
+                    let end = start + record.trim_ascii_end().len();
                     out.push(RawRecord {
                         line: *line,
                         body: RawBody::Json(start..end),
@@ -244,17 +262,28 @@ impl<R: BufRead> Reader<R> {
             }
             Reader::Csv { input, headers } => {
                 let mut row = csv::StringRecord::new();
-                while out.len() < max
-                    && input.read_record(&mut row).map_err(std::io::Error::other)?
-                {
-                    let line = row.position().map_or(0, |p| p.line());
-                    out.push(RawRecord {
-                        line,
-                        body: RawBody::Csv {
-                            headers: Arc::clone(headers),
-                            row: row.clone(),
+                while out.len() < max {
+                    match input.read_record(&mut row) {
+                        Ok(false) => break,
+                        Ok(true) => out.push(RawRecord {
+                            line: row.position().map_or(0, |p| p.line()),
+                            body: RawBody::Csv {
+                                headers: Arc::clone(headers),
+                                row: row.clone(),
+                            },
+                        }),
+                        // The row was read, but is not text: one rejected record; reading goes on.
+                        Err(e) => match e.kind() {
+                            csv::ErrorKind::Utf8 { pos, err } => out.push(RawRecord {
+                                line: pos.as_ref().map_or(0, csv::Position::line),
+                                body: RawBody::Unreadable(format!(
+                                    "the row is not valid UTF-8 (column {})",
+                                    err.field() + 1
+                                )),
+                            }),
+                            _ => return Err(std::io::Error::other(e)),
                         },
-                    });
+                    }
                 }
             }
         }

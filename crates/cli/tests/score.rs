@@ -240,6 +240,50 @@ fn malformed_lines_are_reported_and_the_run_goes_on() {
 }
 
 #[test]
+fn a_line_that_is_not_utf8_is_one_rejected_record() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("bytes.jsonl");
+    let mut bytes = b"{\"id\":\"ok-1\"}\n".to_vec();
+    bytes.extend_from_slice(b"{\"id\":\"latin-1 caf\xe9\"}\n");
+    bytes.extend_from_slice(b"{\"id\":\"ok-2\"}\n");
+    std::fs::write(&input, bytes).expect("write input");
+    let result = run(&["score", "--input", input.to_str().unwrap()]);
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "exit code says a line failed"
+    );
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("line 2: the line is not valid UTF-8"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 records scored, 1 rejected"), "{stderr}");
+    let out = lines(&String::from_utf8_lossy(&result.stdout));
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0]["id"], "ok-1");
+    assert_eq!(out[1]["line"], 2);
+    assert_eq!(out[2]["id"], "ok-2");
+
+    // The same in CSV: the row's line is named, the column said, and the run goes on.
+    let input = dir.path().join("bytes.csv");
+    std::fs::write(&input, b"id,gender\nok-1,male\nbad,caf\xe9\nok-2,female\n").expect("write");
+    let result = run(&["score", "--input", input.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("line 3: the row is not valid UTF-8 (column 2)"),
+        "{stderr}"
+    );
+    let out = lines(&String::from_utf8_lossy(&result.stdout));
+    assert_eq!(out.len(), 3);
+    assert_eq!(
+        (&out[0]["id"], &out[1]["line"], &out[2]["id"]),
+        (&"ok-1".into(), &3.into(), &"ok-2".into())
+    );
+}
+
+#[test]
 fn standard_input_and_output() {
     use std::io::Write;
     let mut child = oasys()
