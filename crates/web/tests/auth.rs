@@ -27,9 +27,8 @@ async fn login(w: &World, body: &str, cookie: Option<&str>) -> Reply {
     w.call(Method::POST, LOGIN, None, Some(body), &extra).await
 }
 
-#[tokio::test]
-async fn login_rotates_and_logout_ends_the_session() {
-    let w = world();
+/// A practitioner, PO7, who signs in with the password "correct horse battery".
+fn add_po7(w: &World) {
     w.db.create_user(&UserAccount {
         username: "PO7".to_owned(),
         password_hash: hash_password("correct horse battery").expect("hash"),
@@ -38,6 +37,12 @@ async fn login_rotates_and_logout_ends_the_session() {
         created_at: now(),
     })
     .expect("user");
+}
+
+#[tokio::test]
+async fn login_rotates_and_logout_ends_the_session() {
+    let w = world();
+    add_po7(&w);
 
     let wrong = login(&w, &credentials("PO7", "wrong password!"), None).await;
     let unknown = login(&w, &credentials("nobody", "wrong password!"), None).await;
@@ -146,14 +151,7 @@ async fn no_session_is_401_and_sessions_time_out() {
 #[tokio::test]
 async fn a_login_deletes_the_sessions_that_expired() {
     let w = world();
-    w.db.create_user(&UserAccount {
-        username: "PO7".to_owned(),
-        password_hash: hash_password("correct horse battery").expect("hash"),
-        profile: profile(Role::Practitioner, AREA),
-        disabled: false,
-        created_at: now(),
-    })
-    .expect("user");
+    add_po7(&w);
     // The world's users signed in at `now()`; PO uses the session 20 minutes later.
     *w.clock.0.lock().expect("clock") = now() + Duration::minutes(20);
     assert_eq!(w.get("/api/v1/caseload", PO).await.status, StatusCode::OK);
