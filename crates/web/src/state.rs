@@ -106,7 +106,8 @@ where
         }
     }
 
-    /// Runs synchronous port calls on the blocking pool (at most [`BLOCKING_THREADS`] at once).
+    /// Runs synchronous port calls on the blocking pool (at most [`BLOCKING_THREADS`] at once on
+    /// the runtime [`runtime`] builds).
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&App<S, C, I>) -> Result<T, ApiError> + Send + 'static,
