@@ -205,29 +205,33 @@ fn csv_input_gives_the_same_reports_as_json_lines() {
     );
 }
 
+/// Scores a file holding `bytes`: the exit code, standard error and the output's lines.
+fn score_file(dir: &Path, name: &str, bytes: &[u8]) -> (Option<i32>, String, Vec<Value>) {
+    let input = dir.join(name);
+    std::fs::write(&input, bytes).expect("write input");
+    let result = run(&["score", "--input", input.to_str().expect("a UTF-8 path")]);
+    (
+        result.status.code(),
+        String::from_utf8_lossy(&result.stderr).into_owned(),
+        lines(&String::from_utf8_lossy(&result.stdout)),
+    )
+}
+
 #[test]
 fn malformed_lines_are_reported_and_the_run_goes_on() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("mixed.jsonl");
-    std::fs::write(
-        &input,
-        "{\"id\":\"ok-1\",\"gender\":\"male\"}\n\n{\"id\":\"bad\",\"total_sanctions\":\"three\"}\nnot json\n{\"id\":\"ok-2\"}\n",
-    )
-    .expect("write input");
-    let result = run(&["score", "--input", input.to_str().unwrap()]);
-    assert_eq!(
-        result.status.code(),
-        Some(1),
-        "exit code says a line failed"
+    let (code, stderr, out) = score_file(
+        dir.path(),
+        "mixed.jsonl",
+        b"{\"id\":\"ok-1\",\"gender\":\"male\"}\n\n{\"id\":\"bad\",\"total_sanctions\":\"three\"}\nnot json\n{\"id\":\"ok-2\"}\n",
     );
-    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(code, Some(1), "exit code says a line failed");
     assert!(
         stderr.contains("line 3, field `total_sanctions`"),
         "{stderr}"
     );
     assert!(stderr.contains("line 4:"), "{stderr}");
     assert!(stderr.contains("2 records scored, 2 rejected"), "{stderr}");
-    let out = lines(&String::from_utf8_lossy(&result.stdout));
     assert_eq!(out.len(), 4);
     assert_eq!(out[0]["id"], "ok-1");
     assert_eq!(out[1]["line"], 3);
@@ -242,40 +246,33 @@ fn malformed_lines_are_reported_and_the_run_goes_on() {
 #[test]
 fn a_line_that_is_not_utf8_is_one_rejected_record() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("bytes.jsonl");
-    let mut bytes = b"{\"id\":\"ok-1\"}\n".to_vec();
-    bytes.extend_from_slice(b"{\"id\":\"latin-1 caf\xe9\"}\n");
-    bytes.extend_from_slice(b"{\"id\":\"ok-2\"}\n");
-    std::fs::write(&input, bytes).expect("write input");
-    let result = run(&["score", "--input", input.to_str().unwrap()]);
-    assert_eq!(
-        result.status.code(),
-        Some(1),
-        "exit code says a line failed"
+    let (code, stderr, out) = score_file(
+        dir.path(),
+        "bytes.jsonl",
+        b"{\"id\":\"ok-1\"}\n{\"id\":\"latin-1 caf\xe9\"}\n{\"id\":\"ok-2\"}\n",
     );
-    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(code, Some(1), "exit code says a line failed");
     assert!(
         stderr.contains("line 2: the line is not valid UTF-8"),
         "{stderr}"
     );
     assert!(stderr.contains("2 records scored, 1 rejected"), "{stderr}");
-    let out = lines(&String::from_utf8_lossy(&result.stdout));
     assert_eq!(out.len(), 3);
     assert_eq!(out[0]["id"], "ok-1");
     assert_eq!(out[1]["line"], 2);
     assert_eq!(out[2]["id"], "ok-2");
 
     // The same in CSV: the row's line is named, the column said, and the run goes on.
-    let input = dir.path().join("bytes.csv");
-    std::fs::write(&input, b"id,gender\nok-1,male\nbad,caf\xe9\nok-2,female\n").expect("write");
-    let result = run(&["score", "--input", input.to_str().unwrap()]);
-    assert_eq!(result.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&result.stderr);
+    let (code, stderr, out) = score_file(
+        dir.path(),
+        "bytes.csv",
+        b"id,gender\nok-1,male\nbad,caf\xe9\nok-2,female\n",
+    );
+    assert_eq!(code, Some(1));
     assert!(
         stderr.contains("line 3: the row is not valid UTF-8 (column 2)"),
         "{stderr}"
     );
-    let out = lines(&String::from_utf8_lossy(&result.stdout));
     assert_eq!(out.len(), 3);
     assert_eq!(
         (&out[0]["id"], &out[1]["line"], &out[2]["id"]),
