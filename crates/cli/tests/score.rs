@@ -280,6 +280,32 @@ fn a_line_that_is_not_utf8_is_one_rejected_record() {
     );
 }
 
+/// A pipe on standard output is enlarged to 1 MiB (or the system's most, if lower), so that
+/// writer and reader do not wake each other for every 64 KiB of scores.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pipe_on_standard_output_is_enlarged() {
+    let most: usize = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1 << 20);
+    let mut child = oasys()
+        .args(["score", "--input"])
+        .arg(fixture("worked_examples.jsonl"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut text).expect("read");
+    assert!(child.wait().expect("wait").success());
+    assert!(!text.is_empty());
+    // The pipe outlives the writer while this end is open.
+    let size = rustix::pipe::fcntl_getpipe_size(&stdout).expect("a pipe");
+    assert_eq!(size, most.min(1 << 20));
+}
+
 #[test]
 fn standard_input_and_output() {
     use std::io::Write;
