@@ -64,9 +64,9 @@ Examples:
   cat cases.jsonl | oasys score > scores.jsonl
 
 Each input record gives one output line, in input order (blank lines are skipped): the report of
-spec §13, with the record's `id` echoed. A malformed record is reported on stderr with its line
-number and field, an {\"line\", \"id\", \"error\"} object takes its place in the output, and the
-run goes on.
+spec §13, with the record's `id` echoed. A malformed record (not JSON, a wrong type, text that is
+not UTF-8) is reported on stderr with its line number and field, an {\"line\", \"id\", \"error\"}
+object takes its place in the output, and the run goes on.
 Exit status: 0 every line scored, 1 some lines rejected, 2 usage or fatal error.")]
     Score(score::ScoreArgs),
     /// Look after the database: migrate, status, backup, restore, verify
