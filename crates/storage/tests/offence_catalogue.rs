@@ -2,23 +2,22 @@
 //! database when `OASYS_TEST_POSTGRES_URL` is set), and the app scoring with the stored
 //! catalogue: an offence given only by its code is resolved once a catalogue is loaded.
 
-use std::sync::Mutex;
+mod support;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use oasys_app::{
-    App, AppError, ApplyOptions, Clock, IdGenerator, Listings, NewAssessmentRequest,
-    OffenceRepository, OffenceRow, RequestContext, Storage, StoreError,
+    AppError, ApplyOptions, Listings, NewAssessmentRequest, OffenceRepository, OffenceRow,
+    RequestContext, Storage, StoreError,
 };
 use oasys_assessment_model::{
-    AnswerValue, CaseIds, Command, CourtReportTemplate, Crn, Gender, Layer, Location, Name,
-    OrgCode, Person, Purpose, Rank,
+    AnswerValue, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
 };
 use oasys_sharing_policy::{Actor, Role};
 use oasys_storage::Database;
-use uuid::Uuid;
 
 /// A database for one test, dropped at the end.
 struct TestDb {
@@ -127,49 +126,15 @@ fn the_catalogue_is_replaced_whole_or_not_at_all() {
     }
 }
 
-struct FixedClock(Mutex<DateTime<Utc>>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().expect("clock")
-    }
-}
-
-struct Sequence(AtomicU64);
-
-impl IdGenerator for Sequence {
-    fn new_id(&self) -> Uuid {
-        Uuid::from_u128(0x9000 + u128::from(self.0.fetch_add(1, Ordering::SeqCst)))
-    }
-}
-
 fn person(n: u128) -> Person {
-    Person {
-        id: Uuid::from_u128(n),
-        ids: CaseIds::new(Crn::parse(&format!("X{n:06}")).ok(), None, None).expect("ids"),
-        family_name: Name::parse("Example").expect("name"),
-        given_name: Name::parse("Sam").expect("name"),
-        date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
-        gender: Gender::Male,
-        location: Location::Community {
-            pdu: OrgCode::parse("PDU1").expect("pdu"),
-            team: OrgCode::parse("T1").expect("team"),
-        },
-        ethnicity: None,
-        sexually_motivated_offence_history: Some(false),
-        sentence: None,
-    }
+    support::person_with(n, &format!("X{n:06}"))
 }
 
 #[test]
 fn scoring_resolves_an_offence_code_with_the_stored_catalogue() {
     for mut t in databases() {
         let db = t.db.take().expect("an open database");
-        let now = Utc
-            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
-            .single()
-            .expect("time");
-        let app = App::new(db, FixedClock(Mutex::new(now)), Sequence(AtomicU64::new(0)));
+        let app = support::app_on(db);
         let ctx = RequestContext::default();
         let admin = Actor::new("ADMIN", Role::Administrator, "AREA1");
         let mut spo = Actor::new("SPO1", Role::SeniorProbationOfficer, "AREA1");

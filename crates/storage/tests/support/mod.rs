@@ -1,5 +1,6 @@
 //! What the use-case tests share: a clock and ids they control, the app on a fresh SQLite file,
-//! and the example person they register.
+//! and the example person they register. Each test crate uses the part it needs.
+#![allow(dead_code)]
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,25 +32,31 @@ impl IdGenerator for Sequence {
 /// The app as the tests run it.
 pub type TestApp = App<Database, TestClock, Sequence>;
 
-/// The app on a new SQLite file in `dir`, its clock at 09:00 UTC on 2 March 2026.
+/// The app on a new SQLite file in `dir` (see [`app_on`]).
 pub fn sqlite_app(dir: &tempfile::TempDir) -> TestApp {
     let url = format!("sqlite://{}", dir.path().join("oasys.db").display());
+    app_on(Database::open(&url).expect("open sqlite"))
+}
+
+/// The app on `db`, its clock at 09:00 UTC on 2 March 2026.
+pub fn app_on(db: Database) -> TestApp {
     let now = Utc
         .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()
         .expect("time");
-    App::new(
-        Database::open(&url).expect("open sqlite"),
-        TestClock(Mutex::new(now)),
-        Sequence(AtomicU64::new(0)),
-    )
+    App::new(db, TestClock(Mutex::new(now)), Sequence(AtomicU64::new(0)))
 }
 
 /// Sam Example (CRN X123456), in the community in team T1 of PDU1.
 pub fn example_person() -> Person {
+    person_with(1, "X123456")
+}
+
+/// Sam Example with this id and CRN, in the community in team T1 of PDU1.
+pub fn person_with(id: u128, crn: &str) -> Person {
     Person {
-        id: Uuid::from_u128(1),
-        ids: CaseIds::new(Crn::parse("X123456").ok(), None, None).expect("ids"),
+        id: Uuid::from_u128(id),
+        ids: CaseIds::new(Crn::parse(crn).ok(), None, None).expect("ids"),
         family_name: Name::parse("Example").expect("name"),
         given_name: Name::parse("Sam").expect("name"),
         date_of_birth: NaiveDate::from_ymd_opt(1990, 1, 1).expect("date"),
