@@ -24,7 +24,7 @@ use anyhow::{Context, Result, bail};
 use crate::{cargo, root, run};
 
 #[path = "http_bench.rs"]
-mod http_bench;
+pub(crate) mod http_bench;
 
 const RECORDS: u64 = 1_000_000;
 

@@ -24,11 +24,11 @@ pub(crate) const HEADING: &str = "## HTTP API (SQLite)";
 /// One load run's figures as the load generator printed them.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Figures {
-    requests: u64,
-    errors: u64,
-    rps: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+    pub(crate) requests: u64,
+    pub(crate) errors: u64,
+    pub(crate) rps: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p99_ms: f64,
     /// The server's CPU time (user + kernel) per measured request, in microseconds, when /proc
     /// could tell.
     server_cpu_us: Option<f64>,

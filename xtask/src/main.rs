@@ -10,6 +10,7 @@ mod assets;
 mod bench;
 mod postgres;
 mod reliability;
+mod soak;
 
 /// Crates that hold the domain logic: none of them may reach an I/O crate (ARCHITECTURE.md).
 const CORE_CRATES: &[&str] = &[
@@ -66,7 +67,8 @@ fn main() -> Result<()> {
                  boundaries  only the dependency-boundary check\n  \
                  assets      build the web UI's assets from the npm lock file (--check: prove dist/ is current)\n  \
                  fuzz        the proptest fuzz targets with many cases (long pass)\n  \
-                 reliability fuzz, SIGKILL rounds, edit race, overload, outage and schemathesis (docs/reliability.md)\n "
+                 reliability fuzz, SIGKILL rounds, edit race, overload, outage and schemathesis (docs/reliability.md)\n  \
+                 reliability soak [--minutes N]  the server's memory under half its saturation rate (30 min)\n "
             );
             if task == "help" {
                 Ok(())

@@ -67,10 +67,13 @@ pub(crate) fn fuzz() -> Result<()> {
 }
 
 /// `cargo xtask reliability`: fuzz, the server tests at full length, schemathesis;
-/// `cargo xtask reliability schemathesis`: only the schemathesis step.
+/// `cargo xtask reliability schemathesis`: only the schemathesis step;
+/// `cargo xtask reliability soak [--minutes N]`: the memory soak (crate::soak), on its own.
 pub(crate) fn reliability(args: &[String]) -> Result<()> {
-    if args.first().map(String::as_str) == Some("schemathesis") {
-        return schemathesis(SCHEMATHESIS_EXAMPLES);
+    match args.first().map(String::as_str) {
+        Some("schemathesis") => return schemathesis(SCHEMATHESIS_EXAMPLES),
+        Some("soak") => return crate::soak::soak(&args[1..]),
+        _ => {}
     }
     fuzz()?;
     let url = postgres::ensure_running()?;

@@ -6,11 +6,15 @@
 //!   `ready PORT TOKEN ID,ID,…`; then serves until killed.
 //! - `http_bench trivial`: serves a trivial axum handler (`GET /` → `ok`) the same way and
 //!   prints `ready PORT - -`.
-//! - `http_bench load BASE TOKEN IDS MODE CLIENTS SECONDS`: MODE `read` (GET an assessment),
-//!   `save` (PUT a whole section with `If-Match`, each client on its own assessment, alternating
-//!   the answers so every save writes) or `trivial` (GET /); CLIENTS keep-alive connections for
-//!   one second of warm-up and SECONDS measured; prints
-//!   `requests N errors E rps R p50_ms A p99_ms B`.
+//! - `http_bench seed DIR PEOPLE`: seeds the database in DIR as `serve` does, prints
+//!   `seeded TOKEN ID,ID,…` and exits, so that the real `oasys serve` can be started on it (the
+//!   memory soak of `cargo xtask reliability soak`).
+//! - `http_bench load BASE TOKEN IDS MODE CLIENTS SECONDS [RATE]`: MODE `read` (GET an
+//!   assessment), `save` (PUT a whole section with `If-Match`, each client on its own assessment,
+//!   alternating the answers so every save writes), `mixed` (three reads to one save) or
+//!   `trivial` (GET /); CLIENTS keep-alive connections for one second of warm-up and SECONDS
+//!   measured, as fast as they are answered or, with RATE, paced to RATE requests a second in
+//!   all; prints `requests N errors E rps R p50_ms A p99_ms B`.
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -84,10 +88,7 @@ fn person(n: u32) -> Result<Person, Failure> {
 }
 
 /// Seeds the database; returns the practitioner's token and the open assessments.
-fn seed(
-    app: &App<Database, SystemClock, RandomIds>,
-    people: u32,
-) -> Result<(String, Vec<Uuid>), Failure> {
+fn seed(app: &BenchApp, people: u32) -> Result<(String, Vec<Uuid>), Failure> {
     let ctx = RequestContext::default();
     let admin = Actor::new("ADMIN", Role::Administrator, AREA);
     let mut spo = Actor::new("SPO1", Role::SeniorProbationOfficer, AREA);
@@ -142,6 +143,16 @@ fn seed(
     Ok((token, ids))
 }
 
+type BenchApp = App<Database, SystemClock, RandomIds>;
+
+/// A new database in `dir`, seeded; with the token and the assessment ids as text.
+fn seeded(dir: &std::path::Path, people: u32) -> Result<(BenchApp, String, Vec<String>), Failure> {
+    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    let app = App::new(Database::open(&url)?, SystemClock, RandomIds);
+    let (token, ids) = seed(&app, people)?;
+    Ok((app, token, ids.iter().map(Uuid::to_string).collect()))
+}
+
 async fn serve(app: Router, ready: impl FnOnce(u16)) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     ready(listener.local_addr()?.port());
@@ -159,6 +170,8 @@ fn announce(line: &str) {
 enum Mode {
     Read,
     Save,
+    /// Three reads, then one save.
+    Mixed,
     Trivial,
 }
 
@@ -167,9 +180,12 @@ struct Load {
     token: String,
     ids: Vec<Uuid>,
     mode: Mode,
+    /// Requests a second from all clients together; `None`: as fast as they are answered.
+    rate: Option<f64>,
 }
 
-/// Sends one request; returns the `ETag` of a 2xx answer, or why it failed.
+/// Sends one request, the client's `turn`th; returns the `ETag` of a 2xx answer, or why it
+/// failed.
 async fn once(
     client: &Client<HttpConnector, Body>,
     load: &Load,
@@ -178,15 +194,21 @@ async fn once(
     turn: u64,
 ) -> Result<String, String> {
     let bearer = format!("Bearer {}", load.token);
-    let request = match load.mode {
+    // A save's turn among the client's saves, so that consecutive saves alternate the answers.
+    let (mode, save) = match load.mode {
+        Mode::Mixed if turn % 4 == 3 => (Mode::Save, turn / 4),
+        Mode::Mixed => (Mode::Read, 0),
+        mode => (mode, turn),
+    };
+    let request = match mode {
         Mode::Trivial => Request::get(format!("{}/", load.base)).body(Body::empty()),
-        Mode::Read => Request::get(format!("{}/api/v1/assessments/{id}", load.base))
+        Mode::Read | Mode::Mixed => Request::get(format!("{}/api/v1/assessments/{id}", load.base))
             .header(header::AUTHORIZATION, &bearer)
             .body(Body::empty()),
         Mode::Save => {
             let body = format!(
                 r#"{{"answers":{{"3.4":{{"problems":{}}},"3.5":{{"problems":1}}}}}}"#,
-                1 + turn % 2
+                1 + save % 2
             );
             Request::builder()
                 .method(Method::PUT)
@@ -250,12 +272,23 @@ async fn run_load(load: Arc<Load>, clients: usize, seconds: u64) -> Result<(), F
                     token: load.token.clone(),
                     ids: Vec::new(),
                     mode: Mode::Read,
+                    rate: None,
                 };
                 etag = once(&client, &read, id, "", 0).await.unwrap_or_default();
             }
+            // Paced clients start spread over one interval and keep to their own schedule.
+            let interval = load
+                .rate
+                .map(|rate| Duration::from_secs_f64(clients as f64 / rate));
+            let mut next =
+                started + interval.map_or(Duration::ZERO, |i| i * c as u32 / clients as u32);
             let mut mine = Vec::new();
             let mut turn = 0u64;
             loop {
+                if let Some(interval) = interval {
+                    tokio::time::sleep_until(next.into()).await;
+                    next += interval;
+                }
                 let sent = Instant::now();
                 if sent >= until {
                     break;
@@ -320,14 +353,18 @@ fn main() -> Result<(), Failure> {
         "serve" => {
             let dir = std::path::PathBuf::from(arg(1));
             let people: u32 = arg(2).parse().unwrap_or(64);
-            let url = format!("sqlite://{}", dir.join("bench.db").display());
-            let app = App::new(Database::open(&url)?, SystemClock, RandomIds);
-            let (token, ids) = seed(&app, people)?;
-            let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+            let (app, token, ids) = seeded(&dir, people)?;
             let state = AppState::new(app, Arc::new(SystemClock), WebConfig::default());
             runtime.block_on(serve(router(state), |port| {
                 announce(&format!("ready {port} {token} {}", ids.join(",")));
             }))
+        }
+        "seed" => {
+            let dir = std::path::PathBuf::from(arg(1));
+            let people: u32 = arg(2).parse().unwrap_or(64);
+            let (_, token, ids) = seeded(&dir, people)?;
+            announce(&format!("seeded {token} {}", ids.join(",")));
+            Ok(())
         }
         "trivial" => {
             let app = Router::new().route("/", get(|| async { "ok" }));
@@ -341,21 +378,32 @@ fn main() -> Result<(), Failure> {
             let mode = match arg(4) {
                 "read" => Mode::Read,
                 "save" => Mode::Save,
+                "mixed" => Mode::Mixed,
                 "trivial" => Mode::Trivial,
                 other => return Err(format!("unknown mode {other:?}").into()),
+            };
+            let rate = match arg(7) {
+                "" => None,
+                rate => Some(
+                    rate.parse::<f64>()
+                        .ok()
+                        .filter(|r| *r > 0.0)
+                        .ok_or_else(|| format!("RATE must be a positive number, not {rate:?}"))?,
+                ),
             };
             let load = Arc::new(Load {
                 base: arg(1).to_owned(),
                 token: arg(2).to_owned(),
                 ids,
                 mode,
+                rate,
             });
             let clients = arg(5).parse().unwrap_or(64);
             let seconds = arg(6).parse().unwrap_or(10);
             runtime.block_on(run_load(load, clients, seconds))
         }
         other => Err(format!(
-            "usage: http_bench serve DIR PEOPLE | trivial | load …; got {other:?}"
+            "usage: http_bench serve DIR PEOPLE | seed DIR PEOPLE | trivial | load …; got {other:?}"
         )
         .into()),
     }
