@@ -129,6 +129,32 @@ fn events_for(conn: &mut DbConnection, id: &str) -> Result<Vec<Event>, StoreErro
         .collect()
 }
 
+/// A page of the event log of one assessment: the events after version `after`, oldest first,
+/// at most `limit` (the primary key orders them).
+pub(crate) fn events_page(
+    conn: &mut DbConnection,
+    id: Uuid,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<Event>, StoreError> {
+    // Past i64::MAX there is nothing to read: versions are stored as BIGINT.
+    let Ok(after) = i64::try_from(after) else {
+        return Ok(Vec::new());
+    };
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let query = assessment_events::table
+        .filter(assessment_events::assessment_id.eq(id.to_string()))
+        .filter(assessment_events::version.gt(after))
+        .order(assessment_events::version)
+        .limit(limit)
+        .select(assessment_events::event);
+    concrete!(conn, |c| query.load::<String>(c))
+        .map_err(|e| store_error(ENTITY, e))?
+        .iter()
+        .map(|json| decode(ENTITY, json))
+        .collect()
+}
+
 /// Joins a stored document (without events) to its log.
 pub(crate) fn assemble(json: &str, events: Vec<Event>) -> Result<Assessment, StoreError> {
     let state: StateDocument = decode(ENTITY, json)?;
@@ -325,37 +351,30 @@ pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Assessment
     assemble(&json, events).map(Some)
 }
 
-/// The latest version without its earlier events, to be changed.
-pub(crate) fn to_change(
-    conn: &mut DbConnection,
-    id: Uuid,
-) -> Result<Option<Assessment>, StoreError> {
-    let Some(json) = document(conn, &id.to_string())? else {
-        return Ok(None);
-    };
-    let state: StateDocument = decode(ENTITY, &json)?;
+/// The latest version without its event log.
+pub(crate) fn state(conn: &mut DbConnection, id: Uuid) -> Result<Option<Assessment>, StoreError> {
+    document(conn, &id.to_string())?
+        .map(|json| without_log(&json))
+        .transpose()
+}
+
+/// A stored document (without events) as an assessment whose log is left out.
+fn without_log(json: &str) -> Result<Assessment, StoreError> {
+    let state: StateDocument = decode(ENTITY, json)?;
     Assessment::from_state(state)
-        .map(Some)
         .map_err(|e| StoreError::Backend(format!("stored {ENTITY} does not decode: {e}")))
 }
 
-/// Every stored version, oldest first, each with the events up to its own version.
+/// Every stored version, oldest first, each without its event log.
 pub(crate) fn history(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Assessment>, StoreError> {
-    let id = id.to_string();
-    let versions = assessment_versions::table
-        .filter(assessment_versions::assessment_id.eq(&id))
+    assessment_versions::table
+        .filter(assessment_versions::assessment_id.eq(id.to_string()))
         .order(assessment_versions::version)
-        .select((assessment_versions::version, assessment_versions::document))
-        .load::<(i64, String)>(conn)
-        .map_err(|e| store_error(ENTITY, e))?;
-    let events = events_for(conn, &id)?;
-    versions
+        .select(assessment_versions::document)
+        .load::<String>(conn)
+        .map_err(|e| store_error(ENTITY, e))?
         .iter()
-        .map(|(version, json)| {
-            let version = version_u64(*version)?;
-            let upto = events.partition_point(|e| e.version <= version);
-            assemble(json, events[..upto].to_vec())
-        })
+        .map(|json| without_log(json))
         .collect()
 }
 

@@ -15,7 +15,7 @@ use oasys_app::{
     Repositories, ReviewDueEntry, ReviewScope, Session, SessionLimits, Storage, StoreError,
     StoredDocument, UserAccount,
 };
-use oasys_assessment_model::{Assessment, Person};
+use oasys_assessment_model::{Assessment, Event, Person};
 use oasys_sharing_policy::{LaoLists, Relationship};
 use uuid::Uuid;
 
@@ -148,8 +148,16 @@ macro_rules! repositories {
             fn get_assessment(&self, id: Uuid) -> Result<Option<Assessment>, StoreError> {
                 self.read(|c| assessments::get(c, id))
             }
-            fn assessment_to_change(&self, id: Uuid) -> Result<Option<Assessment>, StoreError> {
-                self.read(|c| assessments::to_change(c, id))
+            fn assessment_state(&self, id: Uuid) -> Result<Option<Assessment>, StoreError> {
+                self.read(|c| assessments::state(c, id))
+            }
+            fn assessment_events(
+                &self,
+                id: Uuid,
+                after: u64,
+                limit: usize,
+            ) -> Result<Vec<Event>, StoreError> {
+                self.read(|c| assessments::events_page(c, id, after, limit))
             }
             fn update_assessment(
                 &self,

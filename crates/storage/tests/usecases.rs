@@ -748,8 +748,13 @@ fn a_planned_save_reads_once_and_is_refused_or_stale_like_any_other() {
     let state = |a: &Assessment| serde_json::to_value(a.without_events()).expect("json");
     let stored = w.app.assessment(&po1, id, &ctx()).expect("read");
     assert_eq!(state(&stored), state(&saved), "stored as returned");
-    assert_eq!(stored.events().len(), 2);
-    assert_eq!(saved.events(), &stored.events()[1..]);
+    assert!(stored.events().is_empty(), "a view reads no log");
+    let log = w
+        .app
+        .assessment_events(&po1, id, 0, 10, &ctx())
+        .expect("the log");
+    assert_eq!(log.len(), 2);
+    assert_eq!(saved.events(), &log[1..]);
     // Nothing planned: the stored version comes back as a read.
     let read = w
         .app
@@ -787,5 +792,82 @@ fn a_planned_save_reads_once_and_is_refused_or_stale_like_any_other() {
     assert_eq!(
         w.app.assessment(&po1, id, &ctx()).expect("read").version(),
         2
+    );
+}
+
+#[test]
+fn the_event_log_is_read_a_page_at_a_time_by_those_who_may_see_the_assessment() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let a = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create");
+    let id = a.header().id;
+    for (version, value) in [(1, 1), (2, 2), (3, 0)] {
+        w.app
+            .apply(
+                &po1,
+                id,
+                version,
+                answer("3.4", AnswerValue::Problems(value)),
+                &ApplyOptions::default(),
+                &ctx(),
+            )
+            .expect("answer");
+    }
+    let first = w
+        .app
+        .assessment_events(&po1, id, 0, 3, &ctx())
+        .expect("first page");
+    let rest = w
+        .app
+        .assessment_events(&po1, id, 3, 3, &ctx())
+        .expect("second page");
+    assert_eq!(
+        first
+            .iter()
+            .chain(&rest)
+            .map(|e| e.version)
+            .collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    assert!(first.iter().chain(&rest).all(|e| e.actor == "PO1"));
+    for limit in [0, oasys_app::EVENTS_PAGE_MAX + 1] {
+        let refused = w.app.assessment_events(&po1, id, 0, limit, &ctx());
+        assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
+    }
+    let other = staff("PO9", Role::Practitioner, 3);
+    let refused = w.app.assessment_events(&other, id, 0, 10, &ctx());
+    assert!(
+        matches!(&refused, Err(AppError::Denied(d)) if d.code == DenyCode::NotInCaseload),
+        "{refused:?}"
+    );
+    // Each page read is a consultation of the case, and the refusal a security event.
+    let auditor = staff("AUD1", Role::Auditor, 0);
+    let entries = w
+        .app
+        .audit_entries(
+            &auditor,
+            &AuditQuery {
+                person: Some(w.person.id),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            &RequestContext {
+                correlation_id: None,
+                justification: Some("monthly access review".into()),
+            },
+        )
+        .expect("audit");
+    let consultations = entries
+        .iter()
+        .filter(|e| e.entry.actor == "PO1" && e.entry.operation == Operation::Consultation)
+        .count();
+    assert_eq!(consultations, 2, "one per page read");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.entry.actor == "PO9" && e.entry.operation == Operation::Security)
     );
 }

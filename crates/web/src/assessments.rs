@@ -4,14 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use oasys_app::{
     ApplyOptions, Clock, IdGenerator, Listed, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
     ScoredAssessment, Storage,
 };
-use oasys_assessment_model::{Assessment, Command, OrgCode, ReviewEvent};
-use serde::Deserialize;
+use oasys_assessment_model::{Assessment, Command, Event, OrgCode, ReviewEvent};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{AuthFirst, Credentials};
@@ -100,10 +100,11 @@ pub struct ReviewsDueQuery {
     pub team: Option<String>,
 }
 
-/// The assessment as JSON with its strong `ETag`.
+/// The assessment as JSON, without its event log (`GET …/events` pages through that), with its
+/// strong `ETag`.
 fn with_etag(assessment: &Assessment, status: StatusCode) -> Response {
     crate::extract::json_with_etag(
-        assessment,
+        &assessment.without_events(),
         assessment.header().id,
         assessment.version(),
         status,
@@ -262,16 +263,16 @@ where
     Ok(Json(entries))
 }
 
-/// Every stored version of an assessment, oldest first.
+/// Every stored version of an assessment, oldest first, each without its event log.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/history", tag = "assessments",
     params(("id" = uuid::Uuid, Path, description = "Assessment id")),
-    responses((status = 200, description = "Every version, oldest first", body = [Object]),
+    responses((status = 200, description = "Every version, oldest first, without events", body = [Object]),
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
 pub async fn history<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(Path(id)): AuthFirst<Path<String>>,
-) -> Result<Json<Vec<Assessment>>, ApiError>
+) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
@@ -283,5 +284,63 @@ where
             Ok(app.assessment_history(&caller.actor, id, &caller.ctx)?)
         })
         .await?;
-    Ok(Json(versions))
+    let views: Vec<_> = versions.iter().map(Assessment::without_events).collect();
+    Ok(Json(views).into_response())
+}
+
+/// Which page of an assessment's event log to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// Events after this version (default 0: from the first).
+    pub after: Option<u64>,
+    /// At most this many events (1 to 500, default 100).
+    pub limit: Option<usize>,
+}
+
+/// A page of an assessment's event log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventsPage {
+    /// The events, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<Event>,
+    /// The `after` that reads the next page, when this one was full; `null` at the end of the
+    /// log.
+    pub next_after: Option<u64>,
+}
+
+/// How many events a page holds when the request does not say.
+const EVENTS_PAGE: usize = 100;
+
+/// The assessment's event log (every transition and answer change: who, when, from and to which
+/// status, comment), a page at a time: `after` the last version seen, at most `limit` events.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/events", tag = "assessments",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id"), EventsQuery),
+    responses((status = 200, description = "Events after `after`, oldest first", body = EventsPage),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn events<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<EventsQuery>>,
+) -> Result<Json<EventsPage>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let limit = query.limit.unwrap_or(EVENTS_PAGE);
+    let events = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let after = query.after.unwrap_or(0);
+            Ok(app.assessment_events(&caller.actor, id, after, limit, &caller.ctx)?)
+        })
+        .await?;
+    let next_after = (events.len() == limit)
+        .then(|| events.last().map(|e| e.version))
+        .flatten();
+    Ok(Json(EventsPage { events, next_after }))
 }

@@ -134,6 +134,10 @@ where
             get(assessments::history::<S, C, I>),
         )
         .route(
+            "/assessments/{id}/events",
+            get(assessments::events::<S, C, I>),
+        )
+        .route(
             "/assessments/{id}/sections/{section}",
             get(sections::get_section::<S, C, I>).put(sections::put_section::<S, C, I>),
         )

@@ -2,7 +2,7 @@
 //! plus the status and review-due date stored beside each for caseload and reviews-due queries.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use oasys_assessment_model::{Assessment, OrgCode, Status};
+use oasys_assessment_model::{Assessment, Event, OrgCode, Status};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -56,17 +56,22 @@ pub struct ReviewDueEntry {
 /// - `insert_assessment` MUST return `Conflict` for an existing id, `NotFound` when the person
 ///   (header `person.id`) is not stored, and MUST store the document as history version
 ///   `assessment.version()`.
-/// - `get_assessment` MUST return `Ok(None)` for an unknown id, else the latest stored version.
+/// - `get_assessment` MUST return `Ok(None)` for an unknown id, else the latest stored version
+///   with its whole event log.
 /// - `update_assessment` MUST return `Conflict` (with `current_version`) when the stored version
 ///   differs from `expected_version`, and then change nothing: it never overwrites. It MUST return
 ///   `Invalid` unless `assessment.version() == expected_version + 1` and the id and person are
 ///   unchanged, `NotFound` for an unknown id, and `Immutable` when the stored version is locked
 ///   (not Open) and the new one changes its answers without reopening it (rollback), or when the
 ///   stored version is voided. Every accepted version is added to the history.
-/// - `assessment_to_change` MUST return what `get_assessment` returns less the events, and
+/// - `assessment_state` MUST return what `get_assessment` returns less the events, and
 ///   `update_assessment` of a version derived from it MUST leave the stored log as if the whole
 ///   assessment had been saved (the earlier events kept, the new ones appended).
-/// - `assessment_history` MUST return every stored version, oldest first; history is insert-only.
+/// - `assessment_events` MUST return, oldest first, at most `limit` events of the log with a
+///   version above `after` (so pages follow on from the last version seen); none for an unknown
+///   id.
+/// - `assessment_history` MUST return every stored version, oldest first, each without events
+///   (as `assessment_state` would have returned it); history is insert-only.
 /// - Storing a review-due date on an assessment MUST clear it on the person's other assessments,
 ///   so at most one review per person is listed.
 /// - `assessments_for_person` MUST return the person's assessments, newest created first.
@@ -79,12 +84,21 @@ pub trait AssessmentRepository: Send + Sync {
         assessment: &Assessment,
         review_due: Option<NaiveDate>,
     ) -> Result<(), StoreError>;
-    /// The latest version of an assessment.
+    /// The latest version of an assessment with its whole event log (export and import, which
+    /// move assessments whole).
     fn get_assessment(&self, id: Uuid) -> Result<Option<Assessment>, StoreError>;
-    /// The latest version of an assessment read in order to change it: as `get_assessment` but
-    /// without its earlier events (`Assessment::from_state`), so that a change does not read
-    /// a log that grows with every save. `update_assessment` appends the events it then holds.
-    fn assessment_to_change(&self, id: Uuid) -> Result<Option<Assessment>, StoreError>;
+    /// The latest version of an assessment without its event log (`Assessment::from_state`):
+    /// what use cases read to show or to change an assessment, so that neither reads a log that
+    /// grows with every save. `update_assessment` appends the events it then holds.
+    fn assessment_state(&self, id: Uuid) -> Result<Option<Assessment>, StoreError>;
+    /// A page of an assessment's event log: the events after version `after`, oldest first, at
+    /// most `limit`.
+    fn assessment_events(
+        &self,
+        id: Uuid,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Event>, StoreError>;
     /// Replaces the stored version `expected_version` by `assessment`.
     fn update_assessment(
         &self,
@@ -92,7 +106,8 @@ pub trait AssessmentRepository: Send + Sync {
         expected_version: u64,
         review_due: Option<NaiveDate>,
     ) -> Result<(), StoreError>;
-    /// Every stored version of an assessment, oldest first (empty for an unknown id).
+    /// Every stored version of an assessment, oldest first, without events (empty for an unknown
+    /// id).
     fn assessment_history(&self, id: Uuid) -> Result<Vec<Assessment>, StoreError>;
     /// Summaries of a person's assessments.
     fn assessments_for_person(&self, person_id: Uuid)

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use oasys_assessment_model::{
-    Assessment, Command, CourtReportTemplate, Layer, NewAssessment, Person, Purpose, ReviewEvent,
-    State, next_review,
+    Assessment, Command, CourtReportTemplate, Event, Layer, NewAssessment, Person, Purpose,
+    ReviewEvent, State, next_review,
 };
 use oasys_scoring::{OffenceCatalogue, PredictorInput, ScoreReport, score};
 use oasys_sharing_policy::{Action, Actor, Relationship, RelationshipKind, decide};
@@ -78,9 +78,12 @@ fn action_for(command: &Command, state: &State) -> Action {
     }
 }
 
+/// The most events [`App::assessment_events`] returns at once.
+pub const EVENTS_PAGE_MAX: usize = 500;
+
 /// What [`App::apply_planned`] did. Either way the assessment was read to be changed, so its
-/// `events()` holds only the transitions this call made (read the whole log with
-/// [`App::assessment`]).
+/// `events()` holds only the transitions this call made (read the log with
+/// [`App::assessment_events`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Planned {
     /// The planned commands were applied: the new version.
@@ -104,25 +107,14 @@ fn not_found(id: Uuid) -> AppError {
 }
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// An assessment without its event log (read a page of it with
+    /// [`App::assessment_events`]), with the person it is about.
     pub(super) fn load(
         &self,
         repos: &dyn Repositories,
         id: Uuid,
     ) -> Result<(Assessment, Person), AppError> {
-        let assessment = repos.get_assessment(id)?.ok_or_else(|| not_found(id))?;
-        let person = self.person_of(repos, &assessment)?;
-        Ok((assessment, person))
-    }
-
-    /// `load`, for a change: without the assessment's earlier events.
-    fn load_to_change(
-        &self,
-        repos: &dyn Repositories,
-        id: Uuid,
-    ) -> Result<(Assessment, Person), AppError> {
-        let assessment = repos
-            .assessment_to_change(id)?
-            .ok_or_else(|| not_found(id))?;
+        let assessment = repos.assessment_state(id)?.ok_or_else(|| not_found(id))?;
         let person = self.person_of(repos, &assessment)?;
         Ok((assessment, person))
     }
@@ -284,7 +276,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         ctx: &RequestContext,
     ) -> Result<Planned, AppError> {
         self.unit(actor, |repos| {
-            let (assessment, person) = self.load_to_change(repos, assessment_id)?;
+            let (assessment, person) = self.load(repos, assessment_id)?;
             match plan(&assessment).filter(|commands| !commands.is_empty()) {
                 Some(commands) => {
                     let loaded = Loaded {
@@ -389,7 +381,9 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         Ok(Ok(assessment))
     }
 
-    /// An assessment, when the actor may see it.
+    /// An assessment, when the actor may see it, without its event log (a page of which
+    /// [`App::assessment_events`] reads): the log grows with every save, a view of the
+    /// assessment should not.
     pub fn assessment(
         &self,
         actor: &Actor,
@@ -404,7 +398,31 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// Every stored version of an assessment, oldest first.
+    /// A page of an assessment's event log, when the actor may see the assessment: the events
+    /// after version `after`, oldest first, at most `limit` (at least 1, at most
+    /// [`EVENTS_PAGE_MAX`]); audited as a view of the assessment.
+    pub fn assessment_events(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        after: u64,
+        limit: usize,
+        ctx: &RequestContext,
+    ) -> Result<Vec<Event>, AppError> {
+        if !(1..=EVENTS_PAGE_MAX).contains(&limit) {
+            return Err(AppError::Invalid(vec![format!(
+                "limit must be from 1 to {EVENTS_PAGE_MAX}, not {limit}"
+            )]));
+        }
+        self.read_unit(actor, |repos| {
+            let (assessment, person) = self.load(repos, assessment_id)?;
+            let resource = self.case(repos, person.id, Some(&assessment), None)?;
+            allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
+            Ok(Ok(repos.assessment_events(assessment_id, after, limit)?))
+        })
+    }
+
+    /// Every stored version of an assessment, oldest first, each without its event log.
     pub fn assessment_history(
         &self,
         actor: &Actor,
@@ -514,7 +532,7 @@ fn latest_locked(
         })
         .max_by_key(|s| s.created_at);
     match latest {
-        Some(summary) => Ok(repos.get_assessment(summary.id)?),
+        Some(summary) => Ok(repos.assessment_state(summary.id)?),
         None => Ok(None),
     }
 }
@@ -542,7 +560,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 let RelationshipKind::CountersignTask { assessment_id } = relationship.kind else {
                     continue;
                 };
-                let Some(assessment) = repos.get_assessment(assessment_id)? else {
+                let Some(assessment) = repos.assessment_state(assessment_id)? else {
                     continue;
                 };
                 let waiting = matches!(

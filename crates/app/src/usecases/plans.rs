@@ -103,7 +103,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         self.unit(actor, |repos| {
             let stored = self.load_plan(repos, plan.id())?;
             // The plan's assessment is in the resource, so a voided or deleted one blocks editing.
-            let assessment = repos.get_assessment(stored.plan.assessment_id())?;
+            let assessment = repos.assessment_state(stored.plan.assessment_id())?;
             let resource = self.case(repos, stored.plan.person_id(), assessment.as_ref(), None)?;
             allow!(self.guard(repos, actor, Action::EditSentencePlan, &resource, ctx));
             let mut problems = Vec::new();

@@ -222,7 +222,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 })?;
             let assessment =
                 repos
-                    .get_assessment(latest.id)?
+                    .assessment_state(latest.id)?
                     .ok_or_else(|| AppError::NotFound {
                         what: "assessment",
                         id: latest.id.to_string(),

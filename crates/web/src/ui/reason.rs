@@ -77,7 +77,7 @@ where
     }
     let person = match subject {
         Subject::Person(id) => Some(id),
-        Subject::Assessment(id) => store.get_assessment(id)?.map(|a| a.header().person.id),
+        Subject::Assessment(id) => store.assessment_state(id)?.map(|a| a.header().person.id),
         Subject::Document(kind, id) => store.get_document(kind, id)?.map(|d| d.person_id),
     };
     caller.ctx.justification = person.and_then(|person| {
