@@ -345,6 +345,7 @@ fn hostile_query_strings_path_ids_and_if_match_never_give_a_5xx() {
         ("/api/v1/caseload".to_owned(), PO),
         (format!("/api/v1/people/{PERSON}/assessments"), PO),
         (format!("/api/v1/assessments/{assessment}/history"), PO),
+        (format!("/api/v1/assessments/{assessment}/events"), PO),
         (format!("/api/v1/assessments/{assessment}/scores"), PO),
         ("/api/v1/audit/verify".to_owned(), AUDITOR),
     ];
@@ -359,6 +360,7 @@ fn hostile_query_strings_path_ids_and_if_match_never_give_a_5xx() {
         "/api/v1/assessments/{}",
         "/api/v1/assessments/{}/scores",
         "/api/v1/assessments/{}/history",
+        "/api/v1/assessments/{}/events",
         "/api/v1/plans/{}",
         "/api/v1/people/{}/assessments",
     ];

@@ -144,6 +144,14 @@ async fn assessment_routes() {
             if_match: None,
         },
         Row {
+            name: "assessment event log",
+            method: Method::GET,
+            uri: format!("/api/v1/assessments/{id}/events"),
+            body: None,
+            expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            if_match: None,
+        },
+        Row {
             name: "a person's assessments",
             method: Method::GET,
             uri: format!("/api/v1/people/{PERSON}/assessments"),

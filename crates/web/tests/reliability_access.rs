@@ -389,7 +389,7 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
         for s in &pop.staff {
             let user = s.actor.id.as_str();
             for case in &pop.cases {
-                let routes: [(String, Action, bool); 10] = [
+                let routes: [(String, Action, bool); 11] = [
                     (
                         format!(
                             "/api/v1/assessments/{}/compare/{}",
@@ -441,6 +441,11 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
                     ),
                     (
                         format!("/api/v1/assessments/{}/history", case.assessment),
+                        Action::ViewAssessment,
+                        true,
+                    ),
+                    (
+                        format!("/api/v1/assessments/{}/events", case.assessment),
                         Action::ViewAssessment,
                         true,
                     ),

@@ -10,7 +10,7 @@ use oasys_sharing_policy::{
     LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft, Requester, SubjectInformed,
     TemplateSection, Urgency,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::*;
 use uuid::Uuid;
 
@@ -593,4 +593,82 @@ async fn the_documented_schemas_describe_the_bodies_routes_take_and_give() {
     let mut extra = lao.clone();
     extra["colour"] = Value::from("red");
     assert!(!schema_of("LaoRequest").is_valid(&extra));
+}
+
+/// The assessment and its history come without the event log, which grows with every save; the
+/// log is read a page at a time, by those who may see the assessment.
+#[tokio::test]
+async fn the_event_log_is_paged_apart_from_the_assessment() {
+    let w = world();
+    let (assessment, mut etag) = w.new_assessment().await;
+    let section = format!("/api/v1/assessments/{assessment}/sections/accommodation");
+    for problems in [1, 2, 0, 1] {
+        let answers = json!({"answers": {"3.4": {"problems": problems}}}).to_string();
+        let saved = w.put(&section, PO, &answers, &[("if-match", &etag)]).await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+        etag = saved.headers[header::ETAG]
+            .to_str()
+            .expect("etag")
+            .to_owned();
+    }
+    let read = w
+        .get(&format!("/api/v1/assessments/{assessment}"), PO)
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    assert_eq!(read.body["version"], 5);
+    assert!(read.body.get("events").is_none(), "{}", read.text);
+    let history = w
+        .get(&format!("/api/v1/assessments/{assessment}/history"), PO)
+        .await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.text);
+    let versions = history.body.as_array().expect("a list");
+    assert_eq!(versions.len(), 5);
+    assert!(versions.iter().all(|v| v.get("events").is_none()));
+
+    let events = format!("/api/v1/assessments/{assessment}/events");
+    let mut seen = Vec::new();
+    let mut query = "?limit=2".to_owned();
+    let mut pages = 0;
+    loop {
+        let page = w.get(&format!("{events}{query}"), PO).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        assert_conforms("EventsPage", &page.body);
+        pages += 1;
+        let listed = page.body["events"].as_array().expect("events");
+        assert!(listed.len() <= 2);
+        seen.extend(
+            listed
+                .iter()
+                .map(|e| e["version"].as_u64().expect("version")),
+        );
+        match page.body["next_after"].as_u64() {
+            Some(after) => query = format!("?limit=2&after={after}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [1, 2, 3, 4, 5]);
+    assert_eq!(pages, 3);
+    let whole = w.get(&events, PO).await;
+    assert_eq!(whole.body["events"].as_array().map(Vec::len), Some(5));
+    assert_eq!(whole.body["next_after"], Value::Null);
+    assert_eq!(whole.body["events"][0]["actor"], PO);
+
+    for (query, status) in [
+        ("?limit=0", StatusCode::UNPROCESSABLE_ENTITY),
+        ("?limit=501", StatusCode::UNPROCESSABLE_ENTITY),
+        ("?limit=ten", StatusCode::BAD_REQUEST),
+        ("?after=-1", StatusCode::BAD_REQUEST),
+        ("?colour=red", StatusCode::BAD_REQUEST),
+    ] {
+        let refused = w.get(&format!("{events}{query}"), PO).await;
+        assert_eq!(refused.status, status, "{query}: {}", refused.text);
+    }
+    assert_eq!(
+        w.get(&events, PO_SAME_AREA).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.get(&events, PO_OTHER_AREA).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
