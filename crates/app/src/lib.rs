@@ -6,8 +6,8 @@ pub mod usecases;
 
 pub use ports::*;
 pub use usecases::{
-    AccountChange, App, AppError, ApplyOptions, CountersignTask, EVENTS_PAGE_MAX,
-    NewAssessmentRequest, Planned, RequestContext, ScoredAssessment, SharingCase, StoredPlan,
+    AccountChange, App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest, PAGE_MAX,
+    Planned, RequestContext, ScoredAssessment, SharingCase, StoredPlan,
 };
 pub use usecases::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,

@@ -1056,8 +1056,10 @@ fn postgres_stopped_and_restarted_gives_fast_503s_then_recovers() {
 }
 
 /// Hostile connections (spec R9, R10): an endless chunked body is cut off with 413 once it passes
-/// the 256 KiB limit, and 200 slow-loris connections (headers trickling in a byte at a time) do
-/// not stop a normal client from being served promptly; open descriptors stay bounded.
+/// the 256 KiB limit, and 500 slow-loris connections (headers trickling in a byte at a time) do
+/// not stop a normal client from being served promptly; open descriptors stay bounded. The
+/// normal client's 99th percentile beside them and without them is reported (spec R10 compares
+/// them; no test asserts on timings, only that no request waits seconds).
 #[test]
 fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients() {
     use std::io::{Read, Write};
@@ -1108,42 +1110,71 @@ fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients()
     );
 
     // Slow loris: connections that never finish their headers.
+    const LORIS: usize = 500;
+    const NORMAL: usize = 100;
     let fds = || {
         std::fs::read_dir(format!("/proc/{}/fd", server.child.id()))
             .map(|d| d.count())
             .unwrap_or(0)
     };
+    let client = agent(Duration::from_secs(10));
+    let url = server.url(&format!("/api/v1/assessments/{id}"));
+    // The normal client's latencies, `NORMAL` requests; `between` runs before each.
+    let mut normal = |mut between: Box<dyn FnMut() + '_>| -> Vec<Duration> {
+        let mut took: Vec<Duration> = (0..NORMAL)
+            .map(|round| {
+                between();
+                let began = Instant::now();
+                let reply =
+                    send(&client, "GET", &url, &cookie, None, None).expect("a normal request");
+                assert_eq!(reply.status, 200, "round {round}: {}", reply.body);
+                let took = began.elapsed();
+                std::thread::sleep(Duration::from_millis(20));
+                took
+            })
+            .collect();
+        took.sort_unstable();
+        took
+    };
+    let p99 = |took: &[Duration]| took[(took.len() * 99).div_ceil(100) - 1];
+    let baseline = normal(Box::new(|| {}));
     let fds_before = fds();
-    let mut loris: Vec<TcpStream> = (0..200)
+    let mut loris: Vec<TcpStream> = (0..LORIS)
         .filter_map(|_| TcpStream::connect(&addr).ok())
         .collect();
+    assert_eq!(
+        loris.len(),
+        LORIS,
+        "the slow connections were not all accepted"
+    );
     for s in &mut loris {
         let _ = s.write_all(b"GET /api/v1/caseload HTTP/1.1\r\nHost: x\r\n");
     }
-    let client = agent(Duration::from_secs(10));
-    let url = server.url(&format!("/api/v1/assessments/{id}"));
-    let mut slowest = Duration::ZERO;
-    for round in 0..10 {
-        for s in &mut loris {
-            let _ = s.write_all(b"x");
+    let mut turn = 0;
+    let beside = normal(Box::new(|| {
+        // A byte on every slow connection before every tenth request.
+        if turn % 10 == 0 {
+            for s in &mut loris {
+                let _ = s.write_all(b"x");
+            }
         }
-        let began = Instant::now();
-        let reply = send(&client, "GET", &url, &cookie, None, None).expect("a normal request");
-        slowest = slowest.max(began.elapsed());
-        assert_eq!(reply.status, 200, "round {round}: {}", reply.body);
-        std::thread::sleep(Duration::from_millis(300));
-    }
+        turn += 1;
+    }));
     let fds_during = fds();
     drop(loris);
+    let slowest = beside[beside.len() - 1];
     eprintln!(
-        "reliability: hostile-connections endless_body_refused_after={refused_after:?} bytes_sent={sent} slow_loris=200 normal_requests=10 slowest={slowest:?} fds {fds_before}->{fds_during}"
+        "reliability: hostile-connections endless_body_refused_after={refused_after:?} bytes_sent={sent} slow_loris={LORIS} normal_requests={NORMAL} p99_without={:?} p99_beside={:?} ratio={:.2} slowest={slowest:?} fds {fds_before}->{fds_during}",
+        p99(&baseline),
+        p99(&beside),
+        p99(&beside).as_secs_f64() / p99(&baseline).as_secs_f64().max(1e-6)
     );
     assert!(
         slowest < Duration::from_secs(2),
         "a normal request took {slowest:?} beside the slow connections"
     );
     assert!(
-        fds_during < fds_before + 300,
+        fds_during < fds_before + LORIS + 100,
         "descriptors grew from {fds_before} to {fds_during}"
     );
 }

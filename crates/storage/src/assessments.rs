@@ -129,6 +129,13 @@ fn events_for(conn: &mut DbConnection, id: &str) -> Result<Vec<Event>, StoreErro
         .collect()
 }
 
+/// A page's bounds as stored: `None` past `i64::MAX`, where nothing can be (versions are
+/// BIGINT).
+fn page(after: u64, limit: usize) -> Option<(i64, i64)> {
+    let after = i64::try_from(after).ok()?;
+    Some((after, i64::try_from(limit).unwrap_or(i64::MAX)))
+}
+
 /// A page of the event log of one assessment: the events after version `after`, oldest first,
 /// at most `limit` (the primary key orders them).
 pub(crate) fn events_page(
@@ -137,11 +144,9 @@ pub(crate) fn events_page(
     after: u64,
     limit: usize,
 ) -> Result<Vec<Event>, StoreError> {
-    // Past i64::MAX there is nothing to read: versions are stored as BIGINT.
-    let Ok(after) = i64::try_from(after) else {
+    let Some((after, limit)) = page(after, limit) else {
         return Ok(Vec::new());
     };
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let query = assessment_events::table
         .filter(assessment_events::assessment_id.eq(id.to_string()))
         .filter(assessment_events::version.gt(after))
@@ -365,11 +370,22 @@ fn without_log(json: &str) -> Result<Assessment, StoreError> {
         .map_err(|e| StoreError::Backend(format!("stored {ENTITY} does not decode: {e}")))
 }
 
-/// Every stored version, oldest first, each without its event log.
-pub(crate) fn history(conn: &mut DbConnection, id: Uuid) -> Result<Vec<Assessment>, StoreError> {
+/// A page of the stored versions (after version `after`, oldest first, at most `limit`), each
+/// without its event log.
+pub(crate) fn history(
+    conn: &mut DbConnection,
+    id: Uuid,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<Assessment>, StoreError> {
+    let Some((after, limit)) = page(after, limit) else {
+        return Ok(Vec::new());
+    };
     assessment_versions::table
         .filter(assessment_versions::assessment_id.eq(id.to_string()))
+        .filter(assessment_versions::version.gt(after))
         .order(assessment_versions::version)
+        .limit(limit)
         .select(assessment_versions::document)
         .load::<String>(conn)
         .map_err(|e| store_error(ENTITY, e))?

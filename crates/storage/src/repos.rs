@@ -167,8 +167,13 @@ macro_rules! repositories {
             ) -> Result<(), StoreError> {
                 self.write(|c| assessments::update(c, assessment, expected_version, review_due))
             }
-            fn assessment_history(&self, id: Uuid) -> Result<Vec<Assessment>, StoreError> {
-                self.read(|c| assessments::history(c, id))
+            fn assessment_history(
+                &self,
+                id: Uuid,
+                after: u64,
+                limit: usize,
+            ) -> Result<Vec<Assessment>, StoreError> {
+                self.read(|c| assessments::history(c, id, after, limit))
             }
             fn assessments_for_person(
                 &self,

@@ -833,7 +833,7 @@ fn the_event_log_is_read_a_page_at_a_time_by_those_who_may_see_the_assessment() 
         [1, 2, 3, 4]
     );
     assert!(first.iter().chain(&rest).all(|e| e.actor == "PO1"));
-    for limit in [0, oasys_app::EVENTS_PAGE_MAX + 1] {
+    for limit in [0, oasys_app::PAGE_MAX + 1] {
         let refused = w.app.assessment_events(&po1, id, 0, limit, &ctx());
         assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
     }

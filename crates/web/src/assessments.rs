@@ -10,7 +10,7 @@ use oasys_app::{
     ApplyOptions, Clock, IdGenerator, Listed, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
     ScoredAssessment, Storage,
 };
-use oasys_assessment_model::{Assessment, Command, Event, OrgCode, ReviewEvent};
+use oasys_assessment_model::{Assessment, Command, Event, OrgCode, ReviewEvent, WithoutEvents};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -263,40 +263,77 @@ where
     Ok(Json(entries))
 }
 
-/// Every stored version of an assessment, oldest first, each without its event log.
+/// Which page of an assessment's versions or event log to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Versions or events after this version (default 0: from the first).
+    pub after: Option<u64>,
+    /// At most this many (1 to 500, default 100).
+    pub limit: Option<usize>,
+}
+
+/// How many versions or events a page holds when the request does not say.
+const PAGE: usize = 100;
+
+impl PageQuery {
+    fn after(&self) -> u64 {
+        self.after.unwrap_or(0)
+    }
+
+    fn limit(&self) -> usize {
+        self.limit.unwrap_or(PAGE)
+    }
+
+    /// The `after` of the next page: the last version of a full page, `None` after a short one.
+    fn next_after(&self, got: usize, last: Option<u64>) -> Option<u64> {
+        (got == self.limit()).then_some(last).flatten()
+    }
+}
+
+/// A page of an assessment's stored versions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryPage<'a> {
+    /// The versions, oldest first, each without its event log.
+    #[schema(value_type = Vec<Object>)]
+    pub versions: Vec<WithoutEvents<'a>>,
+    /// The `after` that reads the next page, when this one was full; `null` at the end.
+    pub next_after: Option<u64>,
+}
+
+/// An assessment's stored versions (every save makes one), a page at a time: `after` the last
+/// version seen, at most `limit`; each without its event log.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/history", tag = "assessments",
-    params(("id" = uuid::Uuid, Path, description = "Assessment id")),
-    responses((status = 200, description = "Every version, oldest first, without events", body = [Object]),
-        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+    params(("id" = uuid::Uuid, Path, description = "Assessment id"), PageQuery),
+    responses((status = 200, description = "Versions after `after`, oldest first, without events", body = HistoryPage),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 pub async fn history<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<PageQuery>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
+    let (after, limit) = (query.after(), query.limit());
     let versions = state
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
-            Ok(app.assessment_history(&caller.actor, id, &caller.ctx)?)
+            Ok(app.assessment_history(&caller.actor, id, after, limit, &caller.ctx)?)
         })
         .await?;
-    let views: Vec<_> = versions.iter().map(Assessment::without_events).collect();
-    Ok(Json(views).into_response())
-}
-
-/// Which page of an assessment's event log to read.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct EventsQuery {
-    /// Events after this version (default 0: from the first).
-    pub after: Option<u64>,
-    /// At most this many events (1 to 500, default 100).
-    pub limit: Option<usize>,
+    let next_after = query.next_after(versions.len(), versions.last().map(Assessment::version));
+    let versions = versions.iter().map(Assessment::without_events).collect();
+    Ok(Json(HistoryPage {
+        versions,
+        next_after,
+    })
+    .into_response())
 }
 
 /// A page of an assessment's event log.
@@ -310,13 +347,10 @@ pub struct EventsPage {
     pub next_after: Option<u64>,
 }
 
-/// How many events a page holds when the request does not say.
-const EVENTS_PAGE: usize = 100;
-
 /// The assessment's event log (every transition and answer change: who, when, from and to which
 /// status, comment), a page at a time: `after` the last version seen, at most `limit` events.
 #[utoipa::path(get, path = "/api/v1/assessments/{id}/events", tag = "assessments",
-    params(("id" = uuid::Uuid, Path, description = "Assessment id"), EventsQuery),
+    params(("id" = uuid::Uuid, Path, description = "Assessment id"), PageQuery),
     responses((status = 200, description = "Events after `after`, oldest first", body = EventsPage),
         (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
         (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
@@ -324,23 +358,20 @@ pub async fn events<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(Path(id)): AuthFirst<Path<String>>,
-    AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<EventsQuery>>,
+    AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<PageQuery>>,
 ) -> Result<Json<EventsPage>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let limit = query.limit.unwrap_or(EVENTS_PAGE);
+    let (after, limit) = (query.after(), query.limit());
     let events = state
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
-            let after = query.after.unwrap_or(0);
             Ok(app.assessment_events(&caller.actor, id, after, limit, &caller.ctx)?)
         })
         .await?;
-    let next_after = (events.len() == limit)
-        .then(|| events.last().map(|e| e.version))
-        .flatten();
+    let next_after = query.next_after(events.len(), events.last().map(|e| e.version));
     Ok(Json(EventsPage { events, next_after }))
 }

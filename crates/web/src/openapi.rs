@@ -26,6 +26,7 @@ use crate::{assessments, audit, auth, error, health, people, plans, sections, sh
     components(schemas(
         error::Problem, auth::LoginRequest, auth::LoginResponse, health::Health,
         assessments::CommandRequest, assessments::CreateAssessment, assessments::EventsPage,
+        assessments::HistoryPage,
         people::AllocationRequest,
         people::RegisterPerson, people::LaoRequest, people::ListRow, plans::PlanBody,
         sharing::NewSharingRequest, sharing::NewDecision,

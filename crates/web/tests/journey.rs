@@ -229,7 +229,9 @@ async fn journey(w: &World) -> Vec<Step> {
         .await;
     step(s, "history", &history, StatusCode::OK);
     assert!(
-        history.body.as_array().is_some_and(|v| v.len() >= 5),
+        history.body["versions"]
+            .as_array()
+            .is_some_and(|v| v.len() >= 5),
         "{}",
         history.text
     );

@@ -596,7 +596,7 @@ async fn the_documented_schemas_describe_the_bodies_routes_take_and_give() {
 }
 
 /// The assessment and its history come without the event log, which grows with every save; the
-/// log is read a page at a time, by those who may see the assessment.
+/// log and the history are read a page at a time, by those who may see the assessment.
 #[tokio::test]
 async fn the_event_log_is_paged_apart_from_the_assessment() {
     let w = world();
@@ -621,9 +621,33 @@ async fn the_event_log_is_paged_apart_from_the_assessment() {
         .get(&format!("/api/v1/assessments/{assessment}/history"), PO)
         .await;
     assert_eq!(history.status, StatusCode::OK, "{}", history.text);
-    let versions = history.body.as_array().expect("a list");
+    assert_conforms("HistoryPage", &history.body);
+    let versions = history.body["versions"].as_array().expect("a list");
     assert_eq!(versions.len(), 5);
     assert!(versions.iter().all(|v| v.get("events").is_none()));
+    assert_eq!(history.body["next_after"], Value::Null);
+    let paged = w
+        .get(
+            &format!("/api/v1/assessments/{assessment}/history?after=1&limit=3"),
+            PO,
+        )
+        .await;
+    assert_eq!(paged.status, StatusCode::OK, "{}", paged.text);
+    let listed: Vec<_> = paged.body["versions"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v["version"].as_u64().expect("version"))
+        .collect();
+    assert_eq!(listed, [2, 3, 4]);
+    assert_eq!(paged.body["next_after"], 4);
+    let refused = w
+        .get(
+            &format!("/api/v1/assessments/{assessment}/history?limit=0"),
+            PO,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let events = format!("/api/v1/assessments/{assessment}/events");
     let mut seen = Vec::new();

@@ -70,8 +70,9 @@ pub struct ReviewDueEntry {
 /// - `assessment_events` MUST return, oldest first, at most `limit` events of the log with a
 ///   version above `after` (so pages follow on from the last version seen); none for an unknown
 ///   id.
-/// - `assessment_history` MUST return every stored version, oldest first, each without events
-///   (as `assessment_state` would have returned it); history is insert-only.
+/// - `assessment_history` MUST return, oldest first, at most `limit` of the stored versions
+///   above version `after`, each without events (as `assessment_state` would have returned it);
+///   history is insert-only.
 /// - Storing a review-due date on an assessment MUST clear it on the person's other assessments,
 ///   so at most one review per person is listed.
 /// - `assessments_for_person` MUST return the person's assessments, newest created first.
@@ -106,9 +107,14 @@ pub trait AssessmentRepository: Send + Sync {
         expected_version: u64,
         review_due: Option<NaiveDate>,
     ) -> Result<(), StoreError>;
-    /// Every stored version of an assessment, oldest first, without events (empty for an unknown
-    /// id).
-    fn assessment_history(&self, id: Uuid) -> Result<Vec<Assessment>, StoreError>;
+    /// A page of an assessment's stored versions: those after version `after`, oldest first, at
+    /// most `limit`, without events (empty for an unknown id).
+    fn assessment_history(
+        &self,
+        id: Uuid,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Assessment>, StoreError>;
     /// Summaries of a person's assessments.
     fn assessments_for_person(&self, person_id: Uuid)
     -> Result<Vec<AssessmentSummary>, StoreError>;

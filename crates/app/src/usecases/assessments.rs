@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::ports::{
     AssessmentSummary, Clock, IdGenerator, Repositories, ReviewDueEntry, ReviewScope, Storage,
+    StoreError,
 };
 
 use super::listing::RowAccess;
@@ -78,8 +79,9 @@ fn action_for(command: &Command, state: &State) -> Action {
     }
 }
 
-/// The most events [`App::assessment_events`] returns at once.
-pub const EVENTS_PAGE_MAX: usize = 500;
+/// The most events or versions [`App::assessment_events`] and [`App::assessment_history`]
+/// return at once.
+pub const PAGE_MAX: usize = 500;
 
 /// What [`App::apply_planned`] did. Either way the assessment was read to be changed, so its
 /// `events()` holds only the transitions this call made (read the log with
@@ -400,7 +402,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
 
     /// A page of an assessment's event log, when the actor may see the assessment: the events
     /// after version `after`, oldest first, at most `limit` (at least 1, at most
-    /// [`EVENTS_PAGE_MAX`]); audited as a view of the assessment.
+    /// [`PAGE_MAX`]); audited as a view of the assessment.
     pub fn assessment_events(
         &self,
         actor: &Actor,
@@ -409,31 +411,46 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         limit: usize,
         ctx: &RequestContext,
     ) -> Result<Vec<Event>, AppError> {
-        if !(1..=EVENTS_PAGE_MAX).contains(&limit) {
+        self.page(actor, assessment_id, limit, ctx, |repos| {
+            repos.assessment_events(assessment_id, after, limit)
+        })
+    }
+
+    /// A page of an assessment's stored versions, when the actor may see it: those after version
+    /// `after`, oldest first, at most `limit` (at least 1, at most [`PAGE_MAX`]), each without its
+    /// event log; audited as a view of the assessment.
+    pub fn assessment_history(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        after: u64,
+        limit: usize,
+        ctx: &RequestContext,
+    ) -> Result<Vec<Assessment>, AppError> {
+        self.page(actor, assessment_id, limit, ctx, |repos| {
+            repos.assessment_history(assessment_id, after, limit)
+        })
+    }
+
+    /// What `read` gives, when `limit` is a page size and the actor may see the assessment.
+    fn page<T>(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        limit: usize,
+        ctx: &RequestContext,
+        read: impl FnOnce(&dyn Repositories) -> Result<Vec<T>, StoreError>,
+    ) -> Result<Vec<T>, AppError> {
+        if !(1..=PAGE_MAX).contains(&limit) {
             return Err(AppError::Invalid(vec![format!(
-                "limit must be from 1 to {EVENTS_PAGE_MAX}, not {limit}"
+                "limit must be from 1 to {PAGE_MAX}, not {limit}"
             )]));
         }
         self.read_unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
             allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
-            Ok(Ok(repos.assessment_events(assessment_id, after, limit)?))
-        })
-    }
-
-    /// Every stored version of an assessment, oldest first, each without its event log.
-    pub fn assessment_history(
-        &self,
-        actor: &Actor,
-        assessment_id: Uuid,
-        ctx: &RequestContext,
-    ) -> Result<Vec<Assessment>, AppError> {
-        self.read_unit(actor, |repos| {
-            let (assessment, person) = self.load(repos, assessment_id)?;
-            let resource = self.case(repos, person.id, Some(&assessment), None)?;
-            allow!(self.guard(repos, actor, Action::ViewAssessment, &resource, ctx));
-            Ok(Ok(repos.assessment_history(assessment_id)?))
+            Ok(Ok(read(repos)?))
         })
     }
 

@@ -52,7 +52,7 @@ use crate::ports::{AuditError, Clock, IdGenerator, Repositories, Storage, StoreE
 
 pub use accounts::AccountChange;
 pub use assessments::{
-    ApplyOptions, CountersignTask, EVENTS_PAGE_MAX, NewAssessmentRequest, Planned, ScoredAssessment,
+    ApplyOptions, CountersignTask, NewAssessmentRequest, PAGE_MAX, Planned, ScoredAssessment,
 };
 pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons};
 pub use plans::StoredPlan;

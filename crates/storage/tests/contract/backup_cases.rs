@@ -64,7 +64,13 @@ pub fn backup_then_restore_gives_the_same_data(t: &mut TestDb) {
     assert_eq!(restored.get_person(p.id).expect("person"), Some(p.clone()));
     let id = latest.header().id;
     assert_eq!(restored.get_assessment(id).expect("get"), Some(latest));
-    assert_eq!(restored.assessment_history(id).expect("history").len(), 2);
+    assert_eq!(
+        restored
+            .assessment_history(id, 0, 1_000)
+            .expect("history")
+            .len(),
+        2
+    );
     assert_eq!(
         restored.caseload("PO1").expect("caseload"),
         db.caseload("PO1").expect("caseload")

@@ -53,7 +53,9 @@ pub fn event_log_migrates_down_and_up(t: &mut TestDb) {
     }
     let stored = db.get_assessment(current.header().id).expect("get");
     assert_eq!(stored.as_ref(), Some(&current));
-    let history = db.assessment_history(current.header().id).expect("history");
+    let history = db
+        .assessment_history(current.header().id, 0, 1_000)
+        .expect("history");
     assert_eq!(
         history.iter().map(|v| v.version()).collect::<Vec<_>>(),
         [1, 2, 3, 4]
@@ -88,7 +90,8 @@ pub fn event_log_migrates_down_and_up(t: &mut TestDb) {
         Some(&current)
     );
     assert_eq!(
-        db.assessment_history(current.header().id).expect("history"),
+        db.assessment_history(current.header().id, 0, 1_000)
+            .expect("history"),
         history
     );
 }
@@ -238,7 +241,7 @@ pub fn assessment_insert_get_update_history(t: &mut TestDb) {
         Some(v3.clone())
     );
     assert_eq!(
-        db.assessment_history(v1.header().id)
+        db.assessment_history(v1.header().id, 0, 1_000)
             .expect("history")
             .iter()
             .map(bare)
@@ -278,7 +281,7 @@ pub fn stale_version_conflicts(t: &mut TestDb) {
     }
     assert_eq!(db.get_assessment(v1.header().id).expect("get"), Some(mine));
     assert_eq!(
-        db.assessment_history(v1.header().id)
+        db.assessment_history(v1.header().id, 0, 1_000)
             .expect("history")
             .len(),
         2
@@ -315,7 +318,9 @@ pub fn concurrent_updates_one_winner(t: &mut TestDb) {
         .filter(|r| matches!(r, Err(StoreError::Conflict { .. })))
         .count();
     assert_eq!((wins, conflicts), (1, WRITERS - 1), "{results:?}");
-    let history = db.assessment_history(v1.header().id).expect("history");
+    let history = db
+        .assessment_history(v1.header().id, 0, 1_000)
+        .expect("history");
     assert_eq!(
         history.iter().map(|a| a.version()).collect::<Vec<_>>(),
         vec![1, 2]
@@ -407,7 +412,7 @@ pub fn history_is_insert_only(t: &mut TestDb) {
     );
     assert_eq!(
         t.db()
-            .assessment_history(id)
+            .assessment_history(id, 0, 1_000)
             .expect("history")
             .iter()
             .map(bare)
@@ -444,7 +449,10 @@ pub fn assessment_state_appends_to_the_whole_log(t: &mut TestDb) {
     assert_eq!(stored.events(), whole.events());
     assert_eq!(stored.version(), 3);
     assert_eq!(
-        db.assessment_history(id).expect("history").last().map(bare),
+        db.assessment_history(id, 0, 1_000)
+            .expect("history")
+            .last()
+            .map(bare),
         Some(bare(&whole))
     );
 }
@@ -454,9 +462,9 @@ fn bare(a: &oasys_assessment_model::Assessment) -> serde_json::Value {
     serde_json::to_value(a.without_events()).expect("json")
 }
 
-/// The event log is read a page at a time: after the last version seen, oldest first, at most
-/// the limit; nothing after the end, nothing for an unknown assessment.
-pub fn assessment_events_are_read_a_page_at_a_time(t: &mut TestDb) {
+/// The event log and the stored versions are read a page at a time: after the last version seen,
+/// oldest first, at most the limit; nothing after the end, nothing for an unknown assessment.
+pub fn events_and_history_are_read_a_page_at_a_time(t: &mut TestDb) {
     let db = t.db();
     let p = person(1, "Smith", "Sam");
     db.insert_person(&p).expect("person");
@@ -491,4 +499,20 @@ pub fn assessment_events_are_read_a_page_at_a_time(t: &mut TestDb) {
     assert_eq!(db.assessment_events(id, 0, 0).expect("none asked"), []);
     let unknown = assessment(9, &p, "PO1", "TEAM1", 1).header().id;
     assert_eq!(db.assessment_events(unknown, 0, 10).expect("unknown"), []);
+
+    // The stored versions page the same way.
+    let versions = |after, limit| -> Vec<u64> {
+        db.assessment_history(id, after, limit)
+            .expect("history page")
+            .iter()
+            .map(|v| v.version())
+            .collect()
+    };
+    assert_eq!(versions(0, 3), [1, 2, 3]);
+    assert_eq!(versions(3, 3), [4, 5, 6]);
+    assert_eq!(versions(6, 3), [7]);
+    assert_eq!(versions(7, 3), [0_u64; 0]);
+    assert_eq!(versions(u64::MAX, 3), [0_u64; 0]);
+    assert_eq!(versions(0, 0), [0_u64; 0]);
+    assert_eq!(db.assessment_history(unknown, 0, 10).expect("unknown"), []);
 }

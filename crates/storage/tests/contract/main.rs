@@ -32,7 +32,7 @@ contract!(
     cases::duplicate_people_conflict,
     cases::assessment_insert_get_update_history,
     cases::assessment_state_appends_to_the_whole_log,
-    cases::assessment_events_are_read_a_page_at_a_time,
+    cases::events_and_history_are_read_a_page_at_a_time,
     cases::stale_version_conflicts,
     cases::concurrent_updates_one_winner,
     cases::locked_assessment_is_immutable,
