@@ -1120,7 +1120,7 @@ fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients()
     let client = agent(Duration::from_secs(10));
     let url = server.url(&format!("/api/v1/assessments/{id}"));
     // The normal client's latencies, `NORMAL` requests; `between` runs before each.
-    let mut normal = |mut between: Box<dyn FnMut() + '_>| -> Vec<Duration> {
+    let normal = |between: &mut dyn FnMut()| -> Vec<Duration> {
         let mut took: Vec<Duration> = (0..NORMAL)
             .map(|round| {
                 between();
@@ -1137,7 +1137,7 @@ fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients()
         took
     };
     let p99 = |took: &[Duration]| took[(took.len() * 99).div_ceil(100) - 1];
-    let baseline = normal(Box::new(|| {}));
+    let baseline = normal(&mut || {});
     let fds_before = fds();
     let mut loris: Vec<TcpStream> = (0..LORIS)
         .filter_map(|_| TcpStream::connect(&addr).ok())
@@ -1151,7 +1151,7 @@ fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients()
         let _ = s.write_all(b"GET /api/v1/caseload HTTP/1.1\r\nHost: x\r\n");
     }
     let mut turn = 0;
-    let beside = normal(Box::new(|| {
+    let beside = normal(&mut || {
         // A byte on every slow connection before every tenth request.
         if turn % 10 == 0 {
             for s in &mut loris {
@@ -1159,7 +1159,7 @@ fn endless_bodies_are_refused_and_slow_loris_connections_do_not_starve_clients()
             }
         }
         turn += 1;
-    }));
+    });
     let fds_during = fds();
     drop(loris);
     let slowest = beside[beside.len() - 1];
