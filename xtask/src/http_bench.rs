@@ -174,9 +174,8 @@ fn each_run(runs: &[Figures]) -> String {
         .join("; ")
 }
 
-/// Runs the three loads `repeat` times (each round on fresh servers) and returns the markdown
-/// section, which shows for each load the run with the median p99 and lists every run.
-pub(crate) fn http_section(dir: &Path, repeat: u32) -> Result<String> {
+/// Builds `crates/web/examples/http_bench.rs` (release) and returns the path of the program.
+pub(crate) fn build_http_bench() -> Result<PathBuf> {
     let mut build = cargo();
     build.args([
         "build",
@@ -188,7 +187,13 @@ pub(crate) fn http_section(dir: &Path, repeat: u32) -> Result<String> {
         "http_bench",
     ]);
     run(build)?;
-    let binary = super::target_dir().join("release/examples/http_bench");
+    Ok(super::target_dir().join("release/examples/http_bench"))
+}
+
+/// Runs the three loads `repeat` times (each round on fresh servers) and returns the markdown
+/// section, which shows for each load the run with the median p99 and lists every run.
+pub(crate) fn http_section(dir: &Path, repeat: u32) -> Result<String> {
+    let binary = build_http_bench()?;
     let load_average = fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|l| l.split_whitespace().next().map(str::to_owned))

@@ -50,19 +50,8 @@ pub(crate) fn soak(args: &[String]) -> Result<()> {
     let mut build = cargo();
     build.args(["build", "--locked", "--release", "-p", "oasys-cli"]);
     run(build)?;
-    let mut build = cargo();
-    build.args([
-        "build",
-        "--locked",
-        "--release",
-        "-p",
-        "oasys-web",
-        "--example",
-        "http_bench",
-    ]);
-    run(build)?;
-    let release = crate::bench::target_dir().join("release");
-    let (oasys, bench) = (release.join("oasys"), release.join("examples/http_bench"));
+    let bench = crate::bench::http_bench::build_http_bench()?;
+    let oasys = crate::bench::target_dir().join("release/oasys");
 
     let dir = crate::bench::target_dir().join("soak");
     let _ = fs::remove_dir_all(&dir);

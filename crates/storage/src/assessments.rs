@@ -116,19 +116,6 @@ pub(crate) fn events_of(
     Ok(logs)
 }
 
-/// The event log of one assessment, oldest first.
-fn events_for(conn: &mut DbConnection, id: &str) -> Result<Vec<Event>, StoreError> {
-    let query = assessment_events::table
-        .filter(assessment_events::assessment_id.eq(id))
-        .order(assessment_events::version)
-        .select(assessment_events::event);
-    concrete!(conn, |c| query.load::<String>(c))
-        .map_err(|e| store_error(ENTITY, e))?
-        .iter()
-        .map(|json| decode(ENTITY, json))
-        .collect()
-}
-
 /// A page's bounds as stored: `None` past `i64::MAX`, where nothing can be (versions are
 /// BIGINT).
 fn page(after: u64, limit: usize) -> Option<(i64, i64)> {
@@ -348,11 +335,10 @@ fn document(conn: &mut DbConnection, id: &str) -> Result<Option<String>, StoreEr
 }
 
 pub(crate) fn get(conn: &mut DbConnection, id: Uuid) -> Result<Option<Assessment>, StoreError> {
-    let id = id.to_string();
-    let Some(json) = document(conn, &id)? else {
+    let Some(json) = document(conn, &id.to_string())? else {
         return Ok(None);
     };
-    let events = events_for(conn, &id)?;
+    let events = events_page(conn, id, 0, usize::MAX)?;
     assemble(&json, events).map(Some)
 }
 

@@ -6,8 +6,8 @@ mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use oasys_app::{
-    AppError, ApplyOptions, AuditQuery, ChainReport, NewAssessmentRequest, Operation, Planned,
-    RequestContext, ReviewScope,
+    AppError, ApplyOptions, AuditEntry, AuditQuery, ChainReport, NewAssessmentRequest, Operation,
+    Planned, RequestContext, ReviewScope,
 };
 use oasys_assessment_model::{
     AnswerValue, Assessment, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
@@ -72,6 +72,24 @@ fn world() -> World {
         _dir: dir,
         person,
     }
+}
+
+/// The audit entries about the world's person, read by an auditor (at most 100).
+fn person_audit(w: &World) -> Vec<AuditEntry> {
+    w.app
+        .audit_entries(
+            &staff("AUD1", Role::Auditor, 0),
+            &AuditQuery {
+                person: Some(w.person.id),
+                limit: 100,
+                ..AuditQuery::default()
+            },
+            &RequestContext {
+                correlation_id: None,
+                justification: Some("monthly access review".into()),
+            },
+        )
+        .expect("audit")
 }
 
 fn new_assessment() -> NewAssessmentRequest {
@@ -163,22 +181,7 @@ fn the_case_manager_assesses_and_scores_and_others_are_refused() {
         matches!(&refused, Err(AppError::Denied(d)) if d.code == DenyCode::NotInCaseload),
         "{refused:?}"
     );
-    let auditor = staff("AUD1", Role::Auditor, 0);
-    let entries = w
-        .app
-        .audit_entries(
-            &auditor,
-            &AuditQuery {
-                person: Some(w.person.id),
-                limit: 100,
-                ..AuditQuery::default()
-            },
-            &RequestContext {
-                correlation_id: None,
-                justification: Some("monthly access review".into()),
-            },
-        )
-        .expect("audit");
+    let entries = person_audit(&w);
     assert!(
         entries
             .iter()
@@ -190,7 +193,7 @@ fn the_case_manager_assesses_and_scores_and_others_are_refused() {
             .any(|e| e.entry.actor == "PO1" && e.entry.operation == Operation::Consultation)
     );
     assert!(matches!(
-        w.app.verify_audit(&auditor, &ctx()),
+        w.app.verify_audit(&staff("AUD1", Role::Auditor, 0), &ctx()),
         Ok(ChainReport::Intact { .. })
     ));
     // A practitioner may not read the audit log.
@@ -844,22 +847,7 @@ fn the_event_log_is_read_a_page_at_a_time_by_those_who_may_see_the_assessment() 
         "{refused:?}"
     );
     // Each page read is a consultation of the case, and the refusal a security event.
-    let auditor = staff("AUD1", Role::Auditor, 0);
-    let entries = w
-        .app
-        .audit_entries(
-            &auditor,
-            &AuditQuery {
-                person: Some(w.person.id),
-                limit: 100,
-                ..AuditQuery::default()
-            },
-            &RequestContext {
-                correlation_id: None,
-                justification: Some("monthly access review".into()),
-            },
-        )
-        .expect("audit");
+    let entries = person_audit(&w);
     let consultations = entries
         .iter()
         .filter(|e| e.entry.actor == "PO1" && e.entry.operation == Operation::Consultation)
