@@ -4,9 +4,11 @@
 //! first finds the rate the server saturates at under a mixed load (three audited reads to one
 //! section save), then holds half that rate for N minutes (30 by default) while this process
 //! samples the server's resident memory every minute. After a warm-up (a sixth of the run, at
-//! least one minute) the least-squares slope of the samples must be about zero: over the measured
-//! minutes it may add no more than 5% of the memory the server had after its warm-up. Failed
-//! requests fail the soak too.
+//! least one minute) the trend of the samples must be about zero: over the measured minutes it
+//! may add no more than 5% of the memory the server had after its warm-up. The trend is the
+//! Theil–Sen slope (the median of the slopes between every two samples), which a leak moves and a
+//! passing bump does not (the pool opening connections in a burst, the allocator handing pages
+//! back later); the least-squares slope is reported beside it. Failed requests fail the soak too.
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -140,9 +142,10 @@ pub(crate) fn soak(args: &[String]) -> Result<()> {
         .copied()
         .filter(|(m, _)| *m >= warm_up)
         .collect();
-    let slope = slope(&measured).context("too few samples after the warm-up")?;
+    let trend = theil_sen(&measured).context("too few samples after the warm-up")?;
+    let least_squares = slope(&measured).context("too few samples after the warm-up")?;
     let after_warm_up = measured[0].1;
-    let growth = slope * (minutes as f64 - warm_up);
+    let growth = trend * (minutes as f64 - warm_up);
     let series: Vec<String> = samples
         .iter()
         .map(|(_, kib)| format!("{:.1}", kib / 1024.0))
@@ -150,7 +153,8 @@ pub(crate) fn soak(args: &[String]) -> Result<()> {
     eprintln!(
         "reliability: soak minutes={minutes} clients={CLIENTS} saturation_rps={:.0} rate={rate:.0} \
          requests={} errors={} p50_ms={:.2} p99_ms={:.2} rss_mib=[{}] warm_up_min={warm_up} \
-         slope_kib_per_min={slope:.1} growth_after_warm_up_mib={:.2} ({:.2}% of {:.1} MiB)",
+         theil_sen_kib_per_min={trend:.1} least_squares_kib_per_min={least_squares:.1} \
+         growth_after_warm_up_mib={:.2} ({:.2}% of {:.1} MiB)",
         saturation.rps,
         soaked.requests,
         soaked.errors,
@@ -188,6 +192,25 @@ fn rss_kib(pid: u32) -> Result<f64> {
         .with_context(|| format!("no VmRSS for process {pid}"))
 }
 
+/// The Theil–Sen slope of `points`: the median of the slopes between every two points with
+/// different x; `None` when there are none.
+fn theil_sen(points: &[(f64, f64)]) -> Option<f64> {
+    let mut slopes: Vec<f64> = points
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| points[i + 1..].iter().map(move |b| (a, b)))
+        .filter(|(a, b)| a.0 != b.0)
+        .map(|(a, b)| (b.1 - a.1) / (b.0 - a.0))
+        .collect();
+    slopes.sort_by(f64::total_cmp);
+    let n = slopes.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(slopes[n / 2]),
+        _ => Some((slopes[n / 2 - 1] + slopes[n / 2]) / 2.0),
+    }
+}
+
 /// The least-squares slope of `points` (y per unit of x); `None` for fewer than two distinct x.
 fn slope(points: &[(f64, f64)]) -> Option<f64> {
     let n = points.len() as f64;
@@ -210,6 +233,27 @@ mod tests {
         assert!((slope(&noisy).expect("a slope") - 0.4).abs() < 1e-12);
         assert_eq!(slope(&[(1.0, 5.0)]), None);
         assert_eq!(slope(&[(2.0, 5.0), (2.0, 7.0)]), None);
+    }
+
+    #[test]
+    fn the_trend_follows_growth_but_not_a_passing_bump() {
+        let line: Vec<(f64, f64)> = (0..6).map(|m| (m as f64, 50.0 + 2.0 * m as f64)).collect();
+        assert!((theil_sen(&line).expect("a trend") - 2.0).abs() < 1e-12);
+        // Flat with a bump near the end: least squares sees growth, the trend does not.
+        let bumped: Vec<(f64, f64)> = [50.0, 50.0, 50.0, 50.0, 50.0, 50.0, 56.0, 55.0, 50.0, 50.0]
+            .iter()
+            .enumerate()
+            .map(|(m, y)| (m as f64, *y))
+            .collect();
+        assert_eq!(theil_sen(&bumped), Some(0.0));
+        assert!(slope(&bumped).expect("a slope") > 0.2);
+        // Three slopes (1, 2, 3): the middle one; six (1, 1, 1, 2, 2.5, 4): the mean of the
+        // middle two.
+        assert_eq!(theil_sen(&[(0.0, 0.0), (1.0, 1.0), (2.0, 4.0)]), Some(2.0));
+        let six = [(0.0, 0.0), (1.0, 1.0), (2.0, 2.0), (3.0, 6.0)];
+        assert_eq!(theil_sen(&six), Some(1.5));
+        assert_eq!(theil_sen(&[(1.0, 5.0)]), None);
+        assert_eq!(theil_sen(&[(2.0, 5.0), (2.0, 7.0)]), None);
     }
 
     #[test]
