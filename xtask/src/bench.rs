@@ -774,8 +774,9 @@ fn render_scoring(
     writeln!(s)?;
     writeln!(
         s,
-        "Floor: {} moving the same number of bytes {} with no scoring at all, 1 MiB at a time: no \
-         implementation of the command can finish sooner on this machine.",
+        "Floor: {} moving the same number of bytes {} with no scoring at all, 1 MiB at a time: a \
+         command that writes its output (rather than splicing pages into the pipe) cannot finish sooner \
+         on this machine.",
         if repeat > 1 {
             format!("the fastest of {repeat} runs")
         } else {
