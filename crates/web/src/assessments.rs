@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use oasys_app::{
-    ApplyOptions, Clock, IdGenerator, Listed, NewAssessmentRequest, ReviewDueEntry, ReviewScope,
-    ScoredAssessment, Storage,
+    AppError, ApplyOptions, Clock, IdGenerator, Listed, NewAssessmentRequest, ReviewDueEntry,
+    ReviewScope, ScoredAssessment, Storage,
 };
 use oasys_assessment_model::{Assessment, Command, Event, OrgCode, ReviewEvent, WithoutEvents};
 use serde::{Deserialize, Serialize};
@@ -286,6 +286,14 @@ impl PageQuery {
         self.limit.unwrap_or(PAGE)
     }
 
+    /// A use case's error, with a broken rule blamed on `limit` (the only rule a page request
+    /// can break once its id has parsed).
+    fn blame_limit(error: AppError) -> ApiError {
+        let invalid = matches!(error, AppError::Invalid(_));
+        let error = ApiError::from(error);
+        if invalid { error.field("limit") } else { error }
+    }
+
     /// The `after` of the next page: the last version of a full page, `None` after a short one.
     fn next_after(&self, got: usize, last: Option<u64>) -> Option<u64> {
         (got == self.limit()).then_some(last).flatten()
@@ -324,7 +332,8 @@ where
     let versions = state
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
-            Ok(app.assessment_history(&caller.actor, id, after, limit, &caller.ctx)?)
+            app.assessment_history(&caller.actor, id, after, limit, &caller.ctx)
+                .map_err(PageQuery::blame_limit)
         })
         .await?;
     let next_after = query.next_after(versions.len(), versions.last().map(Assessment::version));
@@ -369,7 +378,8 @@ where
     let events = state
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
-            Ok(app.assessment_events(&caller.actor, id, after, limit, &caller.ctx)?)
+            app.assessment_events(&caller.actor, id, after, limit, &caller.ctx)
+                .map_err(PageQuery::blame_limit)
         })
         .await?;
     let next_after = query.next_after(events.len(), events.last().map(|e| e.version));

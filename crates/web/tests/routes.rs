@@ -648,6 +648,7 @@ async fn the_event_log_is_paged_apart_from_the_assessment() {
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["field"], "limit", "{}", refused.text);
 
     let events = format!("/api/v1/assessments/{assessment}/events");
     let mut seen = Vec::new();
@@ -686,6 +687,9 @@ async fn the_event_log_is_paged_apart_from_the_assessment() {
     ] {
         let refused = w.get(&format!("{events}{query}"), PO).await;
         assert_eq!(refused.status, status, "{query}: {}", refused.text);
+        if status == StatusCode::UNPROCESSABLE_ENTITY {
+            assert_eq!(refused.body["field"], "limit", "{query}: {}", refused.text);
+        }
     }
     assert_eq!(
         w.get(&events, PO_SAME_AREA).await.status,
