@@ -22,6 +22,116 @@ const NEED_CODES: &[&str] = &[
     "12.98", "12.99",
 ];
 
+/// Where an assessment supplies a canonical input field: what a practitioner answers (or
+/// corrects) when a predictor reports the field missing or invalid.
+///
+/// ```
+/// use oasys_scoring::InputSource;
+///
+/// assert_eq!(InputSource::of("total_sanctions"), Some(InputSource::Item("1.32")));
+/// assert_eq!(InputSource::of("drug_heroin"), Some(InputSource::Item("8.2.1.1")));
+/// assert_eq!(InputSource::of("date_of_birth"), Some(InputSource::Person));
+/// assert_eq!(InputSource::of("psychiatric_treatment"), Some(InputSource::NotAsked));
+/// assert_eq!(InputSource::of("colour"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputSource {
+    /// The answer to the item with this code.
+    Item(&'static str),
+    /// The person's record: date of birth, gender, and whether they are in the community or in
+    /// custody.
+    Person,
+    /// The assessment's own date.
+    AssessmentDate,
+    /// No item of the question set supplies it (the predictors that need it stay not
+    /// calculable for an assessment).
+    NotAsked,
+}
+
+/// The item behind each field [`PredictorInput::from_assessment`] reads from an answer.
+const FIELD_ITEMS: &[(&str, &str)] = &[
+    ("conviction_date", "1.29"),
+    ("follow_up_start_date", "1.38"),
+    ("age_at_first_sanction", "1.8"),
+    ("total_sanctions", "1.32"),
+    ("violent_sanctions", "1.40"),
+    ("offence_code", "OFFENCE.CODE"),
+    ("ogrs3_offence_category", "OFFENCE.OGRS3_CATEGORY"),
+    ("offence_category", "OFFENCE.CATEGORY"),
+    ("most_recent_offence_date", "1.43"),
+    ("force_static", "1.39"),
+    ("sexual_offence_history", "1.30"),
+    ("current_offence_sexually_motivated", "1.41"),
+    ("contact_adult_sexual_sanctions", "1.34"),
+    ("non_contact_sexual_sanctions", "1.37"),
+    ("contact_child_sexual_sanctions", "1.45"),
+    ("indecent_image_sanctions", "1.46"),
+    ("most_recent_sexual_sanction_date", "1.33"),
+    ("stranger_victim", "1.44"),
+    ("weapon_in_offence", "2.2_V2_WEAPON"),
+    ("recognises_impact", "2.6"),
+    ("no_fixed_abode", "3.3"),
+    ("accommodation_suitability", "3.4"),
+    ("unemployed", "4.2"),
+    ("partner_relationship", "6.4"),
+    ("evidence_of_domestic_abuse", "6.7da"),
+    ("domestic_abuse_partner_perpetrator", "6.7.2.1da"),
+    ("relationship_status", "6.8"),
+    ("activities_encourage_offending", "7.2"),
+    ("current_drug_misuse", "8.5"),
+    ("drug_misuse_motivation", "8.8"),
+    ("drug_heroin", "8.2.1.1"),
+    ("drug_methadone", "8.2.2.1"),
+    ("drug_other_opiates", "8.2.3.1"),
+    ("drug_crack_cocaine", "8.2.4.1"),
+    ("drug_powder_cocaine", "8.2.5.1"),
+    ("drug_misused_prescribed", "8.2.6.1"),
+    ("drug_benzodiazepines", "8.2.7.1"),
+    ("drug_amphetamines", "8.2.8.1"),
+    ("drug_hallucinogens", "8.2.9.1"),
+    ("drug_ecstasy", "8.2.10.1"),
+    ("drug_cannabis", "8.2.11.1"),
+    ("drug_solvents", "8.2.12.1"),
+    ("drug_steroids", "8.2.13.1"),
+    ("drug_other", "8.2.14.1"),
+    ("drug_spice", "8.2.15.1"),
+    ("drug_ketamine", "8.2.16.1"),
+    ("alcohol_current_use", "9.1"),
+    ("alcohol_binge", "9.2"),
+    ("impulsivity", "11.2"),
+    ("temper_control", "11.4"),
+    ("problem_solving", "11.6"),
+    ("awareness_of_consequences", "11.7"),
+    ("understands_others_views", "11.9"),
+    ("pro_criminal_attitudes", "12.1"),
+    ("previous_homicide", "R1.2.1.2"),
+    ("previous_wounding_gbh", "R1.2.2.2"),
+    ("previous_aggravated_burglary", "R1.2.6.2"),
+    ("previous_arson", "R1.2.7.2"),
+    ("previous_criminal_damage_life", "R1.2.8.2"),
+    ("previous_kidnapping", "R1.2.9.2"),
+    ("previous_firearm", "R1.2.10.2"),
+    ("previous_robbery", "R1.2.12.2"),
+    ("previous_weapon", "R1.2.13.2"),
+];
+
+impl InputSource {
+    /// Where the canonical input `field` comes from in an assessment; `None` when `field` is not
+    /// a canonical input field.
+    #[must_use]
+    pub fn of(field: &str) -> Option<Self> {
+        match field {
+            "date_of_birth" | "gender" | "supervision_status" => Some(Self::Person),
+            "assessment_date" => Some(Self::AssessmentDate),
+            "psychiatric_treatment" => Some(Self::NotAsked),
+            _ => FIELD_ITEMS
+                .iter()
+                .find(|(name, _)| *name == field)
+                .map(|(_, code)| Self::Item(code)),
+        }
+    }
+}
+
 impl PredictorInput {
     /// The predictor input an assessment supplies (section 1 facts, 2.2 weapon, 2.6, the need items,
     /// the 8.2 drug grid and the R1.2 previous serious offences), ready for [`crate::score`].

@@ -22,6 +22,7 @@ mod snsv;
 use serde::Serialize;
 
 pub use catalogue::{CatalogueError, catalogue_entry_from_columns};
+pub use from_assessment::InputSource;
 pub use input::PredictorInput;
 pub use needs::{NeedResult, Needs, Severity};
 pub use offence::{CatalogueEntry, OffenceCatalogue, OffenceCategory, Ogrs3Category, Ogrs3Mapping};

@@ -1,13 +1,16 @@
 //! An assessment document scores the same as the flat input it stands for: section 1 facts, need
 //! answers, the drug grid and ROSH items reach the predictors, and the need sections agree with
-//! the assessment model's own need view.
+//! the assessment model's own need view; every input field names the item (or record) it comes
+//! from, and answering that item supplies it.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use oasys_assessment_model::vocabulary::{OFFENCE_CATEGORIES, OGRS3_CATEGORIES};
 use oasys_assessment_model::{
-    Actor, AnswerValue, Assessment, CURRENT_VERSION, CaseIds, Command, CourtReportTemplate, Crn,
-    Gender, Layer, Location, Name, NewAssessment, OrgCode, Person, Purpose, Rank, Section,
+    Actor, AnswerValue, Assessment, CURRENT_VERSION, CaseIds, CategorySystem, Command,
+    CourtReportTemplate, Crn, Gender, Layer, Location, Name, NewAssessment, OrgCode, Person,
+    Purpose, QuestionSet, Rank, Section, Vocabulary,
 };
-use oasys_scoring::{PredictorInput, Status, score};
+use oasys_scoring::{InputSource, PredictorInput, Status, score};
 use uuid::Uuid;
 
 fn date(s: &str) -> NaiveDate {
@@ -177,4 +180,63 @@ fn need_sections_agree_with_the_assessment_model() {
     }
     assert_eq!(needs.accommodation.score, Some(4));
     assert_eq!(needs.drug_misuse.score, Some(3));
+}
+
+/// A valid answer to an item, so that the field it supplies is present.
+fn sample(vocabulary: &Vocabulary) -> AnswerValue {
+    use oasys_assessment_model::{Frequency, Injecting, RelationshipStatus};
+    match vocabulary {
+        Vocabulary::YesNo | Vocabulary::YesNoDontKnow | Vocabulary::YesNoMissing => {
+            AnswerValue::Yes
+        }
+        Vocabulary::Problems { .. } => AnswerValue::Problems(1),
+        Vocabulary::Frequency => AnswerValue::Frequency(Frequency::Daily),
+        Vocabulary::RelationshipStatus => {
+            AnswerValue::RelationshipStatus(RelationshipStatus::LivingTogether)
+        }
+        Vocabulary::Injecting => AnswerValue::Injecting(Injecting::Currently),
+        Vocabulary::Date => AnswerValue::Date(date("2024-06-01")),
+        Vocabulary::Count { min, .. } => AnswerValue::Count((*min).max(1)),
+        Vocabulary::OffenceCode => AnswerValue::Code("02700".into()),
+        Vocabulary::OffenceCategory {
+            system: CategorySystem::Ogrs3,
+        } => AnswerValue::Code(OGRS3_CATEGORIES[0].into()),
+        Vocabulary::OffenceCategory {
+            system: CategorySystem::Offence,
+        } => AnswerValue::Code(OFFENCE_CATEGORIES[0].into()),
+        other => panic!("no predictor input is read from a {other} item"),
+    }
+}
+
+#[test]
+fn every_input_field_names_where_an_assessment_supplies_it() {
+    let as_json = |a: &Assessment| {
+        serde_json::to_value(PredictorInput::from_assessment(a, &person())).expect("json")
+    };
+    let blank = as_json(&assessment(&[]));
+    let fields = serde_json::to_value(PredictorInput::default()).expect("json");
+    let fields = fields.as_object().expect("an object").keys();
+    let questions = QuestionSet::current();
+    let mut items = 0;
+    for field in fields.filter(|f| !matches!(f.as_str(), "id" | "need_answers")) {
+        match InputSource::of(field) {
+            None => panic!("{field}: no source named"),
+            Some(InputSource::Item(code)) => {
+                let question = questions
+                    .question(code)
+                    .unwrap_or_else(|| panic!("{field}: no item {code} in the question set"));
+                let answered = as_json(&assessment(&[(code, sample(&question.vocabulary))]));
+                assert!(blank[field].is_null(), "{field} set without {code}");
+                assert!(!answered[field].is_null(), "{field} not read from {code}");
+                items += 1;
+            }
+            Some(InputSource::Person | InputSource::AssessmentDate) => {
+                assert!(!blank[field].is_null(), "{field} not taken from the record");
+            }
+            Some(InputSource::NotAsked) => {
+                assert!(blank[field].is_null(), "{field} is supplied after all");
+            }
+        }
+    }
+    assert_eq!(items, 63);
 }

@@ -187,9 +187,10 @@ fn load<S: Storage, C: Clock, I: IdGenerator>(
         .ok()
         .flatten()
         .map(|stored| stored.plan.id());
+    let report = view(&scored.report, assessment.question_set());
     Ok(Loaded {
         assessment,
-        report: view(&scored.report),
+        report,
         plan,
     })
 }

@@ -215,7 +215,7 @@ pub(crate) fn field(question: &Question, answer: Option<&AnswerValue>, required:
         _ => 0,
     };
     Field {
-        id: format!("q-{}", question.code.replace(['.', ' '], "-")),
+        id: field_id(&question.code),
         code: question.code.clone(),
         label: question.label.clone(),
         control,
@@ -312,6 +312,11 @@ fn token_value(vocabulary: &Vocabulary, token: &str) -> Option<AnswerValue> {
         _ => serde_json::Value::String(token.to_owned()),
     };
     serde_json::from_value(json).ok()
+}
+
+/// The HTML id of an item's field on its section page (`3.3` → `q-3-3`), for links to it.
+pub(crate) fn field_id(code: &str) -> String {
+    format!("q-{}", code.replace(['.', ' '], "-"))
 }
 
 #[cfg(test)]

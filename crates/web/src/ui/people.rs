@@ -450,7 +450,8 @@ where
     for summary in summaries {
         let assessment = app.assessment(&caller.actor, summary.id, &caller.ctx)?;
         let scored = app.score_assessment(&caller.actor, summary.id, None, &caller.ctx)?;
-        assessments.push((summary, assessment, view(&scored.report)));
+        let report = view(&scored.report, assessment.question_set());
+        assessments.push((summary, assessment, report));
     }
     // The plan of the newest assessment; someone who may not see plans sees none.
     let plan = assessments

@@ -2,8 +2,11 @@
 //! same field names as `oasys score` and the JSON API), so the pages show exactly what the API
 //! and the CLI give.
 
-use oasys_assessment_model::Section;
+use oasys_assessment_model::{QuestionSet, Section};
+use oasys_scoring::InputSource;
 use serde_json::Value;
+
+use super::form::field_id;
 
 /// The predictors in the order practitioners read them, with their display names.
 const PREDICTORS: &[(&str, &str)] = &[
@@ -41,7 +44,25 @@ pub(crate) struct PredictorView {
     /// `low`, `medium`, `high`, `very_high` or empty.
     pub band: String,
     pub explanation: Vec<FactorView>,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<ReasonView>,
+}
+
+/// Why a predictor cannot be calculated, in a practitioner's terms: what to answer or check.
+#[derive(Debug, Clone)]
+pub(crate) struct ReasonView {
+    /// "Still to answer", or the rule that failed.
+    pub title: String,
+    /// The questions (or records, or other scores) involved.
+    pub needs: Vec<Needed>,
+}
+
+/// One input a reason names, as the practitioner finds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Needed {
+    /// "3.3 Currently of no fixed abode …", "Date of birth, on the person's record", "OGRS3 …".
+    pub label: String,
+    /// The link within the assessment: `sections/accommodation#q-3-3`, `scores#ogrs3`, or empty.
+    pub href: String,
 }
 
 impl PredictorView {
@@ -147,7 +168,63 @@ fn percentage(value: Option<&Value>) -> String {
     }
 }
 
-fn predictor(key: &'static str, name: &'static str, result: &Value) -> PredictorView {
+/// A reason of spec §4.4 (`{code, fields, message}`) told as what to answer or check.
+fn reason(reason: &Value, questions: &QuestionSet) -> ReasonView {
+    let code = text(reason.get("code"));
+    let title = match code.as_str() {
+        "missing_input" => "Still to answer".to_owned(),
+        "missing_dynamic_input" => "Still to answer for the dynamic score".to_owned(),
+        "component_not_calculable" => "Waits for another score".to_owned(),
+        _ => text(reason.get("message")),
+    };
+    let needs = reason
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|fields| {
+            fields
+                .iter()
+                .map(|f| needed(&text(Some(f)), questions))
+                .collect()
+        })
+        .unwrap_or_default();
+    ReasonView { title, needs }
+}
+
+/// Where the practitioner finds a canonical input field (or, for a combined score, the
+/// component predictor it waits for).
+fn needed(field: &str, questions: &QuestionSet) -> Needed {
+    let words = || band_label(field);
+    let (label, href) = match InputSource::of(field) {
+        Some(InputSource::Item(code)) => match questions.question(code) {
+            Some(q) => (
+                format!("{code} {}", q.label),
+                format!("sections/{}#{}", q.section.key(), field_id(code)),
+            ),
+            None => (format!("{code} ({})", words()), String::new()),
+        },
+        Some(InputSource::Person) => (
+            format!("{}, on the person's record", words()),
+            String::new(),
+        ),
+        Some(InputSource::AssessmentDate) => ("The assessment date".to_owned(), String::new()),
+        Some(InputSource::NotAsked) => (
+            format!("{} (not asked in this version of the assessment)", words()),
+            String::new(),
+        ),
+        None => match PREDICTORS.iter().find(|(key, _)| *key == field) {
+            Some((key, name)) => ((*name).to_owned(), format!("scores#{key}")),
+            None => (words(), String::new()),
+        },
+    };
+    Needed { label, href }
+}
+
+fn predictor(
+    key: &'static str,
+    name: &'static str,
+    result: &Value,
+    questions: &QuestionSet,
+) -> PredictorView {
     let explanation = result
         .get("explanation")
         .and_then(Value::as_array)
@@ -165,29 +242,7 @@ fn predictor(key: &'static str, name: &'static str, result: &Value) -> Predictor
     let reasons = result
         .get("reasons")
         .and_then(Value::as_array)
-        .map(|reasons| {
-            reasons
-                .iter()
-                .map(|r| {
-                    let message = text(r.get("message"));
-                    let fields = r
-                        .get("fields")
-                        .and_then(Value::as_array)
-                        .map(|f| {
-                            f.iter()
-                                .map(|v| text(Some(v)))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default();
-                    if fields.is_empty() {
-                        message
-                    } else {
-                        format!("{message} ({fields})")
-                    }
-                })
-                .collect()
-        })
+        .map(|reasons| reasons.iter().map(|r| reason(r, questions)).collect())
         .unwrap_or_default();
     let two_year = percentage(result.get("percentage_2y"));
     let one_year = percentage(result.get("percentage_1y"));
@@ -229,14 +284,14 @@ fn need(key: &str, result: &Value) -> NeedView {
     }
 }
 
-/// Reads a report through its JSON form (spec §13).
-pub(crate) fn view(report: &impl serde::Serialize) -> ReportView {
+/// Reads a report through its JSON form (spec §13); reasons name the questions of `questions`.
+pub(crate) fn view(report: &impl serde::Serialize, questions: &QuestionSet) -> ReportView {
     let Ok(json) = serde_json::to_value(report) else {
         return ReportView::default();
     };
     let predictors = PREDICTORS
         .iter()
-        .filter_map(|(key, name)| json.get(*key).map(|r| predictor(key, name, r)))
+        .filter_map(|(key, name)| json.get(*key).map(|r| predictor(key, name, r, questions)))
         .collect();
     let needs = json.get("needs").map_or_else(Vec::new, |sections| {
         Section::NEEDS
