@@ -255,6 +255,14 @@ async fn delete_and_restore_go_through_the_commands_route() {
     assert_eq!(deleted.body["deleted"]["reason"], "Started in error");
     let etag = etag_of(&deleted);
 
+    // The practitioner may no longer open the deleted assessment, but the person's overview
+    // still opens, listing it as deleted without its scores.
+    let opened = w.get(&format!("/assessments/{id}"), PO).await;
+    assert_eq!(opened.status, StatusCode::FORBIDDEN, "{}", opened.text);
+    let overview = w.get(&format!("/people/{PERSON}"), PO).await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.text);
+    assert!(overview.text.contains(">Deleted<"), "{}", overview.text);
+
     // Restoring is a manager's action over the team.
     let by_po = command(
         &w,

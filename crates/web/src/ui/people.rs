@@ -407,7 +407,10 @@ struct CurrentAssessment {
 /// Everything the overview needs, read in one go on the blocking pool.
 struct Overview {
     person: Person,
+    /// The assessments that are not deleted, oldest first, each with its scores.
     assessments: Vec<(AssessmentSummary, Assessment, ReportView)>,
+    /// Deleted assessments: listed in the history, not opened (most users may not see them).
+    deleted: Vec<AssessmentSummary>,
     plan: Option<(Uuid, String)>,
 }
 
@@ -446,6 +449,8 @@ where
     let person = app.person(&caller.actor, person_id, &caller.ctx)?;
     let mut summaries = app.assessments_for_person(&caller.actor, person_id, &caller.ctx)?;
     summaries.sort_by_key(|s| s.created_at);
+    let (deleted, summaries): (Vec<_>, Vec<_>) =
+        summaries.into_iter().partition(|s| s.status.deleted);
     let mut assessments = Vec::new();
     for summary in summaries {
         let assessment = app.assessment(&caller.actor, summary.id, &caller.ctx)?;
@@ -455,9 +460,7 @@ where
     }
     // The plan of the newest assessment; someone who may not see plans sees none.
     let plan = assessments
-        .iter()
-        .rev()
-        .find(|(s, _, _)| !s.status.deleted)
+        .last()
         .and_then(|(s, _, _)| {
             app.plan_for_assessment(&caller.actor, s.id, &caller.ctx)
                 .ok()
@@ -483,6 +486,7 @@ where
     Ok(Overview {
         person,
         assessments,
+        deleted,
         plan,
     })
 }
@@ -502,18 +506,26 @@ where
     let Some(loaded) = overview_with_reason(&state, &caller, person_id).await? else {
         return Ok(Redirect::to(&reason_path(person_id)).into_response());
     };
-    let history: Vec<HistoryRow> = loaded
+    let mut rows: Vec<(&AssessmentSummary, Option<&ReportView>)> = loaded
         .assessments
         .iter()
-        .rev()
-        .map(|(summary, _, report)| HistoryRow {
-            id: summary.id,
-            started: long_date(summary.created_at.date_naive()),
-            assessor: summary.assessor.clone(),
-            status: state_tag(&summary.status.state, summary.status.deleted),
-            ogrs3: pct(report, "ogrs3"),
-            ovp: pct(report, "ovp"),
-            rsr: pct(report, "rsr"),
+        .map(|(summary, _, report)| (summary, Some(report)))
+        .chain(loaded.deleted.iter().map(|summary| (summary, None)))
+        .collect();
+    rows.sort_by_key(|(summary, _)| std::cmp::Reverse(summary.created_at));
+    let history: Vec<HistoryRow> = rows
+        .into_iter()
+        .map(|(summary, report)| {
+            let score = |key| report.map_or_else(|| "–".to_owned(), |r| pct(r, key));
+            HistoryRow {
+                id: summary.id,
+                started: long_date(summary.created_at.date_naive()),
+                assessor: summary.assessor.clone(),
+                status: state_tag(&summary.status.state, summary.status.deleted),
+                ogrs3: score("ogrs3"),
+                ovp: score("ovp"),
+                rsr: score("rsr"),
+            }
         })
         .collect();
     let series = [("ogrs3", "OGRS3"), ("ovp", "OVP"), ("rsr", "RSR")]
@@ -523,6 +535,7 @@ where
             points: loaded
                 .assessments
                 .iter()
+                .filter(|(s, _, _)| s.status.state != Lifecycle::Voided)
                 .filter_map(|(s, _, r)| {
                     r.percentage_of(key).map(|p| (s.created_at.date_naive(), p))
                 })
@@ -534,7 +547,7 @@ where
         .assessments
         .iter()
         .rev()
-        .find(|(s, _, _)| !s.status.deleted)
+        .find(|(s, _, _)| s.status.state != Lifecycle::Voided)
         .map(|(summary, assessment, report)| {
             let (matrix, overall) = matrix(assessment);
             CurrentAssessment {
@@ -549,20 +562,18 @@ where
         });
     // One assessment at a time: not while one is being written or waits for countersigning.
     let can_start = !loaded.assessments.iter().any(|(s, _, _)| {
-        !s.status.deleted
-            && matches!(
-                s.status.state,
-                Lifecycle::Open
-                    | Lifecycle::AwaitingCountersign { .. }
-                    | Lifecycle::AwaitingDoubleCountersign { .. }
-            )
+        matches!(
+            s.status.state,
+            Lifecycle::Open
+                | Lifecycle::AwaitingCountersign { .. }
+                | Lifecycle::AwaitingDoubleCountersign { .. }
+        )
     });
     let can_clone = loaded.assessments.iter().any(|(s, _, _)| {
-        !s.status.deleted
-            && matches!(
-                s.status.state,
-                Lifecycle::Complete { .. } | Lifecycle::LockedIncomplete
-            )
+        matches!(
+            s.status.state,
+            Lifecycle::Complete { .. } | Lifecycle::LockedIncomplete
+        )
     });
     let person = &loaded.person;
     Ok(page(
