@@ -52,7 +52,10 @@ pub enum ReasonCode {
     ViolentSanctionsOutOfRange,
     DateNotAfterBirth,
     AgeOutOfRange,
+    // serde's snake_case puts no underscore before a digit: the spec's codes are spelt out.
+    #[serde(rename = "age_at_conviction_under_10")]
     AgeAtConvictionUnder10,
+    #[serde(rename = "age_under_18")]
     AgeUnder18,
     FirstSanctionAfterConviction,
     FollowUpBeforeConviction,

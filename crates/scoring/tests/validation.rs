@@ -453,3 +453,52 @@ fn need_answers_outside_their_vocabulary() {
         Some(true)
     );
 }
+
+#[test]
+fn reason_codes_are_written_exactly_as_the_spec_spells_them() {
+    use ReasonCode::*;
+    // The table of spec §4.4, in its order.
+    let spec = [
+        (MissingInput, "missing_input"),
+        (MissingDynamicInput, "missing_dynamic_input"),
+        (InvalidValue, "invalid_value"),
+        (UnsupportedGender, "unsupported_gender"),
+        (InvalidOffenceCode, "invalid_offence_code"),
+        (OffenceCodeNotFound, "offence_code_not_found"),
+        (OffenceNeedsExactCode, "offence_needs_exact_code"),
+        (SanctionsOutOfRange, "sanctions_out_of_range"),
+        (ViolentSanctionsOutOfRange, "violent_sanctions_out_of_range"),
+        (DateNotAfterBirth, "date_not_after_birth"),
+        (AgeOutOfRange, "age_out_of_range"),
+        (AgeAtConvictionUnder10, "age_at_conviction_under_10"),
+        (AgeUnder18, "age_under_18"),
+        (
+            FirstSanctionAfterConviction,
+            "first_sanction_after_conviction",
+        ),
+        (FollowUpBeforeConviction, "follow_up_before_conviction"),
+        (ConvictionAfterAssessment, "conviction_after_assessment"),
+        (SexualCountsInconsistent, "sexual_counts_inconsistent"),
+        (
+            SexualHistoryWithoutSanctions,
+            "sexual_history_without_sanctions",
+        ),
+        (SexualCountsExceedTotal, "sexual_counts_exceed_total"),
+        (DrugMotivationInconsistent, "drug_motivation_inconsistent"),
+        (ComponentNotCalculable, "component_not_calculable"),
+    ];
+    for (code, spelt) in spec {
+        assert_eq!(serde_json::to_value(code).expect("json"), spelt);
+    }
+    // And as `oasys score` writes them: a person convicted at 9, and one too young for OVP.
+    let young = with(r#"{"date_of_birth":"2014-06-01","age_at_first_sanction":9}"#);
+    let report = score(&input(&young), None);
+    let mut written = Vec::new();
+    report.write_json(&mut written, true).expect("write");
+    let written = String::from_utf8(written).expect("utf-8");
+    assert!(
+        written.contains(r#""code":"age_at_conviction_under_10""#),
+        "{written}"
+    );
+    assert!(written.contains(r#""code":"age_under_18""#), "{written}");
+}
