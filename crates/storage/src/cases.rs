@@ -122,6 +122,28 @@ pub(crate) fn add_relationship(
     Ok(())
 }
 
+pub(crate) fn end_relationships(
+    conn: &mut DbConnection,
+    person_id: Uuid,
+    kind: &RelationshipKind,
+    at: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let at = millis(at);
+    diesel::update(
+        case_relationships::table
+            .filter(case_relationships::person_id.eq(person_id.to_string()))
+            .filter(case_relationships::kind.eq(encode(ENTITY, kind)?))
+            .filter(
+                case_relationships::until_ms
+                    .is_null()
+                    .or(case_relationships::until_ms.gt(at)),
+            ),
+    )
+    .set(case_relationships::until_ms.eq(at))
+    .execute(conn)
+    .map_err(|e| store_error(ENTITY, e))
+}
+
 pub(crate) fn relationships_of(
     conn: &mut DbConnection,
     staff_id: &str,

@@ -16,7 +16,7 @@ use oasys_app::{
     StoredDocument, UserAccount,
 };
 use oasys_assessment_model::{Assessment, Event, Person};
-use oasys_sharing_policy::{LaoLists, Relationship};
+use oasys_sharing_policy::{LaoLists, Relationship, RelationshipKind};
 use uuid::Uuid;
 
 use crate::conn::{DbConnection, read_tx, write_tx};
@@ -212,6 +212,14 @@ macro_rules! repositories {
                 relationship: &Relationship,
             ) -> Result<(), StoreError> {
                 self.write(|c| cases::add_relationship(c, person_id, relationship))
+            }
+            fn end_relationships(
+                &self,
+                person_id: Uuid,
+                kind: &RelationshipKind,
+                at: DateTime<Utc>,
+            ) -> Result<usize, StoreError> {
+                self.write(|c| cases::end_relationships(c, person_id, kind, at))
             }
             fn relationships_of(
                 &self,

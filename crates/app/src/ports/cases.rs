@@ -2,7 +2,7 @@
 //! responsible team and its area, staff relationships to the person, and the LAO lists.
 
 use chrono::{DateTime, Utc};
-use oasys_sharing_policy::{LaoLists, Relationship};
+use oasys_sharing_policy::{LaoLists, Relationship, RelationshipKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -34,6 +34,9 @@ pub struct CaseAccess {
 /// - `set_lao` MUST return `NotFound` for an unknown person and otherwise replace the lists.
 /// - `set_team_area` MUST create the team or change its area.
 /// - `add_relationship` MUST return `NotFound` for an unknown person.
+/// - `end_relationships` MUST set `until` to `at` on every relationship of exactly that kind to
+///   the person that is still active at `at` (no `until`, or one after `at`), leave the others
+///   as they are, and return how many it ended.
 pub trait CaseAccessRepository: Send + Sync {
     /// The access facts of a person's case.
     fn case_access(&self, person_id: Uuid) -> Result<Option<CaseAccess>, StoreError>;
@@ -48,6 +51,14 @@ pub trait CaseAccessRepository: Send + Sync {
         person_id: Uuid,
         relationship: &Relationship,
     ) -> Result<(), StoreError>;
+    /// Ends, at `at`, the person's relationships of this kind that are still active (for example
+    /// a countersigning task once the assessment is countersigned or sent back).
+    fn end_relationships(
+        &self,
+        person_id: Uuid,
+        kind: &RelationshipKind,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
     /// Every relationship a member of staff has to anyone (ended ones too), with the person's
     /// id, oldest first: for task lists such as the countersigning queue.
     fn relationships_of(&self, staff_id: &str) -> Result<Vec<(Uuid, Relationship)>, StoreError>;

@@ -355,10 +355,22 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             repos.update_assessment(&assessment, stored_version, due)?;
             stored_version = assessment.version();
         }
-        let awaiting = matches!(
-            assessment.state(),
-            State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
-        );
+        let awaits = |state: &State| {
+            matches!(
+                state,
+                State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
+            )
+        };
+        let awaiting = awaits(assessment.state());
+        // A countersigning task ends with the step it was for: countersigned, sent back,
+        // passed on for a second countersignature, voided or rolled back.
+        if awaits(&before) && *assessment.state() != before {
+            repos.end_relationships(
+                person.id,
+                &RelationshipKind::CountersignTask { assessment_id },
+                now,
+            )?;
+        }
         if awaiting && *assessment.state() != before {
             let countersigner = options
                 .countersigner

@@ -242,3 +242,50 @@ pub fn relationships_of_lists_one_staff_members_relationships_across_people(t: &
         vec![(q.id, co_worker("PO2", 2, 9))]
     );
 }
+
+pub fn ending_relationships_ends_only_the_active_ones_of_that_kind(t: &mut TestDb) {
+    let db = t.db();
+    let p = person(1, "Smith", "Sam");
+    db.insert_person(&p).expect("person");
+    let task = |staff: &str, assessment: u128, until: Option<u32>| Relationship {
+        staff_id: staff.to_owned(),
+        kind: RelationshipKind::CountersignTask {
+            assessment_id: Uuid::from_u128(assessment),
+        },
+        from: at(1),
+        until: until.map(at),
+    };
+    db.add_relationship(p.id, &task("SPO1", 77, None))
+        .expect("task");
+    db.add_relationship(p.id, &task("SPO2", 77, Some(9)))
+        .expect("later end");
+    db.add_relationship(p.id, &task("SPO3", 77, Some(2)))
+        .expect("ended before");
+    db.add_relationship(p.id, &task("SPO1", 78, None))
+        .expect("another assessment");
+    db.add_relationship(p.id, &co_worker("PO2", 1, 20))
+        .expect("co-worker");
+    let kind = RelationshipKind::CountersignTask {
+        assessment_id: Uuid::from_u128(77),
+    };
+    assert_eq!(db.end_relationships(p.id, &kind, at(5)).expect("end"), 2);
+    let access = db.case_access(p.id).expect("read").expect("known");
+    let recorded: Vec<_> = access
+        .relationships
+        .into_iter()
+        .filter(|r| r.kind != RelationshipKind::CaseManager)
+        .collect();
+    assert_eq!(
+        recorded,
+        vec![
+            task("SPO1", 77, Some(5)),
+            task("SPO2", 77, Some(5)),
+            task("SPO3", 77, Some(2)),
+            task("SPO1", 78, None),
+            co_worker("PO2", 1, 20),
+        ]
+    );
+    assert_eq!(db.end_relationships(p.id, &kind, at(6)).expect("again"), 0);
+    let nobody = Uuid::from_u128(404);
+    assert_eq!(db.end_relationships(nobody, &kind, at(6)).expect("none"), 0);
+}

@@ -57,6 +57,7 @@ contract!(
     access_cases::reallocation_changes_the_case_manager,
     access_cases::relationships_of_lists_one_staff_members_relationships_across_people,
     access_cases::set_lao_replaces_the_lists,
+    access_cases::ending_relationships_ends_only_the_active_ones_of_that_kind,
     access_cases::concurrent_first_writes_of_lao_and_team_all_succeed,
     document_cases::document_insert_get_update_history,
     document_cases::duplicate_document_id_conflicts,
