@@ -136,8 +136,17 @@ pub struct PredictorInput {
     pub previous_robbery: Option<bool>,
     pub previous_weapon: Option<bool>,
 
-    /// Need-section answers keyed by OASys item code (`"3.4"`, `"9.99"`), spec §12.
+    /// Need-section answers keyed by OASys item code (`"3.4"`, `"9.99"`), spec §12; `null`
+    /// reads as none given (spec §4.1: a `null` field is missing).
+    #[serde(deserialize_with = "null_as_none_given")]
     pub need_answers: BTreeMap<String, serde_json::Value>,
+}
+
+/// The need answers, with `null` read as an empty map.
+fn null_as_none_given<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, serde_json::Value>, D::Error> {
+    Ok(Option::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// A `YYYY-MM-DD` date: the common form is read directly; anything else goes to chrono's

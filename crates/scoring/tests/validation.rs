@@ -502,3 +502,13 @@ fn reason_codes_are_written_exactly_as_the_spec_spells_them() {
     );
     assert!(written.contains(r#""code":"age_under_18""#), "{written}");
 }
+
+#[test]
+fn a_null_need_answers_is_missing_like_any_null_field() {
+    let given_null = with(r#"{"need_answers":null}"#);
+    let parsed: oasys_scoring::PredictorInput =
+        serde_json::from_str(&given_null).expect("null reads as missing");
+    assert!(parsed.need_answers.is_empty());
+    let json = |input| serde_json::to_value(score(input, None)).expect("json");
+    assert_eq!(json(&parsed), json(&input(HISTORY)));
+}
