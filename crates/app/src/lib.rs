@@ -6,8 +6,9 @@ pub mod usecases;
 
 pub use ports::*;
 pub use usecases::{
-    AccountChange, App, AppError, ApplyOptions, CountersignTask, NewAssessmentRequest, PAGE_MAX,
-    Planned, RequestContext, ScoredAssessment, SharingCase, StoredPlan,
+    AccountChange, AgreementResponse, App, AppError, ApplyOptions, CountersignTask,
+    NewAssessmentRequest, PAGE_MAX, PLAN_LOCKED_MESSAGE, Planned, RequestContext, ScoredAssessment,
+    SharingCase, StoredPlan,
 };
 pub use usecases::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,

@@ -1,15 +1,190 @@
 //! Editing an unsigned plan version: objectives and steps added, progress codes recorded with their
 //! history, notes, order and removal; every change is refused once the version is signed.
+//! [`PlanChange`] is one such edit as data, for a service that takes edits from outside: the
+//! date and the new ids come from the service, so a change cannot backdate history or forge
+//! the agreement, the signing status or earlier entries.
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::intervention::{Intervention, NewIntervention};
+use crate::catalogue::StepActor;
+use crate::intervention::{Intervention, NewIntervention, Timescale};
+use crate::link::Link;
 use crate::objective::{NewObjective, Objective};
 use crate::plan::{PlanError, ProgressNote, SentencePlan};
 use crate::status::{InterventionProgress, ObjectiveProgress};
 
+/// One edit of an unsigned plan version, applied with [`SentencePlan::apply_change`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PlanChange {
+    /// Adds an objective (its id is given by the service).
+    AddObjective {
+        /// Title (from the reference list or the practitioner's own).
+        title: String,
+        /// Further text in the person's words.
+        #[serde(default)]
+        text: String,
+        /// The needs and ROSH factors it addresses (at least one).
+        links: Vec<Link>,
+        /// How progress will be measured.
+        #[serde(default)]
+        measure: String,
+        /// Target date; none makes it a future goal.
+        #[serde(default)]
+        target_date: Option<NaiveDate>,
+    },
+    /// Adds a step to an objective (its id is given by the service).
+    AddStep {
+        /// The objective.
+        objective: Uuid,
+        /// Catalogue code, when the step is a catalogue entry.
+        #[serde(default)]
+        catalogue_code: Option<String>,
+        /// What will be done; blank takes the catalogue entry's name.
+        #[serde(default)]
+        text: String,
+        /// Who does the work (at least one).
+        actors: Vec<StepActor>,
+        /// Timescale or target date.
+        timescale: Timescale,
+    },
+    /// Records an objective's progress code, dated today, with an optional note.
+    ObjectiveProgress {
+        /// The objective.
+        objective: Uuid,
+        /// The legacy progress code.
+        progress: ObjectiveProgress,
+        /// A note.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Records a step's progress code, dated today, with an optional note.
+    StepProgress {
+        /// The objective.
+        objective: Uuid,
+        /// The step.
+        step: Uuid,
+        /// The legacy progress code.
+        progress: InterventionProgress,
+        /// A note.
+        #[serde(default)]
+        note: Option<String>,
+    },
+    /// Adds a progress note on the plan as a whole, dated today.
+    Note {
+        /// The note.
+        text: String,
+    },
+    /// Deletes an objective added by mistake (close one with a progress code instead).
+    RemoveObjective {
+        /// The objective.
+        objective: Uuid,
+    },
+    /// Moves an objective to a position (0 = highest priority; past the end = last).
+    MoveObjective {
+        /// The objective.
+        objective: Uuid,
+        /// The new position.
+        position: usize,
+    },
+}
+
+impl PlanChange {
+    /// The change's name, as `change` names it in JSON.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::AddObjective { .. } => "add_objective",
+            Self::AddStep { .. } => "add_step",
+            Self::ObjectiveProgress { .. } => "objective_progress",
+            Self::StepProgress { .. } => "step_progress",
+            Self::Note { .. } => "note",
+            Self::RemoveObjective { .. } => "remove_objective",
+            Self::MoveObjective { .. } => "move_objective",
+        }
+    }
+}
+
+fn blank_to_none(note: Option<String>) -> Option<String> {
+    note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}
+
 impl SentencePlan {
+    /// Applies one change on `on` (today, from the caller's clock); `new_id` is the id an added
+    /// objective or step gets. Returns every problem; on error the plan is unchanged.
+    pub fn apply_change(
+        &mut self,
+        change: PlanChange,
+        on: NaiveDate,
+        new_id: Uuid,
+    ) -> Result<(), Vec<PlanError>> {
+        match change {
+            PlanChange::AddObjective {
+                title,
+                text,
+                links,
+                measure,
+                target_date,
+            } => self.add_objective(
+                NewObjective {
+                    id: new_id,
+                    title: title.trim().to_owned(),
+                    text: text.trim().to_owned(),
+                    links,
+                    measure: measure.trim().to_owned(),
+                    target_date,
+                },
+                on,
+            ),
+            PlanChange::AddStep {
+                objective,
+                catalogue_code,
+                text,
+                actors,
+                timescale,
+            } => self.add_intervention(
+                objective,
+                NewIntervention {
+                    id: new_id,
+                    catalogue_code,
+                    text: text.trim().to_owned(),
+                    actors,
+                    timescale,
+                },
+                on,
+            ),
+            PlanChange::ObjectiveProgress {
+                objective,
+                progress,
+                note,
+            } => self
+                .record_objective_progress(objective, progress, on, blank_to_none(note))
+                .map_err(|e| vec![e]),
+            PlanChange::StepProgress {
+                objective,
+                step,
+                progress,
+                note,
+            } => self
+                .record_intervention_progress(objective, step, progress, on, blank_to_none(note))
+                .map_err(|e| vec![e]),
+            PlanChange::Note { text } => self.add_note(on, &text).map_err(|e| vec![e]),
+            PlanChange::RemoveObjective { objective } => self
+                .remove_objective(objective)
+                .map(|_| ())
+                .map_err(|e| vec![e]),
+            PlanChange::MoveObjective {
+                objective,
+                position,
+            } => self
+                .move_objective(objective, position)
+                .map_err(|e| vec![e]),
+        }
+    }
+
     fn id_in_use(&self, id: Uuid) -> bool {
         self.objectives
             .iter()

@@ -80,6 +80,16 @@ pub enum PlanError {
         /// The assessment date.
         assessment_date: NaiveDate,
     },
+    /// A date falls after today.
+    #[error("{what} {date} is in the future (today is {today})")]
+    DateInFuture {
+        /// Which date.
+        what: String,
+        /// The date given.
+        date: NaiveDate,
+        /// Today.
+        today: NaiveDate,
+    },
     /// Progress cannot be recorded before the last recorded progress.
     #[error("progress dated {date} is before the last update on {last}")]
     DateBeforeLastUpdate {

@@ -6,7 +6,7 @@
 pub mod catalogue;
 pub mod conditions;
 pub mod draft;
-mod editing;
+pub mod editing;
 pub mod error;
 pub mod indicators;
 pub mod intervention;
@@ -30,6 +30,7 @@ pub use conditions::{
     condition_type, condition_types,
 };
 pub use draft::{DraftOptions, Priority, draft_plan, draft_sections};
+pub use editing::PlanChange;
 pub use indicators::{Indicator, IndicatorKind, Trigger, indicators, setting_of};
 pub use intervention::{Intervention, NewIntervention, ProgressEntry, Timescale};
 pub use link::{Link, RiskFactor, is_need_section};

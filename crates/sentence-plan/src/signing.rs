@@ -48,6 +48,10 @@ pub struct Agreement {
     pub date: Option<NaiveDate>,
     /// The note (required for DO_NOT_AGREE and COULD_NOT_ANSWER).
     pub note: Option<String>,
+    /// Staff id of who recorded the response (set by the service from the signed-in user, never
+    /// taken from a request); absent on plans stored before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 impl Agreement {
@@ -58,6 +62,7 @@ impl Agreement {
             status: AgreementStatus::Draft,
             date: None,
             note: None,
+            recorded_by: None,
         }
     }
 
@@ -192,6 +197,37 @@ impl SentencePlan {
             return Err(problems);
         }
         self.agreement = agreement;
+        Ok(())
+    }
+
+    /// Records the person's response on `today`: the rules of [`Agreement::problems`], and the
+    /// date cannot be after `today`. Returns every problem; on error the plan is unchanged.
+    pub fn record_agreement(
+        &mut self,
+        agreement: Agreement,
+        today: NaiveDate,
+    ) -> Result<(), Vec<PlanError>> {
+        self.ensure_editable().map_err(|e| vec![e])?;
+        let mut problems = agreement.problems(self.created);
+        if let Some(date) = agreement.date
+            && date > today
+        {
+            problems.push(PlanError::DateInFuture {
+                what: "agreement date".into(),
+                date,
+                today,
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        self.agreement = Agreement {
+            note: agreement
+                .note
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty()),
+            ..agreement
+        };
         Ok(())
     }
 
@@ -362,6 +398,7 @@ mod tests {
                 status,
                 date,
                 note: note.map(str::to_owned),
+                recorded_by: None,
             }
             .problems(day(10))
         };

@@ -354,7 +354,7 @@ proptest! {
                 }
                 Op::Agreement(s, d, note) => {
                     let status = [AgreementStatus::Draft, AgreementStatus::Agreed, AgreementStatus::DoNotAgree, AgreementStatus::CouldNotAnswer][usize::from(s)];
-                    let _ = plan.set_agreement(Agreement { status, date: d.map(day_offset), note });
+                    let _ = plan.set_agreement(Agreement { status, date: d.map(day_offset), note, recorded_by: None });
                 }
                 Op::Sign(c, d) => {
                     let requirement = [CountersignRequirement::None, CountersignRequirement::Single, CountersignRequirement::Double][usize::from(c)];

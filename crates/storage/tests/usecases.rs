@@ -353,7 +353,7 @@ fn a_decision_without_justification_is_rejected_and_a_declined_request_yields_no
 }
 
 #[test]
-fn plans_are_drafted_and_saved_with_optimistic_concurrency() {
+fn plans_are_drafted_and_changed_with_optimistic_concurrency() {
     let w = world();
     let po1 = staff("PO1", Role::Practitioner, 3);
     let a = w
@@ -384,13 +384,30 @@ fn plans_are_drafted_and_saved_with_optimistic_concurrency() {
         .draft_plan(&po1, a.header().id, &ctx())
         .expect("draft");
     assert!(!stored.plan.objectives().is_empty());
+    let note = || {
+        vec![oasys_sentence_plan::PlanChange::Note {
+            text: "Agreed to meet weekly".into(),
+        }]
+    };
     let revision = w
         .app
-        .save_plan(&po1, &stored.plan, stored.revision, &ctx())
-        .expect("save");
+        .change_plan(&po1, stored.plan.id(), stored.revision, note(), &ctx())
+        .expect("save")
+        .revision;
     assert_eq!(revision, 2);
-    let stale = w.app.save_plan(&po1, &stored.plan, stored.revision, &ctx());
-    assert!(matches!(stale, Err(AppError::Conflict { .. })), "{stale:?}");
+    let stale = w
+        .app
+        .change_plan(&po1, stored.plan.id(), stored.revision, note(), &ctx());
+    assert!(
+        matches!(
+            stale,
+            Err(AppError::Conflict {
+                current_version: Some(2),
+                ..
+            })
+        ),
+        "{stale:?}"
+    );
     assert_eq!(
         w.app
             .plan(&po1, stored.plan.id(), &ctx())
@@ -644,44 +661,6 @@ fn the_request_must_be_about_this_person_and_a_case_administrator_cannot_draft_a
     let admin = staff("CA1", Role::CaseAdministrator, 0);
     let refused = w.app.build_disclosure(&admin, request.record.id, &ctx());
     assert!(matches!(refused, Err(AppError::Denied(_))), "{refused:?}");
-}
-
-#[test]
-fn an_edit_cannot_sign_a_plan() {
-    let w = world();
-    let po1 = staff("PO1", Role::Practitioner, 3);
-    let a = w
-        .app
-        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
-        .expect("create");
-    let mut v = 1;
-    for command in [
-        answer("3.3", AnswerValue::Yes),
-        answer("3.4", AnswerValue::Problems(2)),
-    ] {
-        v = w
-            .app
-            .apply(
-                &po1,
-                a.header().id,
-                v,
-                command,
-                &ApplyOptions::default(),
-                &ctx(),
-            )
-            .expect("answer")
-            .version();
-    }
-    let stored = w
-        .app
-        .draft_plan(&po1, a.header().id, &ctx())
-        .expect("draft");
-    let mut forged = serde_json::to_value(&stored.plan).expect("json");
-    forged["signing"] = serde_json::json!("COUNTERSIGNED");
-    let forged: oasys_sentence_plan::SentencePlan =
-        serde_json::from_value(forged).expect("a plan with a forged status");
-    let refused = w.app.save_plan(&po1, &forged, stored.revision, &ctx());
-    assert!(matches!(refused, Err(AppError::Invalid(_))), "{refused:?}");
 }
 
 #[test]

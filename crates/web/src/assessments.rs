@@ -27,9 +27,11 @@ const REVIEWS_LIMIT: usize = 200;
 #[serde(deny_unknown_fields)]
 pub struct CommandRequest {
     /// The command, named by `command`: `answer` (`code`, `value`), `clear_answer` (`code`),
-    /// `confirm_section` (`section`), `reassign_assessor` (`assessor`), `sign` (`plan_agreed`),
-    /// `lock_incomplete` (`reason`), `countersign` (`send_for_second`), `second_countersign`,
-    /// `reject` (`comment`), `rollback` (`reason`), `delete` (`reason`: the assessor's own open
+    /// `confirm_section` (`section`), `reassign_assessor` (`assessor`), `sign` (no fields: the
+    /// sentence plan's agreement is read from the stored plan, and a `plan_agreed` sent is
+    /// ignored; refused while there is no plan or its agreement is DRAFT, unless the purpose is
+    /// risk-only or court or the layer standalone), `lock_incomplete` (`reason`), `countersign`
+    /// (`send_for_second`), `second_countersign`, `reject` (`comment`), `rollback` (`reason`), `delete` (`reason`: the assessor's own open
     /// draft, or a manager over the team for a signed one), `restore` (`reason`: a manager over
     /// the team), `void` (`reason`).
     #[schema(value_type = Object)]

@@ -1,11 +1,13 @@
 //! Sentence plan routes: draft one from an assessment, read it (with `ETag` = storage revision),
-//! and save edits (with `If-Match`: 428 without it, 412 when stale).
+//! change it and record the person's agreement (with `If-Match`: 428 without it, 412 when
+//! stale; 409 once the plan is locked because its assessment is signed or locked).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use oasys_app::{Clock, IdGenerator, Storage};
-use oasys_sentence_plan::SentencePlan;
+use chrono::NaiveDate;
+use oasys_app::{AgreementResponse, Clock, IdGenerator, Storage};
+use oasys_sentence_plan::{AgreementStatus, PlanChange, SentencePlan};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -19,10 +21,34 @@ fn with_etag(plan: &SentencePlan, revision: u64, status: StatusCode) -> Response
     crate::extract::json_with_etag(plan, plan.id(), revision, status)
 }
 
-/// An edited sentence plan (the whole plan as read, with the changes).
+/// Changes to a sentence plan, applied in order as one. Each is dated today by the service and
+/// an added objective or step gets its id there; the agreement is recorded through
+/// `…/agreement`, and signing status, versions and progress history cannot be written.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(transparent)]
-pub struct PlanBody(pub SentencePlan);
+#[serde(deny_unknown_fields)]
+pub struct PlanChanges {
+    /// The changes, each named by `change`: `add_objective` (`title`, `links`, optional
+    /// `text`, `measure`, `target_date`), `add_step` (`objective`, `actors`, `timescale`,
+    /// optional `catalogue_code`, `text`), `objective_progress` (`objective`, `progress`,
+    /// optional `note`), `step_progress` (`objective`, `step`, `progress`, optional `note`),
+    /// `note` (`text`), `remove_objective` (`objective`), `move_objective` (`objective`,
+    /// `position`).
+    pub changes: Vec<PlanChange>,
+}
+
+/// The person's response to the plan.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementBody {
+    /// `AGREED`, `DO_NOT_AGREE` or `COULD_NOT_ANSWER`.
+    pub status: AgreementStatus,
+    /// When the person gave it (required): not before the plan date, not after today.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date: Option<NaiveDate>,
+    /// Why (required for `DO_NOT_AGREE` and `COULD_NOT_ANSWER`).
+    #[serde(default)]
+    pub note: Option<String>,
+}
 
 /// Drafts an initial sentence plan from an assessment (one objective per need, harm first).
 #[utoipa::path(post, path = "/api/v1/assessments/{id}/plan", tag = "plans",
@@ -77,42 +103,75 @@ where
     Ok(with_etag(&stored.plan, stored.revision, StatusCode::OK))
 }
 
-/// Saves an edited plan; `If-Match` must carry the `ETag` of the revision edited.
-#[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "plans",
+/// Changes a plan: applies the changes in order, as one, over the revision in `If-Match`.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/changes", tag = "plans",
     params(("id" = uuid::Uuid, Path, description = "Plan id"),
         ("If-Match" = String, Header, description = "ETag of the revision read")),
-    request_body = PlanBody,
-    responses((status = 200, description = "The saved plan; ETag header", body = SentencePlan),
-        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
-        (status = 404, body = crate::error::Problem), (status = 412, body = crate::error::Problem),
-        (status = 422, body = crate::error::Problem), (status = 428, body = crate::error::Problem)))]
-pub async fn save_plan<S, C, I>(
+    request_body = PlanChanges,
+    responses((status = 200, description = "The changed plan; ETag header", body = SentencePlan),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, description = "The plan is locked: its assessment is signed, locked, \
+            awaiting countersignature, voided or deleted", body = crate::error::Problem),
+        (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem),
+        (status = 428, body = crate::error::Problem)))]
+pub async fn change_plan<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(Path(id)): AuthFirst<Path<String>>,
     headers: HeaderMap,
-    AuthFirst(StrictJson(PlanBody(plan))): AuthFirst<StrictJson<PlanBody>>,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<PlanChanges>>,
 ) -> Result<Response, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let (plan, revision) = state
+    let stored = state
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
             let expected = if_match(&headers, id)?;
-            if plan.id() != id {
-                return Err(ApiError::unprocessable(
-                    Some("id".to_owned()),
-                    "the plan's id is not the one in the path",
-                ));
-            }
-            let revision = app
-                .save_plan(&caller.actor, &plan, expected, &caller.ctx)
-                .map_err(|error| stale_to_412(error.into(), id))?;
-            Ok((plan, revision))
+            app.change_plan(&caller.actor, id, expected, body.changes, &caller.ctx)
+                .map_err(|error| stale_to_412(error.into(), id))
         })
         .await?;
-    Ok(with_etag(&plan, revision, StatusCode::OK))
+    Ok(with_etag(&stored.plan, stored.revision, StatusCode::OK))
+}
+
+/// Records the person's response to the plan over the revision in `If-Match`; who recorded it
+/// is the caller.
+#[utoipa::path(post, path = "/api/v1/plans/{id}/agreement", tag = "plans",
+    params(("id" = uuid::Uuid, Path, description = "Plan id"),
+        ("If-Match" = String, Header, description = "ETag of the revision read")),
+    request_body = AgreementBody,
+    responses((status = 200, description = "The plan with the agreement; ETag header", body = SentencePlan),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, description = "The plan is locked", body = crate::error::Problem),
+        (status = 412, body = crate::error::Problem), (status = 422, body = crate::error::Problem),
+        (status = 428, body = crate::error::Problem)))]
+pub async fn record_agreement<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    headers: HeaderMap,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<AgreementBody>>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let stored = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let expected = if_match(&headers, id)?;
+            let response = AgreementResponse {
+                status: body.status,
+                date: body.date,
+                note: body.note,
+            };
+            app.record_plan_agreement(&caller.actor, id, expected, response, &caller.ctx)
+                .map_err(|error| stale_to_412(error.into(), id))
+        })
+        .await?;
+    Ok(with_etag(&stored.plan, stored.revision, StatusCode::OK))
 }

@@ -102,9 +102,11 @@ where
             post(sharing::build_package::<S, C, I>),
         )
         .route("/assessments/{id}/plan", post(plans::draft_plan::<S, C, I>))
+        .route("/plans/{id}", get(plans::get_plan::<S, C, I>))
+        .route("/plans/{id}/changes", post(plans::change_plan::<S, C, I>))
         .route(
-            "/plans/{id}",
-            get(plans::get_plan::<S, C, I>).put(plans::save_plan::<S, C, I>),
+            "/plans/{id}/agreement",
+            post(plans::record_agreement::<S, C, I>),
         )
         .route("/audit", get(audit::audit_entries::<S, C, I>))
         .route("/audit/verify", get(audit::verify_audit::<S, C, I>))

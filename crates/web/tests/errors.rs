@@ -117,8 +117,16 @@ async fn bad_bodies_name_the_field() {
     );
     assert!(unknown_code.text.contains("99.99"), "{}", unknown_code.text);
 
-    // Signing an empty assessment is an illegal transition: refused naming what is missing.
-    let illegal = send(r#"{"command":{"command":"sign","plan_agreed":null}}"#.to_owned()).await;
+    // Signing an empty assessment is an illegal transition: refused naming what is missing,
+    // the sentence plan among it whatever `plan_agreed` the client sends.
+    let illegal = send(r#"{"command":{"command":"sign","plan_agreed":true}}"#.to_owned()).await;
+    assert!(
+        illegal
+            .text
+            .contains("no sentence plan for this assessment"),
+        "{}",
+        illegal.text
+    );
     assert_eq!(
         illegal.status,
         StatusCode::UNPROCESSABLE_ENTITY,

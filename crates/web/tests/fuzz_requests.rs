@@ -47,6 +47,10 @@ const KEYS: &[&str] = &[
     "countersigner",
     "review_events",
     "plan_agreed",
+    "changes",
+    "change",
+    "status",
+    "note",
     "reason",
     "comment",
     "send_for_second",
@@ -297,7 +301,16 @@ fn hostile_bodies_on_every_route_that_reads_one_never_give_a_5xx() {
             PO,
         ),
         (Method::POST, plan_draft, PO),
-        (Method::PUT, format!("/api/v1/plans/{assessment}"), PO),
+        (
+            Method::POST,
+            format!("/api/v1/plans/{assessment}/changes"),
+            PO,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/plans/{assessment}/agreement"),
+            PO,
+        ),
     ];
     let tried = std::cell::Cell::new(0_u64);
     runner()

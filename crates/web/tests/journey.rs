@@ -236,8 +236,17 @@ async fn journey(w: &World) -> Vec<Step> {
         history.text
     );
 
-    let plan = w
+    let locked_draft = w
         .post(&format!("/api/v1/assessments/{first}/plan"), PO, "{}", &[])
+        .await;
+    step(
+        s,
+        "no plan is drafted for a locked assessment",
+        &locked_draft,
+        StatusCode::CONFLICT,
+    );
+    let plan = w
+        .post(&format!("/api/v1/assessments/{second}/plan"), PO, "{}", &[])
         .await;
     step(s, "draft a sentence plan", &plan, StatusCode::CREATED);
     let plan_id = plan.body["id"].as_str().unwrap_or_default().to_owned();
@@ -251,15 +260,46 @@ async fn journey(w: &World) -> Vec<Step> {
         read_plan.text
     );
     assert_conforms("SentencePlan", &read_plan.body);
+    let note = json!({"changes": [{"change": "note", "text": "Agreed to meet weekly"}]});
     let saved_plan = w
-        .put(
-            &format!("/api/v1/plans/{plan_id}"),
+        .post(
+            &format!("/api/v1/plans/{plan_id}/changes"),
             PO,
-            &read_plan.body.to_string(),
+            &note.to_string(),
             &[("if-match", &etag(&read_plan))],
         )
         .await;
-    step(s, "save the plan", &saved_plan, StatusCode::OK);
+    step(s, "change the plan", &saved_plan, StatusCode::OK);
+    assert_conforms("SentencePlan", &saved_plan.body);
+    let stale_plan = w
+        .post(
+            &format!("/api/v1/plans/{plan_id}/changes"),
+            PO,
+            &note.to_string(),
+            &[("if-match", &etag(&read_plan))],
+        )
+        .await;
+    step(
+        s,
+        "stale plan change",
+        &stale_plan,
+        StatusCode::PRECONDITION_FAILED,
+    );
+    let agreement = json!({"status": "AGREED", "date": "2026-03-02"});
+    let agreed = w
+        .post(
+            &format!("/api/v1/plans/{plan_id}/agreement"),
+            PO,
+            &agreement.to_string(),
+            &[("if-match", &etag(&saved_plan))],
+        )
+        .await;
+    step(s, "record the person's agreement", &agreed, StatusCode::OK);
+    assert_eq!(
+        agreed.body["agreement"]["recorded_by"], "PO1",
+        "{}",
+        agreed.text
+    );
 
     let request = w
         .post(
@@ -280,6 +320,20 @@ async fn journey(w: &World) -> Vec<Step> {
         )
         .await;
     step(s, "delete the draft clone", &deleted, StatusCode::OK);
+    let locked_plan = w
+        .post(
+            &format!("/api/v1/plans/{plan_id}/changes"),
+            PO,
+            &note.to_string(),
+            &[("if-match", &etag(&agreed))],
+        )
+        .await;
+    step(
+        s,
+        "the plan of a deleted assessment cannot change",
+        &locked_plan,
+        StatusCode::FORBIDDEN,
+    );
 
     let denied = w
         .get(&format!("/api/v1/assessments/{first}"), PO_SAME_AREA)

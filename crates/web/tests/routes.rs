@@ -170,7 +170,7 @@ async fn lao_lists_are_set_by_administrators() {
 }
 
 #[tokio::test]
-async fn sentence_plans_draft_read_and_save_with_if_match() {
+async fn sentence_plans_draft_read_change_and_agree_with_if_match_until_locked() {
     let w = world();
     let (assessment, _) = w.new_assessment().await;
     let draft_uri = format!("/api/v1/assessments/{assessment}/plan");
@@ -209,19 +209,29 @@ async fn sentence_plans_draft_read_and_save_with_if_match() {
         StatusCode::NOT_FOUND
     );
 
-    let body = plan.to_string();
-    let missing = w.put(&uri, PO, &body, &[]).await;
+    let changes_uri = format!("{uri}/changes");
+    let body = json!({"changes": [{"change": "note", "text": "Met at the office"}]}).to_string();
+    let missing = w.post(&changes_uri, PO, &body, &[]).await;
     assert_eq!(missing.status, StatusCode::PRECONDITION_REQUIRED);
     assert_eq!(missing.body["field"], "If-Match");
     let denied = w
-        .put(&uri, PO_SAME_AREA, &body, &[("if-match", &etag)])
+        .post(&changes_uri, PO_SAME_AREA, &body, &[("if-match", &etag)])
         .await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
-    let saved = w.put(&uri, PO, &body, &[("if-match", &etag)]).await;
+    let saved = w
+        .post(&changes_uri, PO, &body, &[("if-match", &etag)])
+        .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(
+        saved.body["notes"][0]["date"], "2026-03-02",
+        "{}",
+        saved.text
+    );
     let next = format!("\"{id}-2\"");
     assert_eq!(saved.headers[header::ETAG], next.as_str());
-    let stale = w.put(&uri, PO, &body, &[("if-match", &etag)]).await;
+    let stale = w
+        .post(&changes_uri, PO, &body, &[("if-match", &etag)])
+        .await;
     assert_eq!(
         stale.status,
         StatusCode::PRECONDITION_FAILED,
@@ -230,34 +240,152 @@ async fn sentence_plans_draft_read_and_save_with_if_match() {
     );
     assert_eq!(stale.headers[header::ETAG], next.as_str());
 
-    let malformed = w.put(&uri, PO, "{", &[("if-match", &next)]).await;
+    let malformed = w.post(&changes_uri, PO, "{", &[("if-match", &next)]).await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
-    let mut moved = plan.clone();
-    moved["id"] = Value::from(Uuid::from_u128(5).to_string());
-    let moved = w
-        .put(&uri, PO, &moved.to_string(), &[("if-match", &next)])
+    // What the service sets (dates, history, signing) cannot be sent.
+    for forged in [
+        json!({"changes": [{"change": "note", "text": "x", "date": "2020-01-01"}]}),
+        json!({"changes": [{"change": "sign"}]}),
+        json!({"changes": [], "signing": "COUNTERSIGNED"}),
+    ] {
+        let refused = w
+            .post(
+                &changes_uri,
+                PO,
+                &forged.to_string(),
+                &[("if-match", &next)],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{forged}: {}",
+            refused.text
+        );
+    }
+    let unknown =
+        json!({"changes": [{"change": "remove_objective", "objective": Uuid::from_u128(5)}]});
+    let unknown = w
+        .post(
+            &changes_uri,
+            PO,
+            &unknown.to_string(),
+            &[("if-match", &next)],
+        )
         .await;
     assert_eq!(
-        moved.status,
+        unknown.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
-        moved.text
+        unknown.text
     );
-    assert_eq!(moved.body["field"], "id");
-    let mut extra = plan.clone();
-    extra["colour"] = Value::from("red");
-    let extra = w
-        .put(&uri, PO, &extra.to_string(), &[("if-match", &next)])
+    assert!(
+        unknown.text.contains("has no objective"),
+        "{}",
+        unknown.text
+    );
+
+    // The person's agreement: the plan crate's rules, and who recorded it is the caller.
+    let agreement_uri = format!("{uri}/agreement");
+    for (body, expected) in [
+        (
+            json!({"status": "DO_NOT_AGREE", "date": "2026-03-02"}),
+            "a note is required",
+        ),
+        (
+            json!({"status": "AGREED"}),
+            "date of the person's agreement is required",
+        ),
+        (
+            json!({"status": "AGREED", "date": "2026-03-09"}),
+            "in the future",
+        ),
+    ] {
+        let refused = w
+            .post(
+                &agreement_uri,
+                PO,
+                &body.to_string(),
+                &[("if-match", &next)],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.text
+        );
+        assert!(
+            refused.text.contains(expected),
+            "{expected}: {}",
+            refused.text
+        );
+    }
+    let forged = json!({"status": "AGREED", "date": "2026-03-02", "recorded_by": "SPO1"});
+    let forged = w
+        .post(
+            &agreement_uri,
+            PO,
+            &forged.to_string(),
+            &[("if-match", &next)],
+        )
         .await;
     assert_eq!(
-        extra.status,
+        forged.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "{}",
-        extra.text
+        forged.text
     );
-    assert_eq!(extra.body["field"], "colour");
-    // Nothing was written by the refused saves.
+    assert_eq!(forged.body["field"], "recorded_by");
+    // Nothing was written by the refused requests.
     assert_eq!(w.get(&uri, PO).await.headers[header::ETAG], next.as_str());
+    let agreed = w
+        .post(
+            &agreement_uri,
+            PO,
+            &json!({"status": "AGREED", "date": "2026-03-02"}).to_string(),
+            &[("if-match", &next)],
+        )
+        .await;
+    assert_eq!(agreed.status, StatusCode::OK, "{}", agreed.text);
+    assert_eq!(agreed.body["agreement"]["status"], "AGREED");
+    assert_eq!(agreed.body["agreement"]["recorded_by"], PO);
+    let agreed_tag = format!("\"{id}-3\"");
+    assert_eq!(agreed.headers[header::ETAG], agreed_tag.as_str());
+
+    // Locked with its assessment: read-only, every change a 409 naming the lock.
+    let read = w
+        .get(&format!("/api/v1/assessments/{assessment}"), PO)
+        .await;
+    let lock = w
+        .post(
+            &format!("/api/v1/assessments/{assessment}/commands"),
+            PO,
+            r#"{"command":{"command":"lock_incomplete","reason":"Moved away"}}"#,
+            &[(
+                "if-match",
+                read.headers[header::ETAG].to_str().expect("etag"),
+            )],
+        )
+        .await;
+    assert_eq!(lock.status, StatusCode::OK, "{}", lock.text);
+    for (target, body) in [
+        (&changes_uri, body.clone()),
+        (
+            &agreement_uri,
+            json!({"status": "AGREED", "date": "2026-03-02"}).to_string(),
+        ),
+    ] {
+        let locked = w
+            .post(target, PO, &body, &[("if-match", &agreed_tag)])
+            .await;
+        assert_eq!(locked.status, StatusCode::CONFLICT, "{}", locked.text);
+        assert!(locked.text.contains("plan is locked"), "{}", locked.text);
+    }
+    assert_eq!(
+        w.get(&uri, PO).await.headers[header::ETAG],
+        agreed_tag.as_str()
+    );
     let nowhere = w
         .post("/api/v1/assessments/not-an-id/plan", PO, "{}", &[])
         .await;
@@ -572,7 +700,7 @@ async fn the_documented_schemas_describe_the_bodies_routes_take_and_give() {
     assert_conforms("NewDecision", &decision);
     assert!(!schema_of("NewDecision").is_valid(&decision_body()));
 
-    // A sentence plan, as drafted, read and sent back.
+    // A sentence plan, as drafted and read, and the changes and agreement the routes take.
     let (assessment, _) = w.new_assessment().await;
     let drafted = w
         .post(
@@ -584,7 +712,20 @@ async fn the_documented_schemas_describe_the_bodies_routes_take_and_give() {
         .await;
     assert_eq!(drafted.status, StatusCode::CREATED, "{}", drafted.text);
     assert_conforms("SentencePlan", &drafted.body);
-    assert_conforms("PlanBody", &drafted.body);
+    let objective = Uuid::from_u128(5);
+    assert_conforms(
+        "PlanChanges",
+        &json!({"changes": [
+            {"change": "note", "text": "Met at the office"},
+            {"change": "objective_progress", "objective": objective, "progress": "ONGOING"},
+            {"change": "add_objective", "title": "Stay in work",
+             "links": [{"need": "education_training_employability"}], "target_date": null},
+        ]}),
+    );
+    assert_conforms(
+        "AgreementBody",
+        &json!({"status": "DO_NOT_AGREE", "date": "2026-03-02", "note": "Wants a later start"}),
+    );
 
     // The schemas are not vacuous: a wrong type or an unknown field is caught.
     let mut wrong = person.clone();

@@ -17,6 +17,7 @@ use crate::ports::{
 };
 
 use super::listing::RowAccess;
+use super::plans::PlanForSigning;
 use super::{App, AppError, Guarded, Listed, RequestContext, StatedReasons};
 
 /// What a practitioner chooses when starting an assessment.
@@ -338,13 +339,26 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })?;
         let now = self.clock.now();
         let before = assessment.state().clone();
+        // Signing reads the plan's agreement from the store; a `plan_agreed` the client sent
+        // is never trusted (spec §11.4: no plan, or a DRAFT one, stops the signature).
+        let signing_plan = if commands.iter().any(|c| matches!(c, Command::Sign { .. })) {
+            Some(self.plan_for_signing(repos, person.id, &assessment)?)
+        } else {
+            None
+        };
         // Every command makes a version of its own (the store keeps each), all in this one
         // transaction: a later command that fails undoes the earlier ones.
         let mut stored_version = expected_version;
         for command in commands {
+            let command = match (command, &signing_plan) {
+                (Command::Sign { .. }, Some(plan)) => Command::Sign {
+                    plan_agreed: Some(plan.agreed()),
+                },
+                (command, _) => command,
+            };
             assessment
                 .apply(&model_actor, now, command)
-                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+                .map_err(|e| PlanForSigning::refused(signing_plan.as_ref(), &e))?;
             let due = next_review(
                 &assessment,
                 &person,

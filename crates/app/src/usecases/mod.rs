@@ -55,7 +55,7 @@ pub use assessments::{
     ApplyOptions, CountersignTask, NewAssessmentRequest, PAGE_MAX, Planned, ScoredAssessment,
 };
 pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons};
-pub use plans::StoredPlan;
+pub use plans::{AgreementResponse, PLAN_LOCKED_MESSAGE, StoredPlan};
 pub use sharing::SharingCase;
 pub use what_works::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,

@@ -147,6 +147,7 @@ pub fn agreed(on: NaiveDate) -> Agreement {
         status: AgreementStatus::Agreed,
         date: Some(on),
         note: None,
+        recorded_by: None,
     }
 }
 

@@ -175,6 +175,7 @@ fn agreement_needs_a_note_when_not_agreed() {
         status: AgreementStatus::DoNotAgree,
         date: Some(d(2, 6)),
         note: None,
+        recorded_by: None,
     });
     assert_eq!(
         refused,
@@ -186,6 +187,7 @@ fn agreement_needs_a_note_when_not_agreed() {
         status: AgreementStatus::CouldNotAnswer,
         date: Some(d(2, 6)),
         note: Some("interpreter not available".into()),
+        recorded_by: None,
     });
     assert_eq!(noted, Ok(()));
     assert_eq!(plan.plan_agreed(), Some(true));

@@ -1,16 +1,18 @@
 //! The sentence plan in the browser: drafted from the assessment (one objective per need, harm
-//! first), then kept up to date: progress on objectives and steps, notes, objectives removed.
-//! Every change is saved over the revision the page showed.
+//! first), then kept up to date: progress on objectives and steps, notes, objectives removed,
+//! and the person's agreement (needed before the assessment can be signed). Every change is
+//! sent to the app as a change over the revision the page showed; the page is read-only once
+//! the assessment is signed or locked.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use oasys_app::{Clock, IdGenerator, Storage, StoredPlan};
+use oasys_app::{AgreementResponse, Clock, IdGenerator, Storage, StoredPlan};
 use oasys_assessment_model::Section;
 use oasys_sentence_plan::{
-    InterventionProgress, Link, NewObjective, ObjectiveProgress, RiskFactor, SentencePlan,
+    AgreementStatus, InterventionProgress, Link, ObjectiveProgress, PlanChange, RiskFactor,
 };
 use uuid::Uuid;
 
@@ -57,6 +59,24 @@ struct ObjectiveView {
     steps: Vec<StepView>,
 }
 
+/// The agreement as the page shows it.
+struct AgreementView {
+    status: &'static str,
+    draft: bool,
+    date: String,
+    note: String,
+    recorded_by: String,
+}
+
+fn agreement_label(status: AgreementStatus) -> &'static str {
+    match status {
+        AgreementStatus::Draft => "Not yet recorded (draft)",
+        AgreementStatus::Agreed => "Agrees with the plan",
+        AgreementStatus::DoNotAgree => "Does not agree with the plan",
+        AgreementStatus::CouldNotAnswer => "Could not answer",
+    }
+}
+
 #[derive(Template)]
 #[template(path = "plan.html")]
 struct PlanPage {
@@ -67,6 +87,8 @@ struct PlanPage {
     version: u32,
     created: String,
     editable: bool,
+    /// The person's response in words, with its date, note and who recorded it.
+    agreement: AgreementView,
     objectives: Vec<ObjectiveView>,
     notes: Vec<(String, String)>,
     objective_codes: Vec<(String, &'static str)>,
@@ -137,7 +159,14 @@ fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Respo
             revision: stored.revision,
             version: plan.version(),
             created: long_date(plan.created()),
-            editable: plan.signing().is_editable(),
+            editable: !stored.locked,
+            agreement: AgreementView {
+                status: agreement_label(plan.agreement().status),
+                draft: plan.agreement().status == AgreementStatus::Draft,
+                date: plan.agreement().date.map(long_date).unwrap_or_default(),
+                note: plan.agreement().note.clone().unwrap_or_default(),
+                recorded_by: plan.agreement().recorded_by.clone().unwrap_or_default(),
+            },
             objectives,
             notes: plan
                 .notes()
@@ -198,7 +227,7 @@ where
 /// One change to the plan, as the forms post it (read from the posted pairs: checkboxes repeat
 /// their name).
 #[derive(Debug, Default)]
-pub(crate) struct PlanChange {
+pub(crate) struct PlanForm {
     revision: u64,
     change: String,
     objective: Option<Uuid>,
@@ -209,9 +238,11 @@ pub(crate) struct PlanChange {
     measure: String,
     links: Vec<String>,
     target: (String, String, String),
+    agreement: Option<String>,
+    agreement_date: (String, String, String),
 }
 
-impl PlanChange {
+impl PlanForm {
     fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         let mut change = Self::default();
         for (key, value) in pairs {
@@ -228,6 +259,10 @@ impl PlanChange {
                 "target_day" => change.target.0 = value,
                 "target_month" => change.target.1 = value,
                 "target_year" => change.target.2 = value,
+                "agreement" => change.agreement = Some(value),
+                "agreement_day" => change.agreement_date.0 = value,
+                "agreement_month" => change.agreement_date.1 = value,
+                "agreement_year" => change.agreement_date.2 = value,
                 _ => {}
             }
         }
@@ -235,40 +270,43 @@ impl PlanChange {
     }
 }
 
+/// A day, month and year as typed: `Ok(None)` when all three are empty, `Err` when not a date.
+fn typed_date(
+    (day, month, year): &(String, String, String),
+) -> Result<Option<chrono::NaiveDate>, ()> {
+    if day.trim().is_empty() && month.trim().is_empty() && year.trim().is_empty() {
+        return Ok(None);
+    }
+    match (
+        day.trim().parse(),
+        month.trim().parse(),
+        year.trim().parse(),
+    ) {
+        (Ok(d), Ok(m), Ok(y)) => chrono::NaiveDate::from_ymd_opt(y, m, d).map(Some).ok_or(()),
+        _ => Err(()),
+    }
+}
+
 /// The objective the "add an objective" form describes.
-fn new_objective(change: &PlanChange, id: Uuid) -> Result<NewObjective, String> {
-    let links: Vec<Link> = change
+fn new_objective(form: &PlanForm) -> Result<PlanChange, String> {
+    let links: Vec<Link> = form
         .links
         .iter()
         .filter_map(|code| serde_json::from_str(code).ok())
         .collect();
-    let (day, month, year) = &change.target;
-    let target_date = if day.trim().is_empty() && month.trim().is_empty() && year.trim().is_empty()
-    {
-        None
-    } else {
-        let date = match (
-            day.trim().parse(),
-            month.trim().parse(),
-            year.trim().parse(),
-        ) {
-            (Ok(d), Ok(m), Ok(y)) => chrono::NaiveDate::from_ymd_opt(y, m, d),
-            _ => None,
-        };
-        Some(date.ok_or("Enter a real target date, or leave it empty for a future goal")?)
-    };
-    if change.title.trim().is_empty() {
+    let target_date = typed_date(&form.target)
+        .map_err(|()| "Enter a real target date, or leave it empty for a future goal".to_owned())?;
+    if form.title.trim().is_empty() {
         return Err("Enter the objective's title".to_owned());
     }
     if links.is_empty() {
         return Err("Choose at least one need or risk the objective addresses".to_owned());
     }
-    Ok(NewObjective {
-        id,
-        title: change.title.trim().to_owned(),
-        text: change.text.as_deref().unwrap_or_default().trim().to_owned(),
+    Ok(PlanChange::AddObjective {
+        title: form.title.trim().to_owned(),
+        text: form.text.as_deref().unwrap_or_default().trim().to_owned(),
         links,
-        measure: change.measure.trim().to_owned(),
+        measure: form.measure.trim().to_owned(),
         target_date,
     })
 }
@@ -277,57 +315,62 @@ fn parse_code<T: serde::de::DeserializeOwned>(code: Option<&str>) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(code?.to_owned())).ok()
 }
 
-/// Applies the change to the plan; `Err` says in words what is wrong.
-fn apply(
-    plan: &mut SentencePlan,
-    change: &PlanChange,
-    today: chrono::NaiveDate,
-    new_id: Uuid,
-) -> Result<(), String> {
-    let note = change
+/// What the posted form asks for.
+enum Asked {
+    /// A change to the plan.
+    Change(PlanChange),
+    /// The person's response.
+    Agreement(AgreementResponse),
+}
+
+/// The change the form describes; `Err` says in words what is missing.
+fn asked(form: &PlanForm) -> Result<Asked, String> {
+    let note = form
         .text
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_owned);
     let objective = || {
-        change
-            .objective
+        form.objective
             .ok_or_else(|| "choose an objective".to_owned())
     };
-    match change.change.as_str() {
-        "objective_progress" => {
-            let progress = parse_code::<ObjectiveProgress>(change.progress.as_deref())
-                .ok_or("choose the objective's progress")?;
-            plan.record_objective_progress(objective()?, progress, today, note)
-                .map_err(|e| e.to_string())
+    let change = match form.change.as_str() {
+        "objective_progress" => PlanChange::ObjectiveProgress {
+            objective: objective()?,
+            progress: parse_code(form.progress.as_deref())
+                .ok_or("choose the objective's progress")?,
+            note,
+        },
+        "step_progress" => PlanChange::StepProgress {
+            objective: objective()?,
+            step: form.step.ok_or("choose a step")?,
+            progress: parse_code(form.progress.as_deref()).ok_or("choose the step's progress")?,
+            note,
+        },
+        "note" => PlanChange::Note {
+            text: note.ok_or("write the note")?,
+        },
+        "remove" => PlanChange::RemoveObjective {
+            objective: objective()?,
+        },
+        "add_objective" => new_objective(form)?,
+        "agreement" => {
+            let status = parse_code::<AgreementStatus>(form.agreement.as_deref())
+                .filter(|s| *s != AgreementStatus::Draft)
+                .ok_or("Choose whether the person agrees with the plan")?;
+            let date = typed_date(&form.agreement_date)
+                .map_err(|()| "Enter a real date for the person's response".to_owned())?
+                .ok_or("Enter the date the person gave their response")?;
+            return Ok(Asked::Agreement(AgreementResponse {
+                status,
+                date: Some(date),
+                note,
+            }));
         }
-        "step_progress" => {
-            let progress = parse_code::<InterventionProgress>(change.progress.as_deref())
-                .ok_or("choose the step's progress")?;
-            let step = change.step.ok_or("choose a step")?;
-            plan.record_intervention_progress(objective()?, step, progress, today, note)
-                .map_err(|e| e.to_string())
-        }
-        "note" => {
-            let text = note.ok_or("write the note")?;
-            plan.add_note(today, &text).map_err(|e| e.to_string())
-        }
-        "remove" => plan
-            .remove_objective(objective()?)
-            .map(|_| ())
-            .map_err(|e| e.to_string()),
-        "add_objective" => plan
-            .add_objective(new_objective(change, new_id)?, today)
-            .map_err(|problems| {
-                problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }),
-        _ => Err("unknown change".to_owned()),
-    }
+        _ => return Err("unknown change".to_owned()),
+    };
+    Ok(Asked::Change(change))
 }
 
 /// Saves one change over the revision shown; a stale page is refused with the plan reloaded.
@@ -343,20 +386,20 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
-    let change = PlanChange::from_pairs(pairs);
-    let mut stored = load(&state, &caller, id).await?;
-    if stored.revision != change.revision {
-        let message = "Someone else changed this plan after you opened it: check it and try again";
-        return Ok(plan_page(&caller, &stored, vec![message.to_owned()]));
-    }
-    let today = state.clock.now().date_naive();
-    if let Err(message) = apply(&mut stored.plan, &change, today, state.app.new_id()) {
-        return Ok(plan_page(&caller, &stored, vec![message]));
-    }
-    let plan = stored.plan.clone();
-    let revision = change.revision;
-    let saved = attempt(&state, &caller, move |app, who| {
-        app.save_plan(&who.actor, &plan, revision, &who.ctx)
+    let form = PlanForm::from_pairs(pairs);
+    let asked = match asked(&form) {
+        Ok(asked) => asked,
+        Err(message) => {
+            let stored = load(&state, &caller, id).await?;
+            return Ok(plan_page(&caller, &stored, vec![message]));
+        }
+    };
+    let revision = form.revision;
+    let saved = attempt(&state, &caller, move |app, who| match asked {
+        Asked::Change(change) => app.change_plan(&who.actor, id, revision, vec![change], &who.ctx),
+        Asked::Agreement(response) => {
+            app.record_plan_agreement(&who.actor, id, revision, response, &who.ctx)
+        }
     })
     .await;
     match saved {
@@ -368,7 +411,14 @@ where
             ) =>
         {
             let reloaded = load(&state, &caller, id).await?;
-            Ok(plan_page(&caller, &reloaded, error.messages()))
+            let mut messages = error.messages();
+            if error.status() == StatusCode::CONFLICT && !reloaded.locked {
+                messages = vec![
+                    "Someone else changed this plan after you opened it: check it and try again"
+                        .to_owned(),
+                ];
+            }
+            Ok(plan_page(&caller, &reloaded, messages))
         }
         Err(error) => Err(caller.error(error)),
     }
