@@ -114,12 +114,13 @@ Examples:
     Create {
         /// Username the token acts as
         username: String,
-        /// Action the token allows (repeatable; service clients only use what is listed)
-        #[arg(long = "scope")]
+        /// Action the token allows (repeatable, at least one): the token does nothing else,
+        /// whatever the account's role allows
+        #[arg(long = "scope", required = true)]
         scope: Vec<String>,
-        /// Days until the token expires (none: it lasts until revoked)
-        #[arg(long)]
-        expires_days: Option<i64>,
+        /// Days until the token expires, 1 to 365
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=365))]
+        expires_days: i64,
     },
     /// Revoke a token by its id
     Revoke {
@@ -255,7 +256,13 @@ pub(crate) fn run_token(args: &TokenArgs) -> Result<Outcome> {
                     Action::ALL
                         .into_iter()
                         .find(|a| a.code() == code)
-                        .ok_or_else(|| anyhow!("unknown action {code:?} in --scope"))
+                        .ok_or_else(|| {
+                            let known: Vec<&str> = Action::ALL.iter().map(|a| a.code()).collect();
+                            anyhow!(
+                                "unknown action {code:?} in --scope; the actions are: {}",
+                                known.join(", ")
+                            )
+                        })
                 })
                 .collect::<Result<_>>()?;
             let (secret, hash) =
@@ -267,7 +274,7 @@ pub(crate) fn run_token(args: &TokenArgs) -> Result<Outcome> {
                 username: username.clone(),
                 scope,
                 created_at: now,
-                expires_at: expires_days.map(|d| now + Duration::days(d)),
+                expires_at: Some(now + Duration::days(*expires_days)),
                 revoked_at: None,
             };
             audited(&db, "token_create", username, |repos| {

@@ -120,9 +120,42 @@ fn operators_manage_accounts_and_tokens() {
         Some(2)
     );
 
+    // A token needs a scope and an expiry within a year; a wrong action names the right ones.
+    for (args, says) in [
+        (&["token", "create", "jsmith"][..], "--scope"),
+        (
+            &[
+                "token",
+                "create",
+                "jsmith",
+                "--scope",
+                "view_person",
+                "--expires-days",
+                "0",
+            ],
+            "--expires-days",
+        ),
+        (
+            &["token", "create", "jsmith", "--scope", "view_persons"],
+            "the actions are: view_identifiers, view_person",
+        ),
+    ] {
+        let refused = oasys(&db, args, "");
+        assert!(!refused.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
     let token = oasys(
         &db,
-        &["token", "create", "jsmith", "--expires-days", "30"],
+        &[
+            "token",
+            "create",
+            "jsmith",
+            "--scope",
+            "view_person",
+            "--expires-days",
+            "30",
+        ],
         "",
     );
     assert!(

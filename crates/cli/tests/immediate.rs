@@ -68,7 +68,7 @@ fn add_user(db: &TestDb, username: &str) {
 
 /// A bearer token for `username` (printed once by `oasys token create`).
 fn token(db: &TestDb, username: &str) -> String {
-    let out = db.oasys(&["token", "create", username]);
+    let out = db.oasys(&["token", "create", username, "--scope", "view_person"]);
     assert_code(&out, 0);
     stdout(&out)
         .lines()

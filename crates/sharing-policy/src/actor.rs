@@ -124,8 +124,9 @@ pub struct Actor {
     pub teams: BTreeSet<String>,
     /// Teams a manager oversees (SPO, Head of PDU, HOMD).
     pub managed_teams: BTreeSet<String>,
-    /// Actions a service client's token allows (ignored for other roles).
-    pub token_scope: BTreeSet<Action>,
+    /// When the request came with an API token (not a signed-in session): the actions the
+    /// token allows. A token never does more than its scope, whatever its account's role.
+    pub token_scope: Option<BTreeSet<Action>>,
     /// Account enabled and session valid.
     pub active: bool,
 }
@@ -142,7 +143,7 @@ impl Actor {
             area: area.into(),
             teams: BTreeSet::new(),
             managed_teams: BTreeSet::new(),
-            token_scope: BTreeSet::new(),
+            token_scope: None,
             active: true,
         }
     }

@@ -159,11 +159,16 @@ pub fn decide(actor: &Actor, action: Action, resource: &Resource) -> Decision {
             format!("A {} cannot {action}.", actor.role),
         );
     }
-    if grants.token && !grants.role_wide && !actor.token_scope.contains(&action) {
+    let token_allows = actor
+        .token_scope
+        .as_ref()
+        .is_some_and(|scope| scope.contains(&action));
+    // A service client acts only through its token; any token acts only within its scope.
+    if ((grants.token && !grants.role_wide) || actor.token_scope.is_some()) && !token_allows {
         return deny(
             DenyCode::NotPermittedForRole,
             reveal,
-            format!("This client's token does not allow it to {action}."),
+            format!("This token does not allow it to {action}."),
         );
     }
     if grants.min_rank > 0 && actor.rank().is_none_or(|r| r.get() < grants.min_rank) {
@@ -298,7 +303,10 @@ fn basis_for(
         (
             grants.token
                 && actor.role == Role::ServiceClient
-                && actor.token_scope.contains(&action),
+                && actor
+                    .token_scope
+                    .as_ref()
+                    .is_some_and(|scope| scope.contains(&action)),
             AccessBasis::ServiceToken,
         ),
     ];

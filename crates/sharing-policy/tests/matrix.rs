@@ -101,9 +101,9 @@ fn actor(role: Role, grade: Option<u8>, rel: Rel) -> Actor {
     if rel == Rel::TeamMember {
         a.teams.insert(TEAM.to_owned());
     }
-    a.token_scope = [Action::ViewPerson, Action::ViewAssessment]
-        .into_iter()
-        .collect();
+    if role == Role::ServiceClient {
+        a.token_scope = Some([Action::ViewPerson, Action::ViewAssessment].into());
+    }
     a
 }
 

@@ -38,7 +38,7 @@ use oasys_assessment_model::{
     CaseIds, CourtReportTemplate, Crn, Gender, Layer, Location, Name, OrgCode, Person, Purpose,
     Rank,
 };
-use oasys_sharing_policy::{Actor, Role};
+use oasys_sharing_policy::{Action, Actor, Role};
 use oasys_storage::Database;
 use oasys_web::{AppState, WebConfig, new_secret, router};
 use uuid::Uuid;
@@ -118,7 +118,7 @@ fn seed(app: &BenchApp, people: u32) -> Result<(String, Vec<Uuid>), Failure> {
         id: Uuid::new_v4(),
         token_hash: hash,
         username: PRACTITIONER.to_owned(),
-        scope: BTreeSet::new(),
+        scope: Action::ALL.into_iter().collect(),
         created_at: now,
         expires_at: None,
         revoked_at: None,

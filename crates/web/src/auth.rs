@@ -91,7 +91,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The policy actor of an account, read fresh on every request (no cached claims).
-fn actor_of(account: &UserAccount, token_scope: BTreeSet<Action>) -> Actor {
+/// `token_scope` is the scope of the API token the request came with (`None`: a session).
+fn actor_of(account: &UserAccount, token_scope: Option<BTreeSet<Action>>) -> Actor {
     let profile = &account.profile;
     let mut actor = Actor::new(account.username.clone(), profile.role, profile.area.clone());
     actor.grade = profile.grade;
@@ -206,13 +207,13 @@ impl Credentials {
                     store.touch_session(&hash, now)?;
                     store
                         .user(&session.username)?
-                        .map(|a| (actor_of(&a, BTreeSet::new()), Some(hash)))
+                        .map(|a| (actor_of(&a, None), Some(hash)))
                 }
                 None => None,
             },
             Presented::Token(hash) => store
                 .api_token(&hash, now)?
-                .map(|(token, account)| (actor_of(&account, token.scope), None)),
+                .map(|(token, account)| (actor_of(&account, Some(token.scope)), None)),
         };
         match found {
             Some((actor, session_hash)) if actor.active => Ok(Caller {

@@ -198,6 +198,30 @@ async fn bearer_tokens_work_until_revoked() {
     };
     let ok = call().await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    // The token does no more than its scope, although its account (the case manager) could.
+    let (assessment, _) = w.new_assessment().await;
+    let beyond = w
+        .call(
+            Method::GET,
+            &format!("/api/v1/assessments/{assessment}"),
+            None,
+            None,
+            &[("authorization", "Bearer api-secret")],
+        )
+        .await;
+    assert_eq!(beyond.status, StatusCode::FORBIDDEN, "{}", beyond.text);
+    assert!(
+        beyond.text.contains("token does not allow"),
+        "{}",
+        beyond.text
+    );
+    assert_eq!(
+        w.get(&format!("/api/v1/assessments/{assessment}"), PO)
+            .await
+            .status,
+        StatusCode::OK,
+        "signed in, the same account may"
+    );
     w.db.revoke_api_token(id, now()).expect("revoke");
     assert_eq!(call().await.status, StatusCode::UNAUTHORIZED);
 }
@@ -244,14 +268,15 @@ async fn cross_site_writes_are_refused() {
     assert_eq!(same.status, StatusCode::CREATED, "{}", same.text);
 }
 
-/// Stores an API token for `user` (no scope: the role's own rights) under `secret`.
+/// Stores an API token for `user` allowing every action (the role's own limits still apply)
+/// under `secret`.
 fn token_for(w: &World, user: &str, id: u128, secret: &str) -> Uuid {
     let id = Uuid::from_u128(id);
     w.db.create_api_token(&ApiToken {
         id,
         token_hash: secret_hash(secret),
         username: user.to_owned(),
-        scope: BTreeSet::new(),
+        scope: Action::ALL.into_iter().collect(),
         created_at: now(),
         expires_at: None,
         revoked_at: None,
