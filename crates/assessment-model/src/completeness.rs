@@ -33,7 +33,7 @@ pub enum MissingReason {
         /// The problem.
         problem: Section1Problem,
     },
-    /// The sentence plan is not agreed (reported by the plan crate through `plan_agreed`).
+    /// There is no sentence plan, or its agreement is still DRAFT (`plan_agreed == Some(false)`).
     PlanNotAgreed,
 }
 
@@ -53,8 +53,12 @@ fn given(a: &Assessment, code: &str) -> bool {
     a.answers.get(code).is_some_and(AnswerValue::is_given)
 }
 
-/// Everything missing before the assessment can be signed. `plan_agreed` is the sentence-plan
-/// agreement from the plan crate (`Some(false)` while DRAFT); it is ignored for risk-only and court purposes.
+/// Everything missing before the assessment can be signed. `plan_agreed` is the sentence plan's
+/// agreement as the service reads it from the stored plan: `Some(false)` when there is no plan or
+/// its agreement is DRAFT, `Some(true)` once the person's response is recorded. `None` means not
+/// known here (a preview; the model's own tests) and stops nothing, so a service that signs must
+/// pass `Some` and never a flag taken from a client (`oasys_app`'s sign path does). It is ignored
+/// for risk-only and court purposes and the standalone layer, which need no plan.
 #[must_use]
 pub fn completeness(assessment: &Assessment, plan_agreed: Option<bool>) -> Vec<Missing> {
     let a = assessment;
