@@ -47,6 +47,9 @@ pub enum Action {
     EditSentencePlan,
     /// Record an information-sharing request.
     RecordSharingRequest,
+    /// Read a sharing request with its decision and package (a consultation; a case
+    /// administrator, who records requests, reads only their metadata through `ViewIdentifiers`).
+    ViewSharingRequest,
     /// Prepare a draft decision on a sharing request.
     DraftSharingDecision,
     /// Decide a sharing request (share in full, in part, or decline).
@@ -73,7 +76,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Self::ViewIdentifiers,
         Self::ViewPerson,
         Self::ViewAssessment,
@@ -93,6 +96,7 @@ impl Action {
         Self::ApproveDeletion,
         Self::EditSentencePlan,
         Self::RecordSharingRequest,
+        Self::ViewSharingRequest,
         Self::DraftSharingDecision,
         Self::DecideSharingRequest,
         Self::DraftDisclosure,
@@ -124,6 +128,7 @@ impl Action {
                 | Self::ViewPerson
                 | Self::ViewAssessment
                 | Self::ViewPlan
+                | Self::ViewSharingRequest
                 | Self::ReadAudit
         )
     }
@@ -185,6 +190,7 @@ impl Action {
             Self::ApproveDeletion => "approve_deletion",
             Self::EditSentencePlan => "edit_sentence_plan",
             Self::RecordSharingRequest => "record_sharing_request",
+            Self::ViewSharingRequest => "view_sharing_request",
             Self::DraftSharingDecision => "draft_sharing_decision",
             Self::DecideSharingRequest => "decide_sharing_request",
             Self::DraftDisclosure => "draft_disclosure",

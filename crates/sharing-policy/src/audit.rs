@@ -127,7 +127,9 @@ pub enum AuditError {
     NotReleased,
 }
 
-/// The s.62 operation an action performs.
+/// The s.62 operation an action performs. Releasing a package is logged as an alteration of
+/// the request's state; the disclosure itself is the one [`disclosure_event`] the release writes
+/// (with its recipients and hash), so the disclosure register has exactly one row per release.
 #[must_use]
 pub fn operation_of(action: Action) -> Operation {
     match action {
@@ -136,7 +138,6 @@ pub fn operation_of(action: Action) -> Operation {
         Action::CloneAssessment | Action::BuildDeidentifiedDataset | Action::DraftDisclosure => {
             Operation::Combination
         }
-        Action::ReleaseDisclosure => Operation::Disclosure,
         _ => Operation::Alteration,
     }
 }
@@ -221,11 +222,13 @@ pub fn access_event(
     })
 }
 
-/// The event recording a sharing decision, whatever its outcome (golden rule 7).
+/// The event recording a sharing decision, whatever its outcome (golden rule 7), about the
+/// person the request concerns (so a search of that person's audit trail finds it).
 #[must_use]
 pub fn decision_event(
     decision: &SharingDecision,
     request: &SharingRequest,
+    person_id: Uuid,
     ctx: &AuditContext,
 ) -> AuditEvent {
     AuditEvent {
@@ -237,7 +240,7 @@ pub fn decision_event(
         operation: Operation::Alteration,
         action: Action::DecideSharingRequest.code().to_owned(),
         subject: Subject {
-            person_id: None,
+            person_id: Some(person_id),
             crn: Some(request.subject.to_string()),
             assessment_id: None,
             request_id: Some(request.record.id),
@@ -260,11 +263,13 @@ pub fn decision_event(
 }
 
 /// The disclosure event for a released package: who, when, to whom, which elements, the hash,
-/// the legal basis and the decision (the disclosure register row).
+/// the legal basis and the decision (the disclosure register row), about the request's person.
+/// The recipients are those named at release, else the requester the package is addressed to.
 pub fn disclosure_event(
     package: &DisclosurePackage,
     decision: &SharingDecision,
     request: &SharingRequest,
+    person_id: Uuid,
     actor: &Actor,
     ctx: &AuditContext,
 ) -> Result<AuditEvent, AuditError> {
@@ -275,11 +280,16 @@ pub fn disclosure_event(
     {
         return Err(AuditError::NotReleased);
     }
-    let recipient = format!(
-        "{} ({}, {})",
-        package.recipient.agency, package.recipient.requester, package.recipient.role
-    );
-    if package.recipient.agency.trim().is_empty() {
+    let recipients: Vec<String> = if package.released_to.is_empty() {
+        vec![format!(
+            "{} ({}, {})",
+            package.recipient.agency, package.recipient.requester, package.recipient.role
+        )]
+    } else {
+        package.released_to.clone()
+    };
+    if package.recipient.agency.trim().is_empty() || recipients.iter().all(|r| r.trim().is_empty())
+    {
         return Err(AuditError::RecipientsRequired);
     }
     Ok(AuditEvent {
@@ -291,7 +301,7 @@ pub fn disclosure_event(
         operation: Operation::Disclosure,
         action: Action::ReleaseDisclosure.code().to_owned(),
         subject: Subject {
-            person_id: None,
+            person_id: Some(person_id),
             crn: Some(request.subject.to_string()),
             assessment_id: Some(package.assessment_id),
             request_id: Some(package.request_id),
@@ -311,8 +321,47 @@ pub fn disclosure_event(
                 .filter(|j| !j.trim().is_empty())
                 .unwrap_or_else(|| decision.record.necessity.clone()),
         ),
-        recipients: vec![recipient],
+        recipients,
         decision_id: Some(decision.record.id),
         content_sha256: Some(package.content_sha256.clone()),
     })
+}
+
+/// The erasure event for a package whose content was purged at expiry (metadata only: the
+/// manifest, the hash and the disclosure record are kept). `actor` is whoever's request found it
+/// expired.
+#[must_use]
+pub fn expiry_event(
+    package: &DisclosurePackage,
+    request: &SharingRequest,
+    person_id: Uuid,
+    actor: &Actor,
+    ctx: &AuditContext,
+) -> AuditEvent {
+    AuditEvent {
+        event_id: ctx.event_id,
+        occurred_at: ctx.occurred_at,
+        actor_id: actor.id.clone(),
+        actor_role: actor.role,
+        correlation_id: ctx.correlation_id.clone(),
+        operation: Operation::Erasure,
+        action: "purge_disclosure".to_owned(),
+        subject: Subject {
+            person_id: Some(person_id),
+            crn: Some(request.subject.to_string()),
+            assessment_id: Some(package.assessment_id),
+            request_id: Some(package.request_id),
+            package_id: Some(package.id),
+        },
+        what: format!(
+            "disclosure package content purged at expiry ({})",
+            package.expires_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        outcome: AuditOutcome::Allowed,
+        access_basis: None,
+        justification: None,
+        recipients: Vec::new(),
+        decision_id: Some(package.decision_id),
+        content_sha256: Some(package.content_sha256.clone()),
+    }
 }

@@ -25,7 +25,7 @@ pub use action::Action;
 pub use actor::{Actor, Role};
 pub use audit::{
     AuditContext, AuditError, AuditEvent, AuditOutcome, Operation, Subject, access_event,
-    decision_event, disclosure_event,
+    decision_event, disclosure_event, expiry_event,
 };
 pub use content::level_definition;
 pub use decide::{AccessBasis, Decision, Denial, DenyCode, Reveal, decide};
@@ -43,7 +43,7 @@ pub use legal_basis::LegalBasis;
 pub use matrix::{Cell, Column, MATRIX, cell};
 pub use package::{
     DisclosurePackage, MonitoringSummary, PackageError, PackageItem, PackageStatus, Redaction,
-    allowed, build_package,
+    ReleaseChannel, allowed, build_package,
 };
 pub use redaction::{SpanError, SpanRedaction, apply_spans};
 pub use request::{

@@ -155,6 +155,9 @@ pub struct DisclosurePackage {
     pub released_at: Option<DateTime<Utc>>,
     /// Channel of release.
     pub channel: Option<String>,
+    /// Who it was given to at release (named people and their agencies), for the disclosure log.
+    #[serde(default)]
+    pub released_to: Vec<String>,
     /// SHA-256 of the rendered plain text, hex.
     pub content_sha256: String,
 }
@@ -200,6 +203,57 @@ pub enum PackageError {
     /// Release needs recipients and a channel.
     #[error("record the channel of release")]
     ChannelMissing,
+    /// Release needs at least one named recipient.
+    #[error("name who the package is given to")]
+    RecipientsMissing,
+}
+
+/// How a released package reaches its recipients (sharing spec §3.3: the practitioner downloads or
+/// prints it, or presents it at a meeting; the external party never gets a login).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseChannel {
+    /// Sent by secure email.
+    SecureEmail,
+    /// Printed and posted.
+    Post,
+    /// Printed and handed over in person.
+    HandedOver,
+    /// Presented at the meeting the request is tied to.
+    PresentedAtMeeting,
+}
+
+impl ReleaseChannel {
+    /// Every channel.
+    pub const ALL: [ReleaseChannel; 4] = [
+        Self::SecureEmail,
+        Self::Post,
+        Self::HandedOver,
+        Self::PresentedAtMeeting,
+    ];
+
+    /// The stable code stored on the package and in the disclosure log.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::SecureEmail => "secure_email",
+            Self::Post => "post",
+            Self::HandedOver => "handed_over",
+            Self::PresentedAtMeeting => "presented_at_meeting",
+        }
+    }
+
+    /// Words for a page.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SecureEmail => "Secure email",
+            Self::Post => "Printed and posted",
+            Self::HandedOver => "Printed and handed over",
+            Self::PresentedAtMeeting => "Presented at the meeting",
+        }
+    }
 }
 
 fn end_of_day(at: DateTime<Utc>) -> DateTime<Utc> {
@@ -290,6 +344,7 @@ pub fn build_package(
         released_by: None,
         released_at: None,
         channel: None,
+        released_to: Vec::new(),
         content_sha256: String::new(),
     };
     if package.pending_review.is_empty() {

@@ -77,11 +77,13 @@ impl DisclosurePackage {
         Ok(())
     }
 
-    /// Release after approval; the expiry runs from release unless tied to a meeting.
+    /// Release after approval to the named recipients (blank names are dropped; at least one is
+    /// needed); the expiry runs from release unless tied to a meeting.
     pub fn release(
         &mut self,
         by: &str,
         channel: &str,
+        recipients: &[String],
         at: DateTime<Utc>,
     ) -> Result<(), PackageError> {
         if self.status != PackageStatus::Approved {
@@ -93,6 +95,15 @@ impl DisclosurePackage {
         if channel.trim().is_empty() {
             return Err(PackageError::ChannelMissing);
         }
+        let recipients: Vec<String> = recipients
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if recipients.is_empty() {
+            return Err(PackageError::RecipientsMissing);
+        }
+        self.released_to = recipients;
         self.released_by = Some(by.to_owned());
         self.released_at = Some(at);
         self.channel = Some(channel.to_owned());
@@ -110,6 +121,17 @@ impl DisclosurePackage {
     #[must_use]
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
         self.status == PackageStatus::Expired || now >= self.expires_at
+    }
+
+    /// Whether the package was released and its expiry has passed, so it must no longer be served
+    /// (a draft's expiry is provisional until release and never counts).
+    #[must_use]
+    pub fn release_lapsed(&self, now: DateTime<Utc>) -> bool {
+        match self.status {
+            PackageStatus::Expired => true,
+            PackageStatus::Released => now >= self.expires_at,
+            _ => false,
+        }
     }
 
     /// Purges the content once expired, keeping the manifest, redaction list and hash.

@@ -7,6 +7,7 @@ use thiserror::Error;
 use crate::template::RedactionReason;
 
 /// A span of a text block to redact, in character (not byte) positions, end exclusive.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SpanRedaction {

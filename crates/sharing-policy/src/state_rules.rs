@@ -56,7 +56,10 @@ fn assessment_rule(
             }
             None
         }
-        Action::ViewPerson | Action::ViewPlan | Action::ViewIdentifiers => {
+        Action::ViewPerson
+        | Action::ViewPlan
+        | Action::ViewIdentifiers
+        | Action::ViewSharingRequest => {
             if basis == AccessBasis::CountersignTask && !awaiting(&a.state) {
                 return msg("Your countersigning task for this assessment has closed.");
             }
@@ -134,9 +137,10 @@ fn sharing_rule(
             (!matches!(s.state, RequestState::Received | RequestState::Assigned))
                 .then(|| "This request has already been decided or closed.".to_owned())
         }
+        // Drafting covers building the package and reviewing its text blocks.
         Action::DraftDisclosure => (!matches!(
             s.state,
-            RequestState::DecidedFull | RequestState::DecidedPartial
+            RequestState::DecidedFull | RequestState::DecidedPartial | RequestState::PackageDrafted
         ))
         .then(|| "A package can be drafted only from a decision to share.".to_owned()),
         Action::ApproveDisclosure => {

@@ -50,6 +50,7 @@ impl fmt::Display for TemplateSection {
 }
 
 /// Why an element is left out of a package.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RedactionReason {

@@ -256,7 +256,7 @@ fn role_may(role: Role, grade: Option<u8>, action: Action) -> bool {
     use Action::*;
     let view = matches!(
         action,
-        ViewIdentifiers | ViewPerson | ViewAssessment | ViewPlan
+        ViewIdentifiers | ViewPerson | ViewAssessment | ViewPlan | ViewSharingRequest
     );
     match role {
         r if worker(r) => match action {
@@ -304,7 +304,7 @@ fn basis(role: Role, action: Action, rel: Rel) -> Option<AccessBasis> {
     use Action::*;
     let view = matches!(
         action,
-        ViewIdentifiers | ViewPerson | ViewAssessment | ViewPlan
+        ViewIdentifiers | ViewPerson | ViewAssessment | ViewPlan | ViewSharingRequest
     );
     let casework = matches!(
         action,
@@ -380,7 +380,7 @@ fn state_ok(
     let task_closed = basis == AccessBasis::CountersignTask && st != St::NoAssessment && !awaiting;
     let assessment_ok = match action {
         ViewAssessment => (!deleted || basis == AccessBasis::TeamOversight) && !task_closed,
-        ViewIdentifiers | ViewPerson | ViewPlan => !task_closed,
+        ViewIdentifiers | ViewPerson | ViewPlan | ViewSharingRequest => !task_closed,
         CreateAssessment => !(matches!(st, St::Open | St::Awaiting | St::AwaitingDouble)),
         CloneAssessment | Rollback => final_locked,
         AnswerAssessment | SignAssessment | LockIncomplete | DeleteDraft => open && mine,

@@ -290,13 +290,25 @@ fn review_approval_release_and_expiry() {
     assert!(!decide(&decider(), Action::ApproveDisclosure, &res).is_allowed());
     assert!(decide(&spo("SPO2"), Action::ApproveDisclosure, &res).is_allowed());
     assert!(
-        p.release("PO3", "email", now()).is_err(),
+        p.release("PO3", "email", &["A Worker".to_owned()], now())
+            .is_err(),
         "released before approval"
     );
     p.approve("SPO2", &d, Urgency::Standard, now()).unwrap();
     r.advance(&RequestStep::Approve, "SPO2", now()).unwrap();
     let released = now() + Duration::hours(2);
-    p.release("PO3", "secure email", released).unwrap();
+    assert_eq!(
+        p.clone()
+            .release("PO3", "secure email", &[" ".to_owned()], released),
+        Err(PackageError::RecipientsMissing)
+    );
+    p.release(
+        "PO3",
+        "secure email",
+        &["A Worker, Anytown Children's Services".to_owned()],
+        released,
+    )
+    .unwrap();
     r.advance(&RequestStep::Release, "PO3", released).unwrap();
     assert_eq!(p.expires_at, released + Duration::days(30));
     let ctx = AuditContext {
@@ -305,7 +317,13 @@ fn review_approval_release_and_expiry() {
         correlation_id: Some("c1".into()),
         justification: None,
     };
-    let ev = disclosure_event(&p, &d, &r, &decider(), &ctx).unwrap();
+    let person = uuid::Uuid::from_u128(1);
+    let ev = disclosure_event(&p, &d, &r, person, &decider(), &ctx).unwrap();
+    assert_eq!(ev.subject.person_id, Some(person));
+    assert_eq!(
+        ev.recipients,
+        vec!["A Worker, Anytown Children's Services".to_owned()]
+    );
     assert_eq!(ev.operation, Operation::Disclosure);
     assert_eq!(
         ev.content_sha256.as_deref(),

@@ -169,6 +169,9 @@ impl From<AppError> for ApiError {
             )
             .detail(AppError::JustificationRequired.to_string())
             .field("X-Justification"),
+            AppError::Gone(message) => {
+                Self::new(StatusCode::GONE, "gone", "No longer available").detail(message)
+            }
             AppError::Unavailable(message) => {
                 tracing::error!(error = %message, "use case unavailable");
                 Self::new(

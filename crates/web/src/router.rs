@@ -99,7 +99,23 @@ where
         )
         .route(
             "/sharing-requests/{id}/package",
-            post(sharing::build_package::<S, C, I>),
+            post(sharing::build_package::<S, C, I>).get(sharing::get_package::<S, C, I>),
+        )
+        .route(
+            "/sharing-requests/{id}/package/review",
+            post(sharing::review_text::<S, C, I>),
+        )
+        .route(
+            "/sharing-requests/{id}/package/approval",
+            post(sharing::approve::<S, C, I>),
+        )
+        .route(
+            "/sharing-requests/{id}/package/release",
+            post(sharing::release::<S, C, I>),
+        )
+        .route(
+            "/sharing-requests/{id}/withdrawal",
+            post(sharing::withdraw::<S, C, I>),
         )
         .route("/assessments/{id}/plan", post(plans::draft_plan::<S, C, I>))
         .route("/plans/{id}", get(plans::get_plan::<S, C, I>))

@@ -1,12 +1,15 @@
-//! Information sharing routes: record a partner agency's request about a person, decide it, and
-//! build the disclosure package. Ids are made by the server, never taken from the body.
+//! Information sharing routes: record a partner agency's request about a person, decide it, build
+//! the disclosure package, review its free text, approve and release it (the release is the
+//! logged disclosure), withdraw the request, and read the package (410 once expired or
+//! withdrawn). Ids are made by the server, never taken from the body.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use oasys_app::{Clock, IdGenerator, SharingCase, Storage};
+use oasys_app::{Clock, DisclosureRelease, IdGenerator, SharingView, Storage};
 use oasys_sharing_policy::{
-    DecisionDraft, DisclosurePackage, RequestDraft, SharingDecision, SharingRequest,
+    DecisionDraft, DisclosurePackage, ReleaseChannel, RequestDraft, SharingDecision,
+    SharingRequest, SpanRedaction,
 };
 use serde::Deserialize;
 use utoipa::openapi::RefOr;
@@ -168,8 +171,9 @@ pub struct InboxQuery {
     pub limit: Option<usize>,
 }
 
-/// The sharing requests about the cases the caller works on, newest first, each with its decision
-/// and latest package (every row shown is audited as a consultation).
+/// The sharing requests about the cases the caller works on, newest first: each with its person,
+/// decision and latest package (`"view": "full"`), or for a case administrator its metadata only
+/// (`"view": "metadata"`). Every row shown is audited as a consultation.
 #[utoipa::path(get, path = "/api/v1/sharing-requests", tag = "sharing", params(InboxQuery),
     responses((status = 200, description = "Requests with their decisions and packages", body = [Object]),
         (status = 400, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
@@ -177,7 +181,7 @@ pub async fn inbox<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(StrictQuery(query)): AuthFirst<StrictQuery<InboxQuery>>,
-) -> Result<Json<Vec<SharingCase>>, ApiError>
+) -> Result<Json<Vec<SharingView>>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
@@ -198,7 +202,8 @@ where
     Ok(Json(cases))
 }
 
-/// One sharing request with its decision and latest package, for someone who works on the case.
+/// One sharing request: in full with its person, decision and latest package for whoever may
+/// read it (`"view": "full"`), its metadata only for a case administrator (`"view": "metadata"`).
 #[utoipa::path(get, path = "/api/v1/sharing-requests/{id}", tag = "sharing",
     params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
     responses((status = 200, description = "The request, its decision and package", body = Object),
@@ -207,7 +212,7 @@ pub async fn get_request<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(Path(id)): AuthFirst<Path<String>>,
-) -> Result<Json<SharingCase>, ApiError>
+) -> Result<Json<SharingView>, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
@@ -220,4 +225,183 @@ where
         })
         .await?;
     Ok(Json(case))
+}
+
+/// The review of one free-text block of the draft package.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBody {
+    /// The element code of the text block (one of the package's `pending_review`).
+    pub element: String,
+    /// The spans to redact, in character positions (empty: the block needs no redaction).
+    pub spans: Vec<SpanRedaction>,
+}
+
+/// Records the decider's review of one free-text block of the draft package; once every block
+/// is reviewed the package can be approved.
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/package/review", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    request_body = ReviewBody,
+    responses((status = 200, description = "The package after the review", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn review_text<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<ReviewBody>>,
+) -> Result<Json<DisclosurePackage>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let package = state
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.review_disclosure_text(
+                &caller.actor,
+                request_id,
+                &body.element,
+                &body.spans,
+                &caller.ctx,
+            )?)
+        })
+        .await?;
+    Ok(Json(package))
+}
+
+/// Approves the reviewed package: a manager with oversight of the case who did not make the
+/// decision (on an Immediate request the decider may approve alone; the package is then flagged
+/// for retrospective review).
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/package/approval", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    responses((status = 200, description = "The approved package", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn approve<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+) -> Result<Json<DisclosurePackage>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let package = state
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.approve_disclosure(&caller.actor, request_id, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(package))
+}
+
+/// How the approved package is released and to whom.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseBody {
+    /// How it reaches the recipients.
+    pub channel: ReleaseChannel,
+    /// Who it is given to: named people and their agencies (at least one).
+    pub recipients: Vec<String>,
+}
+
+/// Releases the approved package; the disclosure is logged (recipients, channel, content hash,
+/// legal basis, decision) in the same transaction.
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/package/release", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    request_body = ReleaseBody,
+    responses((status = 200, description = "The released package", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn release<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<ReleaseBody>>,
+) -> Result<Json<DisclosurePackage>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let package = state
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            let release = DisclosureRelease {
+                channel: body.channel,
+                recipients: body.recipients,
+            };
+            Ok(app.release_disclosure(&caller.actor, request_id, &release, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(package))
+}
+
+/// Why the requester withdrew.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    /// The reason given.
+    pub reason: String,
+}
+
+/// Records that the requester withdrew the request (any time before release).
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/withdrawal", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    request_body = WithdrawBody,
+    responses((status = 200, description = "The withdrawn request", body = Object),
+        (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
+        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn withdraw<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+    AuthFirst(StrictJson(body)): AuthFirst<StrictJson<WithdrawBody>>,
+) -> Result<Json<SharingRequest>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let request = state
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.withdraw_sharing_request(
+                &caller.actor,
+                request_id,
+                &body.reason,
+                &caller.ctx,
+            )?)
+        })
+        .await?;
+    Ok(Json(request))
+}
+
+/// The request's disclosure package (a draft says so in its `status`). A released package past
+/// its expiry, or the package of a withdrawn request, is 410 Gone.
+#[utoipa::path(get, path = "/api/v1/sharing-requests/{id}/package", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    responses((status = 200, description = "The package", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 410, body = crate::error::Problem)))]
+pub async fn get_package<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+) -> Result<Json<DisclosurePackage>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let package = state
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.disclosure_package(&caller.actor, request_id, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(package))
 }

@@ -381,7 +381,8 @@ async fn sharing_read_routes() {
             method: Method::GET,
             uri: format!("/api/v1/sharing-requests/{id}"),
             body: None,
-            // Whoever may record a request about the case may read its requests.
+            // Whoever may view the person reads the request in full; a case administrator of
+            // the team reads its identifiers only (checked below).
             expect: [OK, FORBIDDEN, HIDDEN, FORBIDDEN, OK, FORBIDDEN],
             if_match: None,
         },
@@ -404,6 +405,25 @@ async fn sharing_read_routes() {
         },
     ];
     check(&w, &rows).await;
+    let read = format!("/api/v1/sharing-requests/{id}");
+    let full = w.get(&read, PO).await;
+    assert_eq!(full.body["view"], "full", "{}", full.text);
+    assert!(full.text.contains("Section 47 enquiry"), "{}", full.text);
+    let metadata = w.get(&read, CASE_ADMIN).await;
+    assert_eq!(metadata.body["view"], "metadata", "{}", metadata.text);
+    assert_eq!(metadata.body["crn"], "X123456", "{}", metadata.text);
+    for content in [
+        "Section 47 enquiry",
+        "Child One",
+        "\"person\"",
+        "\"decision\"",
+    ] {
+        assert!(
+            !metadata.text.contains(content),
+            "a case administrator read {content}: {}",
+            metadata.text
+        );
+    }
     let count = |reply: &Reply| reply.body.as_array().map_or(0, Vec::len);
     for (user, expected) in [
         (PO, 1),

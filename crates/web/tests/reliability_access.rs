@@ -362,6 +362,18 @@ async fn get(router: &Router, uri: &str, user: &str, extra: &[(&str, &str)]) -> 
 }
 
 /// Whether a reply names any person's identifying data.
+/// The action that decides a read of a sharing request: a role that never reads requests in
+/// full but sees identifiers (a case administrator) reads their metadata on its identifiers rule.
+fn sharing_read_action(role: Role) -> Action {
+    if oasys_sharing_policy::cell(role, Action::ViewSharingRequest).is_never()
+        && !oasys_sharing_policy::cell(role, Action::ViewIdentifiers).is_never()
+    {
+        Action::ViewIdentifiers
+    } else {
+        Action::ViewSharingRequest
+    }
+}
+
 fn names_person(reply: &Reply, case: &Case) -> bool {
     reply.text.contains(&case.crn) || reply.text.contains(&case.family)
 }
@@ -421,7 +433,7 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
                     ),
                     (
                         format!("/api/v1/sharing-requests/{}", case.sharing_request),
-                        Action::RecordSharingRequest,
+                        sharing_read_action(s.actor.role),
                         false,
                     ),
                     (
@@ -472,6 +484,21 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
                         Decision::Allow { .. } => {
                             allowed += 1;
                             assert_eq!(reply.status, StatusCode::OK, "{context}: {}", reply.text);
+                            // A case administrator reads a request's identifiers only.
+                            if action == Action::ViewIdentifiers
+                                && uri.contains("/sharing-requests/")
+                            {
+                                assert_eq!(
+                                    reply.body["view"], "metadata",
+                                    "{context}: {}",
+                                    reply.text
+                                );
+                                assert!(
+                                    !reply.text.contains(&case.family),
+                                    "{context} leaked: {}",
+                                    reply.text
+                                );
+                            }
                         }
                         Decision::Deny(denial) => {
                             denied += 1;
@@ -489,7 +516,8 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
                     }
                 }
             }
-            // The sharing inbox lists only requests about cases the user may record one for.
+            // The sharing inbox lists only requests about cases the user may read them for (in
+            // full, or as identifiers for a case administrator).
             let reply = get(w, "/api/v1/sharing-requests?limit=200", user, JUSTIFIED).await;
             requests += 1;
             assert!(
@@ -503,7 +531,7 @@ async fn no_get_route_returns_what_the_policy_denies_for_generated_populations()
                 {
                     let decision = decide(
                         &s.actor,
-                        Action::RecordSharingRequest,
+                        sharing_read_action(s.actor.role),
                         &case.resource(false),
                     );
                     assert!(

@@ -8,7 +8,10 @@ fn rejection_code(error: &AppError) -> Option<&'static str> {
         AppError::Invalid(_) => Some("invalid"),
         AppError::Conflict { .. } => Some("conflict"),
         AppError::NotFound { .. } => Some("not_found"),
-        AppError::Denied(_) | AppError::JustificationRequired | AppError::Unavailable(_) => None,
+        AppError::Denied(_)
+        | AppError::JustificationRequired
+        | AppError::Gone(_)
+        | AppError::Unavailable(_) => None,
     }
 }
 
@@ -34,6 +37,7 @@ macro_rules! allow {
 mod accounts;
 mod assessments;
 mod audit;
+mod disclosure;
 mod listing;
 mod people;
 mod plans;
@@ -54,9 +58,10 @@ pub use accounts::AccountChange;
 pub use assessments::{
     ApplyOptions, CountersignTask, NewAssessmentRequest, PAGE_MAX, Planned, ScoredAssessment,
 };
+pub use disclosure::DisclosureRelease;
 pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons};
 pub use plans::{AgreementResponse, PLAN_LOCKED_MESSAGE, StoredPlan};
-pub use sharing::SharingCase;
+pub use sharing::{SharingCase, SharingRequestSummary, SharingView};
 pub use what_works::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
     PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
@@ -107,6 +112,9 @@ pub enum AppError {
     /// Reading a restricted record needs a stated reason.
     #[error("say why you need to see this restricted record")]
     JustificationRequired,
+    /// The record existed but is no longer served (an expired or withdrawn disclosure package).
+    #[error("{0}")]
+    Gone(String),
     /// The store or the audit log failed; nothing was changed.
     #[error("the service is unavailable: {0}")]
     Unavailable(String),

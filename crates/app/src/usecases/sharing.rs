@@ -1,11 +1,12 @@
 //! Information sharing: record a partner agency's request, decide it (with the mandatory
 //! necessary-and-proportionate justification), and build the disclosure package from the decision.
 
+use chrono::{DateTime, Utc};
 use oasys_assessment_model::State;
 use oasys_sharing_policy::{
-    Action, Actor, AuditContext, DecisionDraft, DecisionError, DisclosurePackage, RequestDraft,
-    RequestStep, SharingDecision, SharingFacts, SharingRequest, build_package, decide,
-    decide_request, decision_event,
+    Action, Actor, AuditContext, Channel, DecisionDraft, DecisionError, DisclosurePackage,
+    PackageStatus, RequestDraft, RequestState, RequestStep, SharingDecision, SharingFacts,
+    SharingRequest, Urgency, build_package, cell, decide, decide_request, decision_event,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,38 +14,45 @@ use uuid::Uuid;
 
 use crate::ports::{Clock, DocumentKind, IdGenerator, Repositories, Storage};
 
-use super::{App, AppError, RequestContext, audit};
+use super::{App, AppError, Guarded, RequestContext, audit};
 
-fn decode<T: DeserializeOwned>(body: serde_json::Value, what: &str) -> Result<T, AppError> {
+pub(super) fn decode<T: DeserializeOwned>(
+    body: serde_json::Value,
+    what: &str,
+) -> Result<T, AppError> {
     serde_json::from_value(body)
         .map_err(|e| AppError::Unavailable(format!("stored {what} does not decode: {e}")))
 }
 
-fn encode<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
+pub(super) fn encode<T: Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
     serde_json::to_value(value)
         .map_err(|e| AppError::Unavailable(format!("document does not encode: {e}")))
 }
 
 /// A stored request with the person it is about and its storage revision.
-struct Loaded {
-    request: SharingRequest,
-    person_id: Uuid,
-    revision: u64,
+pub(super) struct Loaded {
+    pub(super) request: SharingRequest,
+    pub(super) person_id: Uuid,
+    pub(super) revision: u64,
 }
 
-/// What the policy needs to know about a request (who decided it matters only for approval,
-/// which is not one of these use cases).
-fn facts(request: &SharingRequest) -> SharingFacts {
+/// What the policy needs to know about a request: its state, its urgency and who decided it
+/// (so that approval can be refused to the decider).
+pub(super) fn facts(request: &SharingRequest, decision: Option<&SharingDecision>) -> SharingFacts {
     SharingFacts {
         request_id: request.record.id,
         state: request.state,
         urgency: request.record.urgency,
-        decided_by: None,
+        decided_by: decision.map(|d| d.decided_by.clone()),
     }
 }
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
-    fn load_request(&self, repos: &dyn Repositories, request_id: Uuid) -> Result<Loaded, AppError> {
+    pub(super) fn load_request(
+        &self,
+        repos: &dyn Repositories,
+        request_id: Uuid,
+    ) -> Result<Loaded, AppError> {
         let document = repos
             .get_document(DocumentKind::SharingRequest, request_id)?
             .ok_or_else(|| AppError::NotFound {
@@ -58,7 +66,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    fn decision_of(
+    pub(super) fn decision_of(
         &self,
         repos: &dyn Repositories,
         person_id: Uuid,
@@ -125,7 +133,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 person_id,
                 revision,
             } = self.load_request(repos, request_id)?;
-            let resource = self.case(repos, person_id, None, Some(facts(&request)))?;
+            let resource = self.case(repos, person_id, None, Some(facts(&request, None)))?;
             allow!(self.guard(repos, actor, Action::DecideSharingRequest, &resource, ctx));
             // Ids and the decision time are made here, never taken from the request body.
             draft.id = self.ids.new_id();
@@ -173,7 +181,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 justification: ctx.justification.clone(),
             };
             repos.append(&audit::entry(&decision_event(
-                &decision, &request, &event_ctx,
+                &decision, &request, person_id, &event_ctx,
             )))?;
             Ok(Ok(decision))
         })
@@ -194,16 +202,25 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 person_id,
                 revision,
             } = self.load_request(repos, request_id)?;
+            let decision = self.decision_of(repos, person_id, request_id)?;
             // The policy sees the request's state: only a decision to share allows a draft package.
-            let resource = self.case(repos, person_id, None, Some(facts(&request)))?;
+            let resource = self.case(
+                repos,
+                person_id,
+                None,
+                Some(facts(&request, decision.as_ref())),
+            )?;
             allow!(self.guard(repos, actor, Action::DraftDisclosure, &resource, ctx));
-            let decision = self
-                .decision_of(repos, person_id, request_id)?
-                .ok_or_else(|| {
-                    AppError::Invalid(vec![
-                        "decide the request before building a package".to_owned(),
-                    ])
-                })?;
+            let decision = decision.ok_or_else(|| {
+                AppError::Invalid(vec![
+                    "decide the request before building a package".to_owned(),
+                ])
+            })?;
+            if request.state == RequestState::PackageDrafted {
+                return Err(AppError::Invalid(vec![
+                    "a package has already been built for this request".to_owned(),
+                ]));
+            }
             let latest = repos
                 .assessments_for_person(person_id)?
                 .into_iter()
@@ -240,6 +257,12 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             request
                 .advance(&RequestStep::DraftPackage, &actor.id, now)
                 .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            // A package without free text has nothing to review.
+            if package.status == PackageStatus::RedactionReviewed {
+                request
+                    .advance(&RequestStep::CompleteRedactionReview, &actor.id, now)
+                    .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            }
             repos.update_document(
                 DocumentKind::SharingRequest,
                 request_id,
@@ -269,8 +292,75 @@ pub struct SharingCase {
     pub person: oasys_assessment_model::Person,
     /// The decision, once made.
     pub decision: Option<SharingDecision>,
-    /// The latest disclosure package built from the decision, if any.
+    /// The latest disclosure package built from the decision, if any (a released package past its
+    /// expiry is shown expired, its content gone).
     pub package: Option<DisclosurePackage>,
+}
+
+/// A sharing request's metadata: what a case administrator, who records requests but sees only
+/// identifiers (sharing spec §2.5), may read. No purpose, children, requester contact, decision
+/// or package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SharingRequestSummary {
+    /// The request's id.
+    pub id: Uuid,
+    /// The person it is about.
+    pub person_id: Uuid,
+    /// The person's CRN.
+    pub crn: String,
+    /// Where the request is in its workflow.
+    pub state: RequestState,
+    /// When it was received.
+    pub received_at: DateTime<Utc>,
+    /// How it was received.
+    pub channel: Channel,
+    /// When a response is due.
+    pub due_at: DateTime<Utc>,
+    /// How urgent it is.
+    pub urgency: Urgency,
+    /// The requesting agency's name.
+    pub agency: String,
+    /// Who it is assigned to.
+    pub assignee: Option<String>,
+}
+
+impl SharingRequestSummary {
+    fn of(request: &SharingRequest, person_id: Uuid) -> Self {
+        Self {
+            id: request.record.id,
+            person_id,
+            crn: request.subject.to_string(),
+            state: request.state,
+            received_at: request.record.received_at,
+            channel: request.record.channel,
+            due_at: request.due_at,
+            urgency: request.record.urgency,
+            agency: request.record.agency.name.clone(),
+            assignee: request.assignee.clone(),
+        }
+    }
+}
+
+/// A sharing request as the reader may see it: in full (who may view the person), or its
+/// metadata only (a case administrator). Serialised with `"view": "full"` or `"metadata"`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum SharingView {
+    /// The request, the person, the decision and the package.
+    Full(Box<SharingCase>),
+    /// The request's metadata.
+    Metadata(SharingRequestSummary),
+}
+
+impl SharingView {
+    /// The request's id.
+    #[must_use]
+    pub fn id(&self) -> Uuid {
+        match self {
+            Self::Full(case) => case.request.record.id,
+            Self::Metadata(summary) => summary.id,
+        }
+    }
 }
 
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
@@ -286,7 +376,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 what: "person",
                 id: loaded.person_id.to_string(),
             })?;
-        let package = repos
+        let mut package: Option<DisclosurePackage> = repos
             .documents(
                 DocumentKind::DisclosurePackage,
                 Some(loaded.person_id),
@@ -296,6 +386,13 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             .find(|d| d.parent_id == Some(request_id))
             .map(|d| decode(d.body, "disclosure package"))
             .transpose()?;
+        // A lapsed release is never shown, even before the read that purges it.
+        if let Some(p) = package.as_mut() {
+            let now = self.clock.now();
+            if p.release_lapsed(now) {
+                p.expire(now);
+            }
+        }
         Ok(SharingCase {
             decision: self.decision_of(repos, loaded.person_id, request_id)?,
             request: loaded.request,
@@ -304,56 +401,102 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// The sharing requests about cases the actor works on (whoever may record a request about a
-    /// case may see its requests, in any state), newest first, at most `limit`; each row shown is
-    /// audited as a consultation of the case. Deciding is checked when a decision is made.
+    /// What the actor may see of one request, audited as a consultation: in full when they may
+    /// read the request (`ViewSharingRequest`), its metadata when their role sees only identifiers
+    /// (a case administrator, on `ViewIdentifiers`). With `deny` a refusal is audited and
+    /// returned; without, a request the actor may not see is skipped (`None`).
+    fn sharing_view(
+        &self,
+        repos: &dyn Repositories,
+        actor: &Actor,
+        loaded: Loaded,
+        request_id: Uuid,
+        ctx: &RequestContext,
+        deny: bool,
+    ) -> Result<Guarded<Option<SharingView>>, AppError> {
+        let decision = self.decision_of(repos, loaded.person_id, request_id)?;
+        let resource = self.case(
+            repos,
+            loaded.person_id,
+            None,
+            Some(facts(&loaded.request, decision.as_ref())),
+        )?;
+        // A role that may see a person's identifiers but never read a request in full (a case
+        // administrator) reads requests as metadata, on its identifiers rule: so it is allowed
+        // only for its team's cases, and its refusal carries the case's own reason.
+        let metadata_role = cell(actor.role, Action::ViewSharingRequest).is_never()
+            && !cell(actor.role, Action::ViewIdentifiers).is_never();
+        let action = if metadata_role {
+            Action::ViewIdentifiers
+        } else {
+            Action::ViewSharingRequest
+        };
+        if !deny && !decide(actor, action, &resource).is_allowed() {
+            return Ok(Ok(None));
+        }
+        let metadata = metadata_role;
+        match self.guard(repos, actor, action, &resource, ctx)? {
+            Ok(()) if metadata => Ok(Ok(Some(SharingView::Metadata(SharingRequestSummary::of(
+                &loaded.request,
+                loaded.person_id,
+            ))))),
+            Ok(()) => Ok(Ok(Some(SharingView::Full(Box::new(
+                self.sharing_case(repos, loaded, request_id)?,
+            ))))),
+            Err(refusal) if deny => Ok(Err(refusal)),
+            Err(_) => Ok(Ok(None)),
+        }
+    }
+
+    /// The sharing requests about cases the actor works on, newest first, at most `limit`: in
+    /// full for whoever may read them, as metadata for a case administrator (see
+    /// [`SharingView`]); each row shown is audited as a consultation of the case. Deciding is
+    /// checked when a decision is made.
     pub fn sharing_inbox(
         &self,
         actor: &Actor,
         limit: usize,
         ctx: &RequestContext,
-    ) -> Result<Vec<SharingCase>, AppError> {
+    ) -> Result<Vec<SharingView>, AppError> {
         self.read_unit(actor, |repos| {
             let mut visible = Vec::new();
             for document in repos.documents(DocumentKind::SharingRequest, None, usize::MAX)? {
                 if visible.len() == limit {
                     break;
                 }
-                let request: SharingRequest = decode(document.body, "sharing request")?;
-                let resource = self.case(repos, document.person_id, None, None)?;
-                if !decide(actor, Action::RecordSharingRequest, &resource).is_allowed() {
-                    continue;
-                }
-                if self
-                    .guard(repos, actor, Action::RecordSharingRequest, &resource, ctx)?
-                    .is_err()
-                {
-                    continue;
-                }
                 let loaded = Loaded {
-                    request,
+                    request: decode(document.body, "sharing request")?,
                     person_id: document.person_id,
                     revision: document.revision,
                 };
-                visible.push(self.sharing_case(repos, loaded, document.id)?);
+                if let Ok(Some(view)) =
+                    self.sharing_view(repos, actor, loaded, document.id, ctx, false)?
+                {
+                    visible.push(view);
+                }
             }
             Ok(Ok(visible))
         })
     }
 
-    /// One sharing request with its decision and package, for someone who works on the case
-    /// (as for `sharing_inbox`).
+    /// One sharing request as the actor may see it (as for `sharing_inbox`); a reader who may
+    /// see neither gets the policy's refusal, audited.
     pub fn sharing_request(
         &self,
         actor: &Actor,
         request_id: Uuid,
         ctx: &RequestContext,
-    ) -> Result<SharingCase, AppError> {
+    ) -> Result<SharingView, AppError> {
         self.read_unit(actor, |repos| {
             let loaded = self.load_request(repos, request_id)?;
-            let resource = self.case(repos, loaded.person_id, None, None)?;
-            allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
-            Ok(Ok(self.sharing_case(repos, loaded, request_id)?))
+            match self.sharing_view(repos, actor, loaded, request_id, ctx, true)? {
+                Ok(Some(view)) => Ok(Ok(view)),
+                Ok(None) => Err(AppError::NotFound {
+                    what: "sharing request",
+                    id: request_id.to_string(),
+                }),
+                Err(refusal) => Ok(Err(refusal)),
+            }
         })
     }
 }

@@ -378,6 +378,19 @@ where
             "/sharing/{id}/package",
             get(sharing::package::<S, C, I>).post(sharing::build_package::<S, C, I>),
         )
+        .route(
+            "/sharing/{id}/package/review",
+            post(sharing::review::<S, C, I>),
+        )
+        .route(
+            "/sharing/{id}/package/approve",
+            post(sharing::approve::<S, C, I>),
+        )
+        .route(
+            "/sharing/{id}/package/release",
+            post(sharing::release::<S, C, I>),
+        )
+        .route("/sharing/{id}/withdraw", post(sharing::withdraw::<S, C, I>))
         .route("/what-works", get(what_works::what_works::<S, C, I>))
         .route(
             "/what-works.csv",

@@ -1,6 +1,7 @@
 //! Information sharing in the browser: the inbox of partner agencies' requests, the decision form
-//! (necessity and proportionality always stated), and the disclosure package exactly as it will
-//! be shared, printable.
+//! (necessity and proportionality always stated), the withdrawal form, and the disclosure package:
+//! while a draft it is marked DRAFT - NOT FOR RELEASE with its review, approval and release forms;
+//! once released (and until it expires) it is shown exactly as shared, printable.
 
 use std::collections::BTreeSet;
 
@@ -10,10 +11,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use oasys_app::{Clock, IdGenerator, SharingCase, Storage};
+use oasys_app::{Clock, DisclosureRelease, IdGenerator, SharingCase, SharingView, Storage};
 use oasys_sharing_policy::{
     DecisionDraft, DeclineCategory, DeclineReason, DisclosurePackage, MIN_STATEMENT_CHARS, Outcome,
-    RecipientCondition, SubjectInformed, TemplateSection,
+    PackageStatus, RecipientCondition, RedactionReason, ReleaseChannel, RequestState,
+    SpanRedaction, SubjectInformed, TemplateSection,
 };
 use uuid::Uuid;
 
@@ -75,15 +77,36 @@ where
     .await?;
     let mut rows: Vec<InboxRow> = cases
         .iter()
-        .map(|case| InboxRow {
-            id: case.request.record.id,
-            agency: case.request.record.agency.name.clone(),
-            person: PersonRow::of(&case.person),
-            received: long_date(case.request.record.received_at.date_naive()),
-            due: long_date(case.request.due_at.date_naive()),
-            overdue: case.decision.is_none() && case.request.is_overdue(now),
-            urgency: words(case.request.record.urgency),
-            state: words(case.request.state),
+        .map(|view| match view {
+            SharingView::Full(case) => InboxRow {
+                id: case.request.record.id,
+                agency: case.request.record.agency.name.clone(),
+                person: PersonRow::of(&case.person),
+                received: long_date(case.request.record.received_at.date_naive()),
+                due: long_date(case.request.due_at.date_naive()),
+                overdue: case.decision.is_none() && case.request.is_overdue(now),
+                urgency: words(case.request.record.urgency),
+                state: words(case.request.state),
+            },
+            // A case administrator sees identifiers only.
+            SharingView::Metadata(summary) => InboxRow {
+                id: summary.id,
+                agency: summary.agency.clone(),
+                person: PersonRow {
+                    id: summary.person_id,
+                    name: "Identifiers only".to_owned(),
+                    crn: summary.crn.clone(),
+                    date_of_birth: String::new(),
+                },
+                received: long_date(summary.received_at.date_naive()),
+                due: long_date(summary.due_at.date_naive()),
+                overdue: matches!(
+                    summary.state,
+                    RequestState::Received | RequestState::Assigned
+                ) && now > summary.due_at,
+                urgency: words(summary.urgency),
+                state: words(summary.state),
+            },
         })
         .collect();
     rows.sort_by_key(|r| (!r.overdue, r.due.clone()));
@@ -133,7 +156,14 @@ struct RequestPage {
     urgency: String,
     state: String,
     decision: Option<DecisionSummary>,
-    has_package: bool,
+    /// The package's status in words, once one is built.
+    package_status: Option<String>,
+    /// Whether the reader sees the request in full (else its identifiers only).
+    full: bool,
+    /// Whether the requester can still withdraw (any state before release).
+    withdrawable: bool,
+    /// The reason typed into the withdrawal form.
+    withdraw_reason: String,
     form: DecisionForm,
     sections: Vec<(String, String)>,
     declines: Vec<(String, String)>,
@@ -184,10 +214,81 @@ fn condition_text(condition: &RecipientCondition) -> String {
     }
 }
 
+/// The package's status in words for the request page.
+fn package_words(package: &DisclosurePackage, state: RequestState) -> String {
+    if state == RequestState::Withdrawn {
+        return "Withdrawn: the package will not be released".to_owned();
+    }
+    match package.status {
+        PackageStatus::Drafted => "Draft: text blocks to review".to_owned(),
+        PackageStatus::RedactionReviewed => "Draft: reviewed, awaiting approval".to_owned(),
+        PackageStatus::Approved => "Approved, not yet released".to_owned(),
+        PackageStatus::Released => "Released".to_owned(),
+        PackageStatus::Expired => "Expired: content no longer available".to_owned(),
+    }
+}
+
+/// Whether a request in this state can still be withdrawn.
+fn withdrawable(state: RequestState) -> bool {
+    !matches!(
+        state,
+        RequestState::Released
+            | RequestState::Expired
+            | RequestState::Withdrawn
+            | RequestState::Closed
+    )
+}
+
+/// The request page of a reader who may see only the request's identifiers (a case administrator).
+fn metadata_page(caller: &Caller, summary: &oasys_app::SharingRequestSummary) -> Response {
+    page(
+        StatusCode::OK,
+        &RequestPage {
+            chrome: Chrome::new("Sharing request", Some(&caller.actor), Nav::Sharing),
+            id: summary.id,
+            person: PersonRow {
+                id: summary.person_id,
+                name: String::new(),
+                crn: summary.crn.clone(),
+                date_of_birth: String::new(),
+            },
+            agency: summary.agency.clone(),
+            requester: String::new(),
+            legal_basis: String::new(),
+            reference: String::new(),
+            purpose: String::new(),
+            requested: Vec::new(),
+            due: long_date(summary.due_at.date_naive()),
+            urgency: words(summary.urgency),
+            state: words(summary.state),
+            decision: None,
+            package_status: None,
+            full: false,
+            withdrawable: false,
+            withdraw_reason: String::new(),
+            form: DecisionForm::default(),
+            sections: Vec::new(),
+            declines: Vec::new(),
+            conditions: Vec::new(),
+            errors: Vec::new(),
+        },
+    )
+}
+
 fn request_page(
     caller: &Caller,
     case: &SharingCase,
     form: DecisionForm,
+    errors: Vec<(String, String)>,
+) -> Response {
+    request_page_with(caller, case, form, String::new(), errors)
+}
+
+fn request_page_with(
+    caller: &Caller,
+    case: &SharingCase,
+    form: DecisionForm,
+    withdraw_reason: String,
     errors: Vec<(String, String)>,
 ) -> Response {
     let record = &case.request.record;
@@ -246,7 +347,13 @@ fn request_page(
             urgency: words(record.urgency),
             state: words(case.request.state),
             decision,
-            has_package: case.package.is_some(),
+            package_status: case
+                .package
+                .as_ref()
+                .map(|p| package_words(p, case.request.state)),
+            full: true,
+            withdrawable: withdrawable(case.request.state),
+            withdraw_reason,
             form,
             sections: TemplateSection::ALL
                 .iter()
@@ -275,6 +382,23 @@ fn request_page(
     )
 }
 
+async fn load_view<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<SharingView, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    call(state, caller, move |app, who| {
+        app.sharing_request(&who.actor, id, &who.ctx)
+    })
+    .await
+}
+
+/// The request in full, or a 403 page for a reader who may see only its identifiers.
 async fn load_case<S, C, I>(
     state: &AppState<S, C, I>,
     caller: &Caller,
@@ -285,10 +409,13 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    call(state, caller, move |app, who| {
-        app.sharing_request(&who.actor, id, &who.ctx)
-    })
-    .await
+    match load_view(state, caller, id).await? {
+        SharingView::Full(case) => Ok(*case),
+        SharingView::Metadata(_) => Err(caller.error(
+            ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden")
+                .detail("You can see only this request's identifiers."),
+        )),
+    }
 }
 
 /// One request: its details, and the decision form or the decision made.
@@ -303,13 +430,12 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
-    let case = load_case(&state, &caller, id).await?;
-    Ok(request_page(
-        &caller,
-        &case,
-        DecisionForm::default(),
-        Vec::new(),
-    ))
+    Ok(match load_view(&state, &caller, id).await? {
+        SharingView::Full(case) => {
+            request_page(&caller, &case, DecisionForm::default(), Vec::new())
+        }
+        SharingView::Metadata(summary) => metadata_page(&caller, &summary),
+    })
 }
 
 /// The decision the form describes, or the fields at fault.
@@ -474,6 +600,13 @@ fn decision_form(pairs: Vec<(String, String)>) -> DecisionForm {
     form
 }
 
+struct PackageItemView {
+    element: String,
+    label: String,
+    value: String,
+    pending: bool,
+}
+
 #[derive(Template)]
 #[template(path = "sharing_package.html")]
 struct PackagePage {
@@ -481,13 +614,123 @@ struct PackagePage {
     id: Uuid,
     person: PersonRow,
     package: DisclosurePackage,
+    items: Vec<PackageItemView>,
+    /// Not released yet: marked DRAFT - NOT FOR RELEASE, without the printable layout.
+    draft: bool,
+    status: String,
     expires: String,
     generated: String,
+    released: String,
+    channel: String,
     conditions: Vec<String>,
     redacted: usize,
+    reasons: Vec<(String, String)>,
+    channels: Vec<(String, String)>,
+    recipients: String,
+    errors: Vec<(String, String)>,
 }
 
-/// The disclosure package as it will be shared (print it from the browser).
+impl PackagePage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+fn package_page(
+    caller: &Caller,
+    case: &SharingCase,
+    package: DisclosurePackage,
+    recipients: Option<String>,
+    errors: Vec<(String, String)>,
+) -> Response {
+    let id = case.request.record.id;
+    let draft = !matches!(package.status, PackageStatus::Released);
+    let status = match package.status {
+        PackageStatus::Drafted => "Draft: review every text block marked below",
+        PackageStatus::RedactionReviewed => {
+            "Draft: reviewed, awaiting approval by a manager who did not make the decision"
+        }
+        PackageStatus::Approved => "Approved: record how and to whom it is released",
+        PackageStatus::Released => "Released",
+        PackageStatus::Expired => "Expired",
+    }
+    .to_owned();
+    let record = &case.request.record;
+    let recipients = recipients.unwrap_or_else(|| {
+        format!(
+            "{}, {}, {}",
+            record.requester.name, record.requester.role, record.agency.name
+        )
+    });
+    let status_code = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = match (draft, errors.is_empty()) {
+        (true, true) => "Draft disclosure package",
+        (true, false) => "Error: Draft disclosure package",
+        (false, _) => "Disclosure package",
+    };
+    page(
+        status_code,
+        &PackagePage {
+            chrome: Chrome::new(title, Some(&caller.actor), Nav::Sharing),
+            id,
+            person: PersonRow::of(&case.person),
+            items: package
+                .items
+                .iter()
+                .map(|i| PackageItemView {
+                    element: i.element.clone(),
+                    label: i.label.clone(),
+                    value: i.value.clone(),
+                    pending: package.pending_review.contains(&i.element),
+                })
+                .collect(),
+            draft,
+            status,
+            expires: long_date(package.expires_at.date_naive()),
+            generated: long_date(package.generated_at.date_naive()),
+            released: package
+                .released_at
+                .map(|at| long_date(at.date_naive()))
+                .unwrap_or_default(),
+            channel: package
+                .channel
+                .as_deref()
+                .and_then(|code| ReleaseChannel::ALL.into_iter().find(|c| c.code() == code))
+                .map(|c| c.label().to_owned())
+                .unwrap_or_default(),
+            conditions: package.conditions.iter().map(condition_text).collect(),
+            redacted: package.redactions.len(),
+            reasons: [
+                RedactionReason::ThirdParty,
+                RedactionReason::Victim,
+                RedactionReason::Informant,
+                RedactionReason::Health,
+                RedactionReason::MarkedInText,
+            ]
+            .iter()
+            .map(|r| (token(r), r.to_string()))
+            .collect(),
+            channels: ReleaseChannel::ALL
+                .iter()
+                .map(|c| (c.code().to_owned(), c.label().to_owned()))
+                .collect(),
+            recipients,
+            errors,
+            package,
+        },
+    )
+}
+
+/// The disclosure package: a draft marked DRAFT - NOT FOR RELEASE with its review, approval and
+/// release forms, or the released package as shared (print it from the browser); 410 once
+/// expired or withdrawn.
 pub(crate) async fn package<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     Browser(caller): Browser,
@@ -499,25 +742,317 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
+    let package = call(&state, &caller, move |app, who| {
+        app.disclosure_package(&who.actor, id, &who.ctx)
+    })
+    .await?;
     let case = load_case(&state, &caller, id).await?;
-    let Some(package) = case.package else {
+    Ok(package_page(&caller, &case, package, None, Vec::new()))
+}
+
+/// The rule errors of a refused step, for the form that asked for it.
+fn rule_errors(error: &ApiError, field: &str) -> Vec<(String, String)> {
+    error
+        .messages()
+        .into_iter()
+        .map(|m| (field.to_owned(), m))
+        .collect()
+}
+
+/// Runs a step on the package; a broken rule shows the package again with the errors.
+async fn package_step<S, C, I>(
+    state: &AppState<S, C, I>,
+    caller: &Caller,
+    id: Uuid,
+    field: &str,
+    recipients: Option<String>,
+    step: impl FnOnce(
+        &oasys_app::App<S, C, I>,
+        &Caller,
+    ) -> Result<DisclosurePackage, oasys_app::AppError>
+    + Send
+    + 'static,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    match attempt(state, caller, step).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sharing/{id}/package")).into_response()),
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            let package = call(state, caller, move |app, who| {
+                app.disclosure_package(&who.actor, id, &who.ctx)
+            })
+            .await?;
+            let case = load_case(state, caller, id).await?;
+            Ok(package_page(
+                caller,
+                &case,
+                package,
+                recipients,
+                rule_errors(&error, field),
+            ))
+        }
+        Err(error) => Err(caller.error(error)),
+    }
+}
+
+/// The spans of `text` where the phrases occur (every occurrence, character positions); a phrase
+/// that does not occur is an error naming it. Spans overlapping an earlier one are dropped.
+fn phrase_spans(
+    text: &str,
+    phrases: &str,
+    reason: RedactionReason,
+) -> Result<Vec<SpanRedaction>, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans: Vec<SpanRedaction> = Vec::new();
+    for phrase in phrases.lines().map(str::trim).filter(|p| !p.is_empty()) {
+        let needle: Vec<char> = phrase.chars().collect();
+        let mut found = false;
+        let mut start = 0;
+        while start + needle.len() <= chars.len() {
+            if chars[start..start + needle.len()] == needle[..] {
+                found = true;
+                spans.push(SpanRedaction {
+                    start,
+                    end: start + needle.len(),
+                    reason,
+                });
+                start += needle.len();
+            } else {
+                start += 1;
+            }
+        }
+        if !found {
+            return Err(format!(
+                "\u{201c}{phrase}\u{201d} does not appear in this text block"
+            ));
+        }
+    }
+    spans.sort_by_key(|s| (s.start, s.end));
+    let mut kept: Vec<SpanRedaction> = Vec::new();
+    for span in spans {
+        if kept.last().is_none_or(|last| span.start >= last.end) {
+            kept.push(span);
+        }
+    }
+    Ok(kept)
+}
+
+/// The review form of one text block: phrases to redact (one a line) and why, or none.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReviewForm {
+    element: String,
+    #[serde(default)]
+    redact: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Records the review of one text block (the phrases typed are redacted wherever they occur).
+pub(crate) async fn review<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = caller.id(&id)?;
+    let case = load_case(&state, &caller, id).await?;
+    let Some(package) = case.package.clone() else {
         return Err(caller.error(
             ApiError::not_found().detail("no package has been built for this request yet"),
         ));
     };
-    Ok(page(
-        StatusCode::OK,
-        &PackagePage {
-            chrome: Chrome::new("Disclosure package", Some(&caller.actor), Nav::Sharing),
-            id,
-            person: PersonRow::of(&case.person),
-            expires: long_date(package.expires_at.date_naive()),
-            generated: long_date(package.generated_at.date_naive()),
-            conditions: package.conditions.iter().map(condition_text).collect(),
-            redacted: package.redactions.len(),
+    let text = package
+        .items
+        .iter()
+        .find(|i| i.element == form.element)
+        .map(|i| i.value.clone())
+        .unwrap_or_default();
+    let reason = if form.redact.trim().is_empty() {
+        RedactionReason::MarkedInText
+    } else {
+        match serde_json::from_value::<RedactionReason>(serde_json::Value::String(
+            form.reason.clone(),
+        )) {
+            Ok(reason) => reason,
+            Err(_) => {
+                let errors = vec![(
+                    format!("reason-{}", form.element),
+                    "Choose why the words are redacted".to_owned(),
+                )];
+                return Ok(package_page(&caller, &case, package, None, errors));
+            }
+        }
+    };
+    let spans = match phrase_spans(&text, &form.redact, reason) {
+        Ok(spans) => spans,
+        Err(message) => {
+            let errors = vec![(format!("redact-{}", form.element), message)];
+            return Ok(package_page(&caller, &case, package, None, errors));
+        }
+    };
+    let element = form.element.clone();
+    let field = format!("redact-{element}");
+    package_step(&state, &caller, id, &field, None, move |app, who| {
+        app.review_disclosure_text(&who.actor, id, &element, &spans, &who.ctx)
+    })
+    .await
+}
+
+/// Approves the reviewed package (a manager who did not make the decision).
+pub(crate) async fn approve<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = caller.id(&id)?;
+    package_step(&state, &caller, id, "approve", None, move |app, who| {
+        app.approve_disclosure(&who.actor, id, &who.ctx)
+    })
+    .await
+}
+
+/// The release form: the channel and who it is given to (one a line).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReleaseForm {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    recipients: String,
+}
+
+/// Releases the approved package; the disclosure is logged with the release.
+pub(crate) async fn release<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<ReleaseForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = caller.id(&id)?;
+    let channel = ReleaseChannel::ALL
+        .into_iter()
+        .find(|c| c.code() == form.channel);
+    let recipients: Vec<String> = form
+        .recipients
+        .lines()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let mut errors = Vec::new();
+    if channel.is_none() {
+        errors.push((
+            "channel".to_owned(),
+            "Choose how the package is released".to_owned(),
+        ));
+    }
+    if recipients.is_empty() {
+        errors.push((
+            "recipients".to_owned(),
+            "Name who the package is given to".to_owned(),
+        ));
+    }
+    let (Some(channel), false) = (channel, recipients.is_empty()) else {
+        let case = load_case(&state, &caller, id).await?;
+        let package = call(&state, &caller, move |app, who| {
+            app.disclosure_package(&who.actor, id, &who.ctx)
+        })
+        .await?;
+        return Ok(package_page(
+            &caller,
+            &case,
             package,
-        },
-    ))
+            Some(form.recipients),
+            errors,
+        ));
+    };
+    let release = DisclosureRelease {
+        channel,
+        recipients,
+    };
+    package_step(
+        &state,
+        &caller,
+        id,
+        "recipients",
+        Some(form.recipients),
+        move |app, who| app.release_disclosure(&who.actor, id, &release, &who.ctx),
+    )
+    .await
+}
+
+/// The withdrawal form.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Records the requester's withdrawal and shows the request again.
+pub(crate) async fn withdraw<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = caller.id(&id)?;
+    let reason = form.reason.trim().to_owned();
+    if reason.is_empty() {
+        let case = load_case(&state, &caller, id).await?;
+        return Ok(request_page_with(
+            &caller,
+            &case,
+            DecisionForm::default(),
+            String::new(),
+            vec![(
+                "reason".to_owned(),
+                "Say why the request was withdrawn".to_owned(),
+            )],
+        ));
+    }
+    let withdrawn = attempt(&state, &caller, move |app, who| {
+        app.withdraw_sharing_request(&who.actor, id, &reason, &who.ctx)
+    })
+    .await;
+    match withdrawn {
+        Ok(_) => Ok(Redirect::to(&format!("/sharing/{id}")).into_response()),
+        Err(error) if error.status() == StatusCode::UNPROCESSABLE_ENTITY => {
+            let case = load_case(&state, &caller, id).await?;
+            Ok(request_page_with(
+                &caller,
+                &case,
+                DecisionForm::default(),
+                form.reason,
+                rule_errors(&error, "reason"),
+            ))
+        }
+        Err(error) => Err(caller.error(error)),
+    }
 }
 
 /// Builds the package from the decision and the latest locked assessment, then shows it.
