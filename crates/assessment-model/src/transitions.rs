@@ -7,6 +7,7 @@ use crate::assessment::{Assessment, Deletion, LockedVersion};
 use crate::completeness::completeness;
 use crate::countersign::{CountersignRequirement, countersign_required, eligible_countersigner};
 use crate::lifecycle::{Actor, Command, Event, EventCode, LifecycleError, Outcome, Signing, State};
+use crate::question_set::AnswerError;
 
 fn reason(command: &Command, text: &str) -> Result<String, LifecycleError> {
     if text.trim().is_empty() {
@@ -79,6 +80,9 @@ impl Assessment {
                 EventCode::Answer
             }
             Command::ClearAnswer { code } if open => {
+                if self.question_set().question(code).is_none() {
+                    return Err(AnswerError::UnknownQuestion { code: code.clone() }.into());
+                }
                 self.answers.remove(code);
                 EventCode::Answer
             }
@@ -160,6 +164,41 @@ impl Assessment {
         Ok(event)
     }
 
+    /// Whether `who` may give the countersignature this assessment waits for: not the signer;
+    /// for the first, a rank above the signer's and at least 3 (4 at Very High); for the
+    /// second, rank 4 or above and not the first countersigner. `Err(None)` when it waits for
+    /// no countersignature. Checked when a countersigner is nominated as well as when they act,
+    /// so that an assessment never waits for someone who cannot countersign it.
+    pub fn check_countersigner(&self, who: &Actor) -> Result<(), Option<LifecycleError>> {
+        let second = match self.state {
+            State::AwaitingCountersign { .. } => false,
+            State::AwaitingDoubleCountersign { .. } => true,
+            _ => return Err(None),
+        };
+        let signing = self.signing.as_ref().ok_or(None)?;
+        let ineligible = || {
+            Some(LifecycleError::IneligibleCountersigner {
+                rank: who.rank.get(),
+                signer_rank: signing.signer.rank.get(),
+            })
+        };
+        if signing.signer.id == who.id {
+            Err(Some(LifecycleError::CountersignerIsSigner))
+        } else if !second {
+            if eligible_countersigner(signing.signer.rank, who.rank, signing.overall_rosh) {
+                Ok(())
+            } else {
+                Err(ineligible())
+            }
+        } else if signing.first_countersigner.as_deref() == Some(who.id.as_str()) {
+            Err(Some(LifecycleError::SameCountersigner))
+        } else if who.rank.get() < 4 {
+            Err(ineligible())
+        } else {
+            Ok(())
+        }
+    }
+
     fn reopen(&mut self) {
         self.state = State::Open;
         self.signing = None;
@@ -200,18 +239,11 @@ impl Assessment {
         let State::AwaitingCountersign { incomplete } = self.state else {
             return Err(illegal());
         };
+        self.check_countersigner(actor)
+            .map_err(|e| e.unwrap_or_else(&illegal))?;
         let Some(signing) = self.signing.as_mut() else {
             return Err(illegal());
         };
-        if signing.signer.id == actor.id {
-            return Err(LifecycleError::CountersignerIsSigner);
-        }
-        if !eligible_countersigner(signing.signer.rank, actor.rank, signing.overall_rosh) {
-            return Err(LifecycleError::IneligibleCountersigner {
-                rank: actor.rank.get(),
-                signer_rank: signing.signer.rank.get(),
-            });
-        }
         if signing.requirement == CountersignRequirement::Double && !send_for_second {
             return Err(LifecycleError::SecondCountersignatureRequired);
         }
@@ -233,21 +265,11 @@ impl Assessment {
         let State::AwaitingDoubleCountersign { incomplete } = self.state else {
             return Err(illegal());
         };
+        self.check_countersigner(actor)
+            .map_err(|e| e.unwrap_or_else(&illegal))?;
         let Some(signing) = self.signing.as_mut() else {
             return Err(illegal());
         };
-        if signing.signer.id == actor.id {
-            return Err(LifecycleError::CountersignerIsSigner);
-        }
-        if signing.first_countersigner.as_deref() == Some(actor.id.as_str()) {
-            return Err(LifecycleError::SameCountersigner);
-        }
-        if actor.rank.get() < 4 {
-            return Err(LifecycleError::IneligibleCountersigner {
-                rank: actor.rank.get(),
-                signer_rank: signing.signer.rank.get(),
-            });
-        }
         signing.second_countersigner = Some(actor.id.clone());
         self.complete(at, incomplete, Outcome::DoubleCountersigned);
         Ok(EventCode::Countersigning)

@@ -137,13 +137,7 @@ pub(crate) fn actor(db: &Database, username: &str) -> Result<Actor> {
         .user(username)
         .map_err(|e| anyhow!("cannot read the account {username}: {e}"))?
         .ok_or_else(|| anyhow!("no account {username:?}; see `oasys user list`"))?;
-    let profile = &account.profile;
-    let mut actor = Actor::new(account.username.clone(), profile.role, profile.area.clone());
-    actor.grade = profile.grade;
-    actor.teams = profile.teams.clone();
-    actor.managed_teams = profile.managed_teams.clone();
-    actor.active = !account.disabled;
-    Ok(actor)
+    Ok(account.actor())
 }
 
 fn snake_value<T: serde::de::DeserializeOwned>(what: &str, text: &str, known: &str) -> Result<T> {

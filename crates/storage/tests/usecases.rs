@@ -6,8 +6,8 @@ mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use oasys_app::{
-    AppError, ApplyOptions, AuditEntry, AuditQuery, ChainReport, NewAssessmentRequest, Operation,
-    Planned, RequestContext, ReviewScope,
+    AccountProfile, AccountRepository, AppError, ApplyOptions, AuditEntry, AuditQuery, ChainReport,
+    NewAssessmentRequest, Operation, Planned, RequestContext, ReviewScope, UserAccount,
 };
 use oasys_assessment_model::{
     AnswerValue, Assessment, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
@@ -40,6 +40,26 @@ fn staff(id: &str, role: Role, rank: u8) -> Actor {
         actor.managed_teams.insert("T1".into());
     }
     actor
+}
+
+/// Stores an account (the nominated countersigner is looked up by it).
+fn account(w: &World, username: &str, role: Role, rank: u8) {
+    w.app
+        .store()
+        .create_user(&UserAccount {
+            username: username.to_owned(),
+            password_hash: "$argon2id$unused".to_owned(),
+            profile: AccountProfile {
+                role,
+                grade: Rank::new(rank).ok(),
+                area: AREA.to_owned(),
+                teams: ["T1".to_owned()].into(),
+                managed_teams: Default::default(),
+            },
+            disabled: false,
+            created_at: Utc::now(),
+        })
+        .expect("account");
 }
 
 fn ctx() -> RequestContext {
@@ -531,6 +551,35 @@ fn a_low_grade_signature_goes_to_the_nominated_countersigner() {
         matches!(unnominated, Err(AppError::Invalid(_))),
         "{unnominated:?}"
     );
+    // A nominee who could never countersign is refused at once, naming why; nothing changes.
+    account(&w, "PSO1", Role::Practitioner, 1);
+    account(&w, "PSO2", Role::Practitioner, 1);
+    account(&w, "GONE", Role::SeniorProbationOfficer, 4);
+    w.app.store().set_disabled("GONE", true).expect("disable");
+    for (nominee, why) in [
+        ("NOBODY", "no active account"),
+        ("GONE", "no active account"),
+        ("PSO1", "the signer cannot countersign"),
+        ("PSO2", "rank 1 cannot countersign"),
+    ] {
+        let options = ApplyOptions {
+            countersigner: Some(nominee.into()),
+            ..ApplyOptions::default()
+        };
+        let refused = w
+            .app
+            .apply(&pso, a.header().id, 1, lock.clone(), &options, &ctx());
+        match refused {
+            Err(AppError::Invalid(errors)) => {
+                assert!(
+                    errors[0].contains(nominee) && errors[0].contains(why),
+                    "{errors:?}"
+                );
+            }
+            other => panic!("{nominee}: {other:?}"),
+        }
+    }
+    account(&w, "PO1", Role::Practitioner, 3);
     let nominated = ApplyOptions {
         countersigner: Some("PO1".into()),
         ..ApplyOptions::default()

@@ -93,13 +93,8 @@ fn hex(bytes: &[u8]) -> String {
 /// The policy actor of an account, read fresh on every request (no cached claims).
 /// `token_scope` is the scope of the API token the request came with (`None`: a session).
 fn actor_of(account: &UserAccount, token_scope: Option<BTreeSet<Action>>) -> Actor {
-    let profile = &account.profile;
-    let mut actor = Actor::new(account.username.clone(), profile.role, profile.area.clone());
-    actor.grade = profile.grade;
-    actor.teams = profile.teams.clone();
-    actor.managed_teams = profile.managed_teams.clone();
+    let mut actor = account.actor();
     actor.token_scope = token_scope;
-    actor.active = !account.disabled;
     actor
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use oasys_assessment_model::Rank;
-use oasys_sharing_policy::{Action, Role};
+use oasys_sharing_policy::{Action, Actor, Role};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -41,6 +41,21 @@ pub struct UserAccount {
     pub disabled: bool,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+}
+
+impl UserAccount {
+    /// The policy actor the account is, signed in (no token scope), read fresh from the
+    /// account on every use: role, grade, area, teams, and whether it is enabled.
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        let profile = &self.profile;
+        let mut actor = Actor::new(self.username.clone(), profile.role, profile.area.clone());
+        actor.grade = profile.grade;
+        actor.teams = profile.teams.clone();
+        actor.managed_teams = profile.managed_teams.clone();
+        actor.active = !self.disabled;
+        actor
+    }
 }
 
 impl std::fmt::Debug for UserAccount {

@@ -396,6 +396,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                             .to_owned(),
                     ])
                 })?;
+            check_nominee(repos, &assessment, countersigner)?;
             repos.add_relationship(
                 person.id,
                 &Relationship {
@@ -577,6 +578,29 @@ fn latest_locked(
     match latest {
         Some(summary) => Ok(repos.assessment_state(summary.id)?),
         None => Ok(None),
+    }
+}
+
+/// Refuses a nominated countersigner who could not give the countersignature the assessment
+/// now waits for (unknown or disabled account, a role without a rank, the signer, too low a
+/// rank, the first countersigner again): the assessment would wait for them for ever.
+fn check_nominee(
+    repos: &dyn Repositories,
+    assessment: &Assessment,
+    username: &str,
+) -> Result<(), AppError> {
+    let refused = |why: String| AppError::Invalid(vec![format!("countersigner {username}: {why}")]);
+    let account = repos
+        .user(username)?
+        .filter(|account| !account.disabled)
+        .ok_or_else(|| refused("there is no active account of that name".to_owned()))?;
+    let nominee = account.actor();
+    let nominee = nominee
+        .as_model_actor()
+        .ok_or_else(|| refused(format!("a {} cannot countersign", nominee.role)))?;
+    match assessment.check_countersigner(&nominee) {
+        Err(Some(why)) => Err(refused(why.to_string())),
+        Ok(()) | Err(None) => Ok(()),
     }
 }
 

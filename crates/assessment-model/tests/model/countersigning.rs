@@ -75,11 +75,29 @@ fn very_high_rank_one_needs_double_countersignature() {
     }
     set(&mut a, MAPPA_CATEGORY, AnswerValue::Code("2".into()));
     set(&mut a, MAPPA_LEVEL, AnswerValue::Code("2".into()));
+    assert_eq!(
+        a.check_countersigner(&actor("SPO", 4)),
+        Err(None),
+        "not signed"
+    );
     must(&mut a, &pso, Command::Sign { plan_agreed: None });
     assert_eq!(
         a.signing().map(|s| s.requirement),
         Some(CountersignRequirement::Double)
     );
+    // The same checks answer a nomination before anyone acts on it.
+    assert_eq!(
+        a.check_countersigner(&pso),
+        Err(Some(LifecycleError::CountersignerIsSigner))
+    );
+    assert!(matches!(
+        a.check_countersigner(&actor("PO2", 3)),
+        Err(Some(LifecycleError::IneligibleCountersigner {
+            rank: 3,
+            ..
+        }))
+    ));
+    assert_eq!(a.check_countersigner(&actor("SPO", 4)), Ok(()));
     let at = t(2026, 2, 5);
     assert!(matches!(
         a.apply(
@@ -117,6 +135,18 @@ fn very_high_rank_one_needs_double_countersignature() {
         a.apply(&actor("SPO", 4), at, Command::SecondCountersign),
         Err(LifecycleError::SameCountersigner)
     );
+    assert_eq!(
+        a.check_countersigner(&actor("SPO", 4)),
+        Err(Some(LifecycleError::SameCountersigner))
+    );
+    assert!(matches!(
+        a.check_countersigner(&actor("SPO2", 3)),
+        Err(Some(LifecycleError::IneligibleCountersigner {
+            rank: 3,
+            ..
+        }))
+    ));
+    assert_eq!(a.check_countersigner(&actor("HEAD", 5)), Ok(()));
     assert_eq!(
         a.apply(&pso, at, Command::SecondCountersign),
         Err(LifecycleError::CountersignerIsSigner)

@@ -83,6 +83,18 @@ fn answers_are_checked_and_bump_the_version() {
         Command::ClearAnswer { code: "9.1".into() },
     );
     assert!(a.answer("9.1").is_none());
+    let version = a.version();
+    assert_eq!(
+        a.apply(
+            &assessor(),
+            t(2026, 2, 2),
+            Command::ClearAnswer { code: "9.0".into() }
+        ),
+        Err(LifecycleError::Answer(AnswerError::UnknownQuestion {
+            code: "9.0".into()
+        }))
+    );
+    assert_eq!(a.version(), version, "a refused clear changes nothing");
     must(
         &mut a,
         &assessor(),
