@@ -147,7 +147,8 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     assert!(body.contains("Assessment countersigned"), "{body}");
     b.check("countersigned").await;
 
-    // The practitioner assesses Dunmore, who has a sharing request, and locks it as incomplete.
+    // The practitioner assesses Dunmore, who has a sharing request, drafts the plan with him and
+    // locks the assessment as incomplete.
     b.click_link("Caseload").await;
     b.click_link("Dunmore (demo), Sam").await;
     b.click("form[action$='/assessments'] button").await;
@@ -166,16 +167,6 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         needs.contains("Identified need"),
         "accommodation is a need: {needs}"
     );
-    b.tick(".govuk-details__summary").await;
-    b.fill(
-        "#lock-reason",
-        "Interview cut short; enough for the enquiry",
-    )
-    .await;
-    b.click("form[action$='/lock-incomplete'] button").await;
-    let body = b.body().await;
-    assert!(body.contains("Locked incomplete"), "{body}");
-
     // The sentence plan starts from a draft made from the assessment; a note is kept.
     b.click("form[action$='/plan'] button").await;
     assert!(b.path().await.starts_with("/plans/"), "{}", b.body().await);
@@ -215,7 +206,55 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
         plan.contains("Keep to the tenancy agreement") && plan.contains("1 June 2027"),
         "{plan}"
     );
+
+    // The person's response to the plan: a note is required when they do not agree.
+    let today = chrono::Utc::now().date_naive();
+    b.tick("#agreement-do-not-agree").await;
+    b.fill("#agreement-day", &today.format("%-d").to_string())
+        .await;
+    b.fill("#agreement-month", &today.format("%-m").to_string())
+        .await;
+    b.fill("#agreement-year", &today.format("%Y").to_string())
+        .await;
+    b.click("#record-agreement button").await;
+    let summary = b.text(".govuk-error-summary").await;
+    assert!(summary.contains("a note is required"), "{summary}");
+    b.tick("#agreement-do-not-agree").await;
+    b.fill("#agreement-day", &today.format("%-d").to_string())
+        .await;
+    b.fill("#agreement-month", &today.format("%-m").to_string())
+        .await;
+    b.fill("#agreement-year", &today.format("%Y").to_string())
+        .await;
+    b.fill("#agreement-note", "Wants the hostel nearer his work")
+        .await;
+    b.click("#record-agreement button").await;
+    let agreement = b.text("#agreement-summary").await;
+    assert!(
+        agreement.contains("Does not agree with the plan")
+            && agreement.contains("Wants the hostel nearer his work")
+            && agreement.contains("Recorded by"),
+        "{agreement}"
+    );
     b.check("sentence-plan").await;
+
+    // Locked as incomplete, the assessment takes the plan with it: the plan is read-only.
+    b.go(&dunmore).await;
+    b.tick(".govuk-details__summary").await;
+    b.fill(
+        "#lock-reason",
+        "Interview cut short; enough for the enquiry",
+    )
+    .await;
+    b.click("form[action$='/lock-incomplete'] button").await;
+    let body = b.body().await;
+    assert!(body.contains("Locked incomplete"), "{body}");
+    b.click_link("Open the sentence plan").await;
+    let plan = b.body().await;
+    assert!(
+        plan.contains("This plan is locked") && !plan.contains("id=\"add-note\""),
+        "{plan}"
+    );
 
     // A sharing request: the decision needs its justification; then the package is previewed.
     b.click_link("Sharing requests").await;

@@ -251,7 +251,8 @@ fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Respo
             matrix,
             overall,
             plan: loaded.plan,
-            can_plan: assessment.deleted().is_none() && *state != Lifecycle::Voided,
+            // A plan is drafted while the assessment is an open draft; afterwards it is locked.
+            can_plan: assessment.deleted().is_none() && *state == Lifecycle::Open,
             errors,
         },
     )
