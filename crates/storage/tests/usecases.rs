@@ -905,3 +905,77 @@ fn the_event_log_is_read_a_page_at_a_time_by_those_who_may_see_the_assessment() 
             .any(|e| e.entry.actor == "PO9" && e.entry.operation == Operation::Security)
     );
 }
+
+#[test]
+fn a_person_has_one_assessment_in_progress_and_only_the_latest_is_rolled_back() {
+    let w = world();
+    let po1 = staff("PO1", Role::Practitioner, 3);
+    let spo = staff("SPO1", Role::SeniorProbationOfficer, 0);
+    let opts = ApplyOptions::default();
+    let do_ = |who: &Actor, id: Uuid, command: Command| {
+        let version = w.app.assessment(who, id, &ctx()).expect("read").version();
+        w.app.apply(who, id, version, command, &opts, &ctx())
+    };
+    let lock = || Command::LockIncomplete {
+        reason: "sentence started".into(),
+    };
+    let rollback = || Command::Rollback {
+        reason: "a wrong answer".into(),
+    };
+    let refused = |result: Result<Assessment, AppError>, says: &str| match result {
+        Err(AppError::Invalid(errors)) => {
+            assert!(errors[0].contains(says), "{errors:?}");
+        }
+        other => panic!("expected a refusal ({says}): {other:?}"),
+    };
+    let first = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("create")
+        .header()
+        .id;
+    do_(&po1, first, lock()).expect("lock the first");
+    let second = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("a second once the first is locked")
+        .header()
+        .id;
+    refused(
+        do_(&spo, first, rollback()),
+        "already has an assessment in progress",
+    );
+    do_(&po1, second, lock()).expect("lock the second");
+    refused(do_(&spo, first, rollback()), "only the person's latest");
+    do_(&spo, second, rollback()).expect("the latest is rolled back");
+
+    // A deleted draft is not restored beside another one in progress.
+    do_(
+        &po1,
+        second,
+        Command::Delete {
+            reason: "started in error".into(),
+        },
+    )
+    .expect("delete the draft");
+    let third = w
+        .app
+        .create_assessment(&po1, w.person.id, &new_assessment(), &ctx())
+        .expect("a new draft once the other is deleted");
+    let restore = Command::Restore {
+        reason: "needed after all".into(),
+    };
+    refused(
+        do_(&spo, second, restore.clone()),
+        "already has an assessment in progress",
+    );
+    do_(
+        &po1,
+        third.header().id,
+        Command::Delete {
+            reason: "the other one after all".into(),
+        },
+    )
+    .expect("delete the new draft");
+    do_(&spo, second, restore).expect("restored when nothing else is in progress");
+}

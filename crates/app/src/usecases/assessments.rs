@@ -167,15 +167,10 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                     what: "person",
                     id: person_id.to_string(),
                 })?;
-            if existing.iter().any(|a| {
-                !a.status.deleted
-                    && matches!(
-                        a.status.state,
-                        State::Open
-                            | State::AwaitingCountersign { .. }
-                            | State::AwaitingDoubleCountersign { .. }
-                    )
-            }) {
+            if existing
+                .iter()
+                .any(|a| !a.status.deleted && in_progress(&a.status.state))
+            {
                 return Err(AppError::Invalid(vec![
                     "this person already has an assessment in progress: finish or delete it first"
                         .to_owned(),
@@ -325,6 +320,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         for action in actions {
             allow!(self.guard(repos, actor, action, &resource, ctx));
         }
+        check_reopening(repos, &assessment, person.id, &commands)?;
         if assessment.version() != expected_version {
             return Err(AppError::Conflict {
                 reason: "the assessment was changed by someone else: reload it".to_owned(),
@@ -368,6 +364,9 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             .map(|r| r.date);
             repos.update_assessment(&assessment, stored_version, due)?;
             stored_version = assessment.version();
+        }
+        if *assessment.state() != before {
+            self.plan_follows_assessment(repos, person.id, &before, &assessment)?;
         }
         let awaits = |state: &State| {
             matches!(
@@ -579,6 +578,58 @@ fn latest_locked(
         Some(summary) => Ok(repos.assessment_state(summary.id)?),
         None => Ok(None),
     }
+}
+
+/// Whether an assessment in this state is being written or waits for countersigning.
+fn in_progress(state: &State) -> bool {
+    matches!(
+        state,
+        State::Open | State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. }
+    )
+}
+
+/// A person has one assessment in progress at a time, and only their latest assessment is
+/// rolled back (spec assessment.md §11.2): a rollback, or the restore of a deleted assessment
+/// in progress, is refused when another assessment of the person is in progress, and a
+/// rollback when a later assessment (not deleted or voided) exists.
+fn check_reopening(
+    repos: &dyn Repositories,
+    assessment: &Assessment,
+    person_id: Uuid,
+    commands: &[Command],
+) -> Result<(), AppError> {
+    let rollback = commands
+        .iter()
+        .any(|c| matches!(c, Command::Rollback { .. }));
+    let restore = commands
+        .iter()
+        .any(|c| matches!(c, Command::Restore { .. }))
+        && in_progress(assessment.state());
+    if !rollback && !restore {
+        return Ok(());
+    }
+    let id = assessment.header().id;
+    // Newest first (the port's order), so the later assessments come before this one.
+    let all = repos.assessments_for_person(person_id)?;
+    let here = all.iter().position(|s| s.id == id).unwrap_or(all.len());
+    let others = || {
+        all.iter()
+            .enumerate()
+            .filter(|(_, s)| s.id != id && !s.status.deleted)
+    };
+    if others().any(|(_, s)| in_progress(&s.status.state)) {
+        return Err(AppError::Invalid(vec![
+            "this person already has an assessment in progress: finish or delete it before \
+             reopening this one"
+                .to_owned(),
+        ]));
+    }
+    if rollback && others().any(|(i, s)| i < here && s.status.state != State::Voided) {
+        return Err(AppError::Invalid(vec![
+            "only the person's latest assessment can be rolled back".to_owned(),
+        ]));
+    }
+    Ok(())
 }
 
 /// Refuses a nominated countersigner who could not give the countersignature the assessment
