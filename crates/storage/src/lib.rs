@@ -24,5 +24,6 @@ mod outcomes;
 mod people;
 mod repos;
 mod session_reasons;
+mod sharing_purge;
 
 pub use maintenance::{BackupManifest, IntegrityReport};

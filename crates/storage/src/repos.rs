@@ -273,6 +273,13 @@ macro_rules! repositories {
             ) -> Result<Vec<StoredDocument>, StoreError> {
                 self.read(|c| documents::history(c, kind, id))
             }
+            fn purge_document_history(
+                &self,
+                kind: DocumentKind,
+                id: Uuid,
+            ) -> Result<(), StoreError> {
+                self.write(|c| crate::sharing_purge::purge_history(c, kind, id))
+            }
         }
 
         impl AccountRepository for $ty {

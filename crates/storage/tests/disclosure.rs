@@ -13,8 +13,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use oasys_app::{
-    App, AppError, ApplyOptions, AuditEntry, AuditQuery, Clock, DisclosureRelease, IdGenerator,
-    NewAssessmentRequest, Operation, RequestContext, SharingView,
+    App, AppError, ApplyOptions, AuditEntry, AuditQuery, Clock, DisclosureRelease, DocumentKind,
+    DocumentRepository, IdGenerator, NewAssessmentRequest, Operation, RequestContext, SharingView,
+    StoreError,
 };
 use oasys_assessment_model::{
     AnswerValue, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
@@ -548,6 +549,31 @@ fn an_expired_package_is_gone_its_content_purged_and_its_record_kept() {
             .app
             .release_disclosure(&po1(), id, &release(), &ctx())
             .expect("release");
+        // The history cannot be rewritten while the package is live, nor any other document's.
+        let store = w.app.store();
+        assert!(
+            store
+                .purge_document_history(DocumentKind::DisclosurePackage, released.id)
+                .is_err()
+        );
+        assert!(
+            store
+                .purge_document_history(DocumentKind::SharingRequest, id)
+                .is_err()
+        );
+        assert!(matches!(
+            store.purge_document_history(DocumentKind::DisclosurePackage, Uuid::from_u128(9)),
+            Err(StoreError::NotFound { .. })
+        ));
+        let before = store
+            .document_history(DocumentKind::DisclosurePackage, released.id)
+            .expect("history");
+        assert!(before.len() >= 3, "{before:?}");
+        assert!(
+            before
+                .iter()
+                .any(|r| r.body.to_string().contains("Analysis"))
+        );
         // Served until the moment it expires.
         w.clock.advance(Duration::days(29));
         assert!(w.app.disclosure_package(&po1(), id, &ctx()).is_ok());
@@ -565,6 +591,19 @@ fn an_expired_package_is_gone_its_content_purged_and_its_record_kept() {
         assert_eq!(kept.content_sha256, released.content_sha256);
         assert!(kept.items.iter().all(|i| i.value.is_empty()));
         assert_eq!(kept.included_elements(), released.included_elements());
+        // No earlier revision keeps the content either; the revisions themselves remain.
+        let after = w
+            .app
+            .store()
+            .document_history(DocumentKind::DisclosurePackage, released.id)
+            .expect("history");
+        assert_eq!(after.len(), before.len() + 1);
+        for revision in &after {
+            let purged: DisclosurePackage =
+                serde_json::from_value(revision.body.clone()).expect("package");
+            assert!(purged.items.iter().all(|i| i.value.is_empty()));
+            assert_eq!(purged.content_sha256, released.content_sha256);
+        }
         // Still gone on the next read; the purge is logged once and the disclosure row remains.
         assert!(matches!(
             w.app.disclosure_package(&po1(), id, &ctx()),

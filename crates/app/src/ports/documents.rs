@@ -68,6 +68,10 @@ pub struct StoredDocument {
 /// - `documents` MUST list the latest revision of every document of `kind` for the person (or, with
 ///   `person_id = None`, of every person), newest first by first insertion, at most `limit`.
 /// - `document_history` MUST return every revision, oldest first.
+/// - `purge_document_history` MUST return `NotFound` for an unknown (kind, id); for a disclosure
+///   package whose current body has `"status": "expired"` it MUST leave every revision (number
+///   and time kept) with the current body; for any other document it MUST fail and change
+///   nothing.
 pub trait DocumentRepository: Send + Sync {
     /// Stores a new document (revision 1).
     fn insert_document(
@@ -107,4 +111,9 @@ pub trait DocumentRepository: Send + Sync {
         kind: DocumentKind,
         id: Uuid,
     ) -> Result<Vec<StoredDocument>, StoreError>;
+    /// Erases the content of a document's earlier revisions by overwriting each with the current
+    /// body (the expiry of a disclosure package: only the purged manifest stays). The only
+    /// change ever made to the history, and only for a disclosure package whose current body is
+    /// expired: anything else is refused (an error, nothing changed).
+    fn purge_document_history(&self, kind: DocumentKind, id: Uuid) -> Result<(), StoreError>;
 }

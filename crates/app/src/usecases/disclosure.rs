@@ -332,6 +332,8 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                         .map_err(invalid)?;
                 }
                 self.save_step(repos, &request, revision, &package, package_revision)?;
+                // The content also leaves the package's earlier revisions.
+                repos.purge_document_history(DocumentKind::DisclosurePackage, package.id)?;
                 repos.append(&audit::entry(&expiry_event(
                     &package,
                     &request,

@@ -72,7 +72,9 @@ pub fn event_log_migrates_down_and_up(t: &mut TestDb) {
     assert_eq!(t.count("SELECT COUNT(*) AS n FROM assessment_events"), 4);
     assert_eq!(t.count(with_log), 0);
 
-    // The migrations after it (session_reasons) first, then it.
+    // The migrations after it (purge_expired_packages, session_reasons) first, then it.
+    db.revert_last_migration()
+        .expect("down (purge expired packages)");
     db.revert_last_migration().expect("down (session reasons)");
     db.revert_last_migration().expect("down");
     assert_eq!(t.count(with_log), 4, "each version has its log back");
