@@ -14,7 +14,7 @@ pub use usecases::{
     AnalysisRecord, CoarseOutcome, DIMENSIONS, InterventionExposure, OutcomeImport, OutcomeRecord,
     PredictorScore, RejectedOutcome, ResearchRecord, WhatWorksReport, exposure_of,
 };
-pub use usecases::{DisclosureRelease, SharingRequestSummary, SharingView};
+pub use usecases::{DisclosureRelease, SharingRequestSummary, SharingView, SignIn};
 pub use usecases::{
     Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons,
 };

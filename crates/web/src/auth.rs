@@ -10,7 +10,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use oasys_app::{Clock, IdGenerator, RequestContext, Session, SessionLimits, Storage, UserAccount};
+use oasys_app::{
+    Clock, IdGenerator, RequestContext, Session, SessionLimits, SignIn, Storage, UserAccount,
+};
 use oasys_sharing_policy::{Action, Actor, Role};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -409,8 +411,19 @@ where
 {
     let now = state.clock.now();
     let name = request.username.clone();
+    let ctx = RequestContext {
+        correlation_id: request_id(headers),
+        justification: None,
+    };
+    let throttle_ctx = ctx.clone();
     let wait = state
-        .blocking(move |app| limits::refused(app.store(), &name, now))
+        .blocking(move |app| {
+            let wait = limits::refused(app.store(), &name, now)?;
+            if wait.is_some() {
+                app.record_sign_in(&name, SignIn::Throttled, &throttle_ctx)?;
+            }
+            Ok(wait)
+        })
         .await
         .map_err(LoginFailure::Error)?;
     if let Some(wait) = wait {
@@ -438,15 +451,24 @@ where
         .blocking(move |app| {
             let _permit = permit;
             let store = app.store();
+            // A failure is counted for throttling and written to the security log.
+            let refused = || -> ApiError {
+                let recorded = limits::failed(store, &request.username, now).and_then(|()| {
+                    app.record_sign_in(&request.username, SignIn::Failed, &ctx)
+                        .map_err(ApiError::from)
+                });
+                match recorded {
+                    Ok(()) => ApiError::unauthenticated().detail("wrong username or password"),
+                    Err(error) => error,
+                }
+            };
             let account = store.user(&request.username)?.filter(|a| !a.disabled);
             let Some(account) = account else {
                 verify_password(&request.password, dummy_hash());
-                limits::failed(store, &request.username, now)?;
-                return Err(ApiError::unauthenticated().detail("wrong username or password"));
+                return Err(refused());
             };
             if !verify_password(&request.password, &account.password_hash) {
-                limits::failed(store, &request.username, now)?;
-                return Err(ApiError::unauthenticated().detail("wrong username or password"));
+                return Err(refused());
             }
             limits::succeeded(store, &request.username)?;
             if needs_rehash(&account.password_hash) {
@@ -465,6 +487,7 @@ where
                 created_at: now,
                 last_seen_at: now,
             })?;
+            app.record_sign_in(&account.username, SignIn::Succeeded, &ctx)?;
             Ok((token, account))
         })
         .await;
@@ -497,6 +520,7 @@ where
         .as_caller(caller, |app, caller| {
             if let Some(hash) = &caller.session_hash {
                 app.store().revoke_session(hash)?;
+                app.record_sign_in(&caller.actor.id, SignIn::SignedOut, &caller.ctx)?;
             }
             Ok(())
         })
@@ -507,16 +531,19 @@ where
 /// Ends a session server-side; returns the headers that clear the cookie in the browser.
 pub(crate) async fn end_session<S, C, I>(
     state: &AppState<S, C, I>,
-    session_hash: Option<String>,
+    caller: Caller,
 ) -> Result<HeaderMap, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    if let Some(hash) = session_hash {
+    if let Some(hash) = caller.session_hash {
         state
-            .blocking(move |app| Ok(app.store().revoke_session(&hash)?))
+            .blocking(move |app| {
+                app.store().revoke_session(&hash)?;
+                Ok(app.record_sign_in(&caller.actor.id, SignIn::SignedOut, &caller.ctx)?)
+            })
             .await?;
     }
     Ok(clearing_headers(state))

@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 
 use axum::http::{Method, StatusCode, header};
 use chrono::Duration;
-use oasys_app::{AccountRepository, ApiToken, UserAccount};
+use oasys_app::{
+    AccountRepository, ApiToken, AuditLog, AuditOutcome, AuditQuery, Operation, UserAccount,
+};
 use oasys_sharing_policy::{Action, Role};
 use oasys_web::{SECURE_COOKIE, hash_password, secret_hash};
 use support::*;
@@ -109,6 +111,53 @@ async fn login_rotates_and_logout_ends_the_session() {
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert!(out.headers.contains_key("clear-site-data"));
     assert_eq!(me(second_cookie).await, StatusCode::UNAUTHORIZED);
+
+    // Every sign-in, failed or not, and the sign-out are in the security log; what was typed
+    // for an unknown account is not, nor is any password.
+    let entries =
+        w.db.query(&AuditQuery {
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .expect("audit");
+    let doors: Vec<(String, String, String, AuditOutcome)> = entries
+        .iter()
+        .filter(|e| e.entry.operation == Operation::Security)
+        .filter(|e| matches!(e.entry.action.as_str(), "login" | "logout"))
+        .map(|e| {
+            (
+                e.entry.actor.clone(),
+                e.entry.actor_role.clone(),
+                e.entry.action.clone(),
+                e.entry.outcome.clone(),
+            )
+        })
+        .collect();
+    let wrong = || AuditOutcome::Denied {
+        code: "wrong_credentials".to_owned(),
+    };
+    let row = |actor: &str, role: &str, action: &str, outcome: AuditOutcome| {
+        (
+            actor.to_owned(),
+            role.to_owned(),
+            action.to_owned(),
+            outcome,
+        )
+    };
+    assert_eq!(
+        doors,
+        [
+            row("PO7", "practitioner", "login", wrong()),
+            row("(no such account)", "unknown", "login", wrong()),
+            row("PO7", "practitioner", "login", AuditOutcome::Allowed),
+            row("PO7", "practitioner", "login", AuditOutcome::Allowed),
+            row("PO7", "practitioner", "logout", AuditOutcome::Allowed),
+        ]
+    );
+    let logged = format!("{entries:?}");
+    for secret in ["nobody", "wrong password!", "correct horse battery"] {
+        assert!(!logged.contains(secret), "{secret} was logged");
+    }
 }
 
 #[tokio::test]

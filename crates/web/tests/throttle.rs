@@ -8,7 +8,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::Duration;
-use oasys_app::{AccountRepository, UserAccount};
+use oasys_app::{AccountRepository, AuditLog, AuditOutcome, AuditQuery, UserAccount};
 use oasys_web::hash_password;
 use support::*;
 use tower::ServiceExt;
@@ -63,6 +63,22 @@ async fn the_101st_failure_is_refused_by_every_instance_until_the_window_closes(
         Some(100),
         "refused attempts are not hashed nor counted"
     );
+    let throttled =
+        w.db.query(&AuditQuery {
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .expect("audit")
+        .into_iter()
+        .filter(|e| {
+            e.entry.action == "login"
+                && e.entry.outcome
+                    == AuditOutcome::Denied {
+                        code: "too_many_attempts".to_owned(),
+                    }
+        })
+        .count();
+    assert_eq!(throttled, 3, "each refused attempt is in the security log");
     // Other users are unaffected.
     let (status, _) = login(&second, "PO2", "wrong password").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

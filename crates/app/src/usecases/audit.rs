@@ -120,7 +120,62 @@ pub(crate) fn rejection(
     }
 }
 
+/// A sign-in or sign-out, for the security log (spec §4.1: login success and failure, logout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignIn {
+    /// The password was right: a session began.
+    Succeeded,
+    /// A wrong username or password, or a disabled account.
+    Failed,
+    /// Refused unchecked: too many recent failures for the username.
+    Throttled,
+    /// The user ended their session.
+    SignedOut,
+}
+
 impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
+    /// Writes a sign-in or sign-out to the audit log. The actor is the username only when an
+    /// account of that name exists (`(no such account)` otherwise: what was typed could be a
+    /// password in the wrong box); no password or session secret is ever written.
+    pub fn record_sign_in(
+        &self,
+        username: &str,
+        event: SignIn,
+        ctx: &RequestContext,
+    ) -> Result<(), AppError> {
+        let (action, outcome) = match event {
+            SignIn::Succeeded => ("login", AuditOutcome::Allowed),
+            SignIn::SignedOut => ("logout", AuditOutcome::Allowed),
+            SignIn::Failed => ("login", denied("wrong_credentials")),
+            SignIn::Throttled => ("login", denied("too_many_attempts")),
+        };
+        let (event_id, occurred_at) = (self.ids.new_id(), self.clock.now());
+        self.store.in_transaction(|repos| {
+            let account = repos.user(username)?;
+            let entry = NewAuditEntry {
+                event_id,
+                occurred_at,
+                actor: account
+                    .as_ref()
+                    .map_or_else(|| "(no such account)".to_owned(), |a| a.username.clone()),
+                actor_role: account
+                    .as_ref()
+                    .map_or("unknown", |a| a.profile.role.code())
+                    .to_owned(),
+                correlation_id: ctx.correlation_id.clone(),
+                operation: Operation::Security,
+                action: action.to_owned(),
+                subject_person: None,
+                subject_ref: None,
+                recipients: Vec::new(),
+                justification: None,
+                outcome: outcome.clone(),
+                details: json!({}),
+            };
+            repos.append(&entry).map_err(AppError::from)
+        })
+    }
+
     /// Audit entries (auditors only, as the policy's matrix says); the query itself is audited.
     pub fn audit_entries(
         &self,
@@ -164,5 +219,11 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             ));
             Ok(Ok(repos.verify()?))
         })
+    }
+}
+
+fn denied(code: &str) -> AuditOutcome {
+    AuditOutcome::Denied {
+        code: code.to_owned(),
     }
 }

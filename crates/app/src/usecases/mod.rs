@@ -58,6 +58,7 @@ pub use accounts::AccountChange;
 pub use assessments::{
     ApplyOptions, CountersignTask, NewAssessmentRequest, PAGE_MAX, Planned, ScoredAssessment,
 };
+pub use audit::SignIn;
 pub use disclosure::DisclosureRelease;
 pub use listing::{Listed, REASON_NEEDED_MESSAGE, RestrictedRow, RestrictionReason, StatedReasons};
 pub use plans::{AgreementResponse, PLAN_LOCKED_MESSAGE, StoredPlan};

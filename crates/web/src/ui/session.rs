@@ -117,6 +117,6 @@ where
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
-    let cleared = end_session(&state, caller.session_hash).await?;
+    let cleared = end_session(&state, caller).await?;
     Ok((cleared, Redirect::to("/sign-in")).into_response())
 }
