@@ -2,8 +2,8 @@
 //! which `.ci/run` installs), driven over WebDriver by fantoccini against the real `oasys serve
 //! --demo`: a PSO signs in, starts an assessment, answers the offending section (first with a
 //! mistake), sees the scores, is stopped from signing an incomplete assessment, locks it for
-//! countersigning; a practitioner countersigns it, then decides a sharing request and previews
-//! the disclosure package. Every page type is checked with axe-core (no serious or critical
+//! countersigning; a practitioner countersigns it, then decides a sharing request and reviews
+//! the draft disclosure package, which a senior probation officer approves and releases. Every page type is checked with axe-core (no serious or critical
 //! violations) and photographed into `<target>/tmp/screenshots/`.
 
 mod browser_support;
@@ -301,14 +301,29 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.click("form[action$='/package'] button").await;
     let body = b.body().await;
     assert!(
-        body.contains("Disclosure package") && body.contains("not a copy of the record"),
-        "{body}"
+        body.contains("DRAFT - NOT FOR RELEASE") && !body.contains("Content fingerprint"),
+        "a draft is marked and not laid out for printing: {body}"
     );
     assert!(
         !body.contains("Demo Child"),
         "third parties never appear in the package: {body}"
     );
     b.check("sharing-package").await;
+    // The decider reviews every text block (nothing to redact here); then it awaits approval.
+    let package_page = b.path().await;
+    while b
+        .client
+        .find(Locator::Css("form[action$='/package/review'] button"))
+        .await
+        .is_ok()
+    {
+        b.click("form[action$='/package/review'] button").await;
+    }
+    let body = b.body().await;
+    assert!(
+        body.contains("awaiting approval") && body.contains("DRAFT - NOT FOR RELEASE"),
+        "{body}"
+    );
 
     // A new assessment of Dunmore carries the answers forward; what changed is shown.
     b.click_link("Caseload").await;
@@ -366,8 +381,23 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     b.check("compare").await;
     b.sign_out().await;
 
-    // A senior probation officer allocates Ellery to the practitioner.
+    // A senior probation officer approves the practitioner's package (a second person) and
+    // releases it by secure email: only then is it laid out for printing.
     b.sign_in("spo").await;
+    b.go(&package_page).await;
+    b.click("form[action$='/package/approve'] button").await;
+    b.choose("#channel", "secure_email").await;
+    b.click("form[action$='/package/release'] button").await;
+    let body = b.body().await;
+    assert!(
+        body.contains("OFFICIAL-SENSITIVE")
+            && body.contains("Content fingerprint")
+            && !body.contains("DRAFT - NOT FOR RELEASE"),
+        "{body}"
+    );
+    b.check("sharing-package-released").await;
+
+    // The senior probation officer allocates Ellery to the practitioner.
     b.go("/search?q=D000005").await;
     b.click_link("Ellery (demo), Sam").await;
     b.tick(".govuk-details__summary").await;
@@ -438,7 +468,7 @@ async fn a_pso_completes_an_assessment_a_practitioner_countersigns_it_and_answer
     );
 
     b.client.close().await.expect("close the browser");
-    assert_eq!(b.checked.len(), 23, "{:?}", b.checked);
+    assert_eq!(b.checked.len(), 24, "{:?}", b.checked);
 }
 
 /// The demo's limited access case (Fairholme, D000006): the practitioner on its restriction list
