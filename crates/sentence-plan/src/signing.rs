@@ -4,7 +4,7 @@
 use std::fmt;
 
 use chrono::NaiveDate;
-use oasys_assessment_model::{Assessment, CountersignRequirement};
+use oasys_assessment_model::{Assessment, CountersignRequirement, Outcome, State};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -140,6 +140,38 @@ impl SigningStatus {
     }
 }
 
+impl SigningStatus {
+    /// The status a plan takes when its assessment moves from `before` to `after` (spec §9: plan
+    /// signing statuses mirror the assessment's): signed, awaiting (double) countersignature,
+    /// countersigned or locked incomplete as the assessment is; REJECTED when sent back for
+    /// rework, ROLLED_BACK when a locked assessment is reopened. `None` when the plan keeps its
+    /// status (no change, a voided assessment, or answers to an open one).
+    #[must_use]
+    pub fn mirroring(before: &State, after: &State) -> Option<Self> {
+        if before == after {
+            return None;
+        }
+        match after {
+            State::AwaitingCountersign { .. } => Some(Self::AwaitingCountersign),
+            State::AwaitingDoubleCountersign { .. } => Some(Self::AwaitingDoubleCountersign),
+            State::Complete { outcome } => Some(match outcome {
+                Outcome::SelfSigned => Self::SelfSigned,
+                Outcome::Countersigned => Self::Countersigned,
+                Outcome::DoubleCountersigned => Self::DoubleCountersigned,
+            }),
+            State::LockedIncomplete => Some(Self::LockedIncomplete),
+            State::Open => match before {
+                State::AwaitingCountersign { .. } | State::AwaitingDoubleCountersign { .. } => {
+                    Some(Self::Rejected)
+                }
+                State::Complete { .. } | State::LockedIncomplete => Some(Self::RolledBack),
+                State::Open | State::Voided => None,
+            },
+            State::Voided => None,
+        }
+    }
+}
+
 impl fmt::Display for SigningStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -186,6 +218,18 @@ impl SentencePlan {
         PlanError::NotAllowed {
             action: action.into(),
             status: self.signing,
+        }
+    }
+
+    /// Follows its assessment from `before` to `after` on `on` (see [`SigningStatus::mirroring`]),
+    /// recording the change as a signing event; returns whether the status changed.
+    pub fn follow_assessment(&mut self, before: &State, after: &State, on: NaiveDate) -> bool {
+        match SigningStatus::mirroring(before, after) {
+            Some(to) if to != self.signing => {
+                self.transition(to, on, Some("with the assessment".into()));
+                true
+            }
+            _ => false,
         }
     }
 

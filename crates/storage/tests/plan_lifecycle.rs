@@ -478,3 +478,113 @@ fn changes_are_dated_by_the_service_and_applied_whole_or_not_at_all() {
         assert!(matches!(nothing, Err(AppError::Invalid(_))), "{nothing:?}");
     }
 }
+
+#[test]
+fn the_plan_follows_its_assessment_and_the_next_assessment_reviews_it() {
+    for backend in backends() {
+        let app = backend.app();
+        let a = filled(app, Layer::Layer1Basic, Purpose::StartOfCommunityOrder);
+        let none = app.review_plan(&po1(), a.header().id, &ctx());
+        match none {
+            Err(AppError::Invalid(messages)) => {
+                assert!(
+                    messages[0].contains("no signed sentence plan"),
+                    "{messages:?}"
+                );
+            }
+            other => panic!("expected no plan to review, got {other:?}"),
+        }
+        let plan = app
+            .draft_plan(&po1(), a.header().id, &ctx())
+            .expect("draft");
+        let id = plan.plan.id();
+        let objective = |title: &str| PlanChange::AddObjective {
+            title: title.into(),
+            text: String::new(),
+            links: vec![Link::Need(oasys_assessment_model::Section::Accommodation)],
+            measure: "Reviewed at supervision".into(),
+            target_date: None,
+        };
+        let added = app
+            .change_plan(
+                &po1(),
+                id,
+                plan.revision,
+                vec![objective("Find a tenancy"), objective("Register with a GP")],
+                &ctx(),
+            )
+            .expect("objectives");
+        let achieved = added.plan.objectives()[1].id;
+        let closed = app
+            .change_plan(
+                &po1(),
+                id,
+                added.revision,
+                vec![PlanChange::ObjectiveProgress {
+                    objective: achieved,
+                    progress: ObjectiveProgress::FullyAchieved,
+                    note: None,
+                }],
+                &ctx(),
+            )
+            .expect("achieved");
+        app.record_plan_agreement(&po1(), id, closed.revision, agreed_today(), &ctx())
+            .expect("agreement");
+        let signed = sign(app, &a, None).expect("signed");
+
+        // Signing the assessment signed the plan, in the same unit of work.
+        let first = app.plan(&po1(), id, &ctx()).expect("read");
+        assert_eq!(
+            first.plan.signing(),
+            oasys_sentence_plan::SigningStatus::SelfSigned
+        );
+        assert!(first.locked);
+
+        // The next assessment starts from a review of it: the open objective carried forward.
+        let b = filled(app, Layer::Layer1Basic, Purpose::StartOfCommunityOrder);
+        assert_ne!(b.header().id, signed.header().id);
+        let review = app
+            .start_plan(&po1(), b.header().id, &ctx())
+            .expect("review");
+        assert_eq!(
+            review.plan.plan_type(),
+            oasys_sentence_plan::PlanType::Review
+        );
+        assert_eq!(
+            (review.plan.version(), review.plan.previous()),
+            (2, Some(id))
+        );
+        let carried: Vec<_> = review
+            .plan
+            .objectives()
+            .iter()
+            .map(|o| (o.title.as_str(), o.copied_forward))
+            .collect();
+        assert_eq!(carried, vec![("Find a tenancy", true)]);
+        assert_eq!(review.plan.agreement().status, AgreementStatus::Draft);
+        assert_eq!(app.plan(&po1(), id, &ctx()).expect("read"), first);
+        let twice = app.review_plan(&po1(), b.header().id, &ctx());
+        assert!(matches!(twice, Err(AppError::Conflict { .. })), "{twice:?}");
+
+        // Locked incomplete, the review plan is locked incomplete with it.
+        let locked = app
+            .apply(
+                &po1(),
+                b.header().id,
+                b.version(),
+                Command::LockIncomplete {
+                    reason: "Moved out of the area".into(),
+                },
+                &ApplyOptions::default(),
+                &ctx(),
+            )
+            .expect("lock");
+        assert_eq!(*locked.state(), State::LockedIncomplete);
+        let review = app.plan(&po1(), review.plan.id(), &ctx()).expect("read");
+        assert_eq!(
+            review.plan.signing(),
+            oasys_sentence_plan::SigningStatus::LockedIncomplete
+        );
+        assert!(review.locked);
+    }
+}

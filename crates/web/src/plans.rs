@@ -55,6 +55,8 @@ pub struct AgreementBody {
     params(("id" = uuid::Uuid, Path, description = "Assessment id")),
     responses((status = 201, description = "The drafted plan; ETag header", body = SentencePlan),
         (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, description = "The assessment is locked or already has a plan",
+            body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 pub async fn draft_plan<S, C, I>(
     State(state): State<AppState<S, C, I>>,
@@ -70,6 +72,38 @@ where
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
             Ok(app.draft_plan(&caller.actor, id, &caller.ctx)?)
+        })
+        .await?;
+    Ok(with_etag(
+        &stored.plan,
+        stored.revision,
+        StatusCode::CREATED,
+    ))
+}
+
+/// Starts the assessment's plan as a review of the person's latest signed plan: open objectives
+/// are carried forward with their history, closed ones stay in the earlier version.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/review-plan", tag = "plans",
+    params(("id" = uuid::Uuid, Path, description = "Assessment id")),
+    responses((status = 201, description = "The review plan; ETag header", body = SentencePlan),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, description = "The assessment is locked or already has a plan",
+            body = crate::error::Problem),
+        (status = 422, description = "The person has no signed plan", body = crate::error::Problem)))]
+pub async fn review_plan<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+) -> Result<Response, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let stored = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            Ok(app.review_plan(&caller.actor, id, &caller.ctx)?)
         })
         .await?;
     Ok(with_etag(

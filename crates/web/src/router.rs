@@ -118,6 +118,10 @@ where
             post(sharing::withdraw::<S, C, I>),
         )
         .route("/assessments/{id}/plan", post(plans::draft_plan::<S, C, I>))
+        .route(
+            "/assessments/{id}/review-plan",
+            post(plans::review_plan::<S, C, I>),
+        )
         .route("/plans/{id}", get(plans::get_plan::<S, C, I>))
         .route("/plans/{id}/changes", post(plans::change_plan::<S, C, I>))
         .route(

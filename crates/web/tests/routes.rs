@@ -382,10 +382,27 @@ async fn sentence_plans_draft_read_change_and_agree_with_if_match_until_locked()
         assert_eq!(locked.status, StatusCode::CONFLICT, "{}", locked.text);
         assert!(locked.text.contains("plan is locked"), "{}", locked.text);
     }
-    assert_eq!(
-        w.get(&uri, PO).await.headers[header::ETAG],
-        agreed_tag.as_str()
-    );
+    // Locking the assessment locked the plan (one revision more, LOCKED_INCOMPLETE), and the
+    // refused changes wrote nothing.
+    let locked_tag = format!("\"{id}-4\"");
+    let locked_plan = w.get(&uri, PO).await;
+    assert_eq!(locked_plan.headers[header::ETAG], locked_tag.as_str());
+    assert_eq!(locked_plan.body["signing"], "LOCKED_INCOMPLETE");
+    assert_eq!(locked_plan.body["signing_events"][0]["from"], "UNSIGNED");
+
+    // The next assessment starts its plan as a review of this one (locked with its assessment).
+    let (next, _) = w.new_assessment().await;
+    let review_uri = format!("/api/v1/assessments/{next}/review-plan");
+    let reviewed = w.post(&review_uri, PO, "{}", &[]).await;
+    assert_eq!(reviewed.status, StatusCode::CREATED, "{}", reviewed.text);
+    assert_conforms("SentencePlan", &reviewed.body);
+    assert_eq!(reviewed.body["plan_type"], "REVIEW");
+    assert_eq!(reviewed.body["version"], 2);
+    assert_eq!(reviewed.body["previous"], id.as_str());
+    assert_eq!(reviewed.body["agreement"]["status"], "DRAFT");
+    let again = w.post(&review_uri, PO, "{}", &[]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    assert_eq!(w.get(&uri, PO).await.body, locked_plan.body);
     let nowhere = w
         .post("/api/v1/assessments/not-an-id/plan", PO, "{}", &[])
         .await;
@@ -840,4 +857,38 @@ async fn the_event_log_is_paged_apart_from_the_assessment() {
         w.get(&events, PO_OTHER_AREA).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_review_plan_needs_a_signed_plan_to_review() {
+    let w = world();
+    let (assessment, _) = w.new_assessment().await;
+    let reply = w
+        .post(
+            &format!("/api/v1/assessments/{assessment}/review-plan"),
+            PO,
+            "{}",
+            &[],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.text.contains("no signed sentence plan to review"),
+        "{}",
+        reply.text
+    );
+    let denied = w
+        .post(
+            &format!("/api/v1/assessments/{assessment}/review-plan"),
+            PO_SAME_AREA,
+            "{}",
+            &[],
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.text);
 }

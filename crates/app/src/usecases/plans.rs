@@ -1,15 +1,17 @@
-//! Sentence plans: draft one from an assessment (one objective per need, harm first), read it,
+//! Sentence plans: draft one from an assessment (one objective per need, harm first) or start a
+//! review of the latest signed plan (open objectives carried forward), read it,
 //! change it through the plan crate's edits (dated and given ids here, never by the request),
 //! and record the person's agreement. A plan is read-only (409) once its assessment is no longer
 //! an open, undeleted draft: signed, locked incomplete, awaiting countersignature or voided.
 //! Signing an assessment reads its stored plan: no plan, or one still DRAFT, refuses the
-//! signature unless the purpose or layer needs no plan (spec §11.4).
+//! signature unless the purpose or layer needs no plan (spec §11.4); the plan's signing status
+//! then follows the assessment's (spec §9).
 
 use chrono::NaiveDate;
-use oasys_assessment_model::{Assessment, LifecycleError, MissingReason, State};
+use oasys_assessment_model::{Assessment, LifecycleError, MissingReason, Person, State};
 use oasys_sentence_plan::{
-    Agreement, AgreementStatus, DraftOptions, PlanChange, PlanType, SentencePlan, draft_plan,
-    setting_of,
+    Agreement, AgreementStatus, DraftOptions, NewPlan, PlanChange, PlanType, SentencePlan,
+    draft_plan, setting_of,
 };
 use oasys_sharing_policy::{Action, Actor};
 use serde::{Deserialize, Serialize};
@@ -86,6 +88,17 @@ impl PlanForSigning {
         }
         AppError::Invalid(messages)
     }
+}
+
+/// How a plan is started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// A new draft from the assessment.
+    Draft,
+    /// A review of the latest signed plan (none is an error).
+    Review,
+    /// A review when there is a signed plan, otherwise a draft.
+    ReviewOrDraft,
 }
 
 /// The message of a change refused because the plan is locked.
@@ -187,6 +200,59 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         assessment_id: Uuid,
         ctx: &RequestContext,
     ) -> Result<StoredPlan, AppError> {
+        self.start_plan_as(actor, assessment_id, ctx, Start::Draft)
+    }
+
+    /// Starts the assessment's plan as a review of the person's latest signed plan (spec §9):
+    /// every open objective is carried forward with its history (`copied_forward`), closed ones
+    /// stay in the earlier version, which is unchanged; the agreement starts again at DRAFT.
+    /// `Invalid` when the person has no signed plan; refused like [`App::draft_plan`].
+    pub fn review_plan(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<StoredPlan, AppError> {
+        self.start_plan_as(actor, assessment_id, ctx, Start::Review)
+    }
+
+    /// Starts the assessment's plan: a review of the person's latest signed plan when there is
+    /// one ([`App::review_plan`]), otherwise a new draft ([`App::draft_plan`]).
+    pub fn start_plan(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<StoredPlan, AppError> {
+        self.start_plan_as(actor, assessment_id, ctx, Start::ReviewOrDraft)
+    }
+
+    /// The person's latest signed plan of another assessment, if any.
+    fn latest_signed_plan(
+        &self,
+        repos: &dyn Repositories,
+        person_id: Uuid,
+        except: Uuid,
+    ) -> Result<Option<SentencePlan>, AppError> {
+        for document in repos.documents(DocumentKind::SentencePlan, Some(person_id), usize::MAX)? {
+            if document.parent_id == Some(except) {
+                continue;
+            }
+            let stored = decode(document, true)?;
+            if stored.plan.signing().is_signed() {
+                return Ok(Some(stored.plan));
+            }
+        }
+        Ok(None)
+    }
+
+    fn start_plan_as(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        ctx: &RequestContext,
+        start: Start,
+    ) -> Result<StoredPlan, AppError> {
         self.unit(actor, |repos| {
             let (assessment, person) = self.load(repos, assessment_id)?;
             let resource = self.case(repos, person.id, Some(&assessment), None)?;
@@ -194,7 +260,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             if assessment_locks_plan(Some(&assessment)) {
                 return Err(AppError::Conflict {
                     reason: "the assessment is signed or locked: a sentence plan can no longer \
-                             be drafted for it"
+                             be started for it"
                         .to_owned(),
                     current_version: None,
                 });
@@ -208,23 +274,29 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                     current_version: None,
                 });
             }
-            let now = self.clock.now();
-            let options = DraftOptions {
-                plan_id: self.ids.new_id(),
-                plan_type: PlanType::Initial,
-                today: now.date_naive(),
-                setting: setting_of(&person),
-                interventions_per_objective: 2,
+            let previous = match start {
+                Start::Draft => None,
+                Start::Review | Start::ReviewOrDraft => {
+                    self.latest_signed_plan(repos, person.id, assessment_id)?
+                }
             };
-            let plan = draft_plan(&assessment, &options, &mut || self.ids.new_id())
-                .map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+            let plan = match (previous, start) {
+                (Some(previous), _) => self.review_of(&previous, &assessment)?,
+                (None, Start::Review) => {
+                    return Err(AppError::Invalid(vec![
+                        "there is no signed sentence plan to review: draft a new plan instead"
+                            .to_owned(),
+                    ]));
+                }
+                (None, _) => self.new_draft(&assessment, &person)?,
+            };
             repos.insert_document(
                 DocumentKind::SentencePlan,
                 plan.id(),
                 person.id,
                 Some(assessment_id),
                 &encode(&plan)?,
-                now,
+                self.clock.now(),
             )?;
             Ok(Ok(StoredPlan {
                 plan,
@@ -232,6 +304,58 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 locked: false,
             }))
         })
+    }
+
+    fn new_draft(
+        &self,
+        assessment: &Assessment,
+        person: &Person,
+    ) -> Result<SentencePlan, AppError> {
+        let options = DraftOptions {
+            plan_id: self.ids.new_id(),
+            plan_type: PlanType::Initial,
+            today: self.clock.now().date_naive(),
+            setting: setting_of(person),
+            interventions_per_objective: 2,
+        };
+        draft_plan(assessment, &options, &mut || self.ids.new_id())
+            .map_err(|e| AppError::Invalid(vec![e.to_string()]))
+    }
+
+    fn review_of(
+        &self,
+        previous: &SentencePlan,
+        assessment: &Assessment,
+    ) -> Result<SentencePlan, AppError> {
+        let new = NewPlan::for_assessment(
+            self.ids.new_id(),
+            PlanType::Review,
+            assessment,
+            self.clock.now().date_naive(),
+        );
+        previous.review(new).map_err(|problems| invalid(&problems))
+    }
+
+    /// Moves the assessment's plan with the assessment (signed, awaiting countersignature,
+    /// countersigned, locked incomplete, sent back, rolled back), in the same unit of work.
+    pub(super) fn plan_follows_assessment(
+        &self,
+        repos: &dyn Repositories,
+        person_id: Uuid,
+        before: &State,
+        assessment: &Assessment,
+    ) -> Result<(), AppError> {
+        let Some(mut stored) = self.stored_plan_of(repos, person_id, assessment)? else {
+            return Ok(());
+        };
+        let today = self.clock.now().date_naive();
+        if stored
+            .plan
+            .follow_assessment(before, assessment.state(), today)
+        {
+            self.store_plan(repos, stored.plan, stored.revision)?;
+        }
+        Ok(())
     }
 
     /// A sentence plan, when the actor may see it.
@@ -249,9 +373,9 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// Reads the plan for a change by `actor` over `expected_revision`: the policy, the
-    /// revision the user saw (a stale one is a `Conflict` with the current revision) and the
-    /// lock (a `Conflict` without one).
+    /// Reads the plan for a change by `actor` over `expected_revision`: the policy, the lock
+    /// (a `Conflict` without a revision) and the revision the user saw (a stale one is a
+    /// `Conflict` with the current revision).
     fn plan_to_change(
         &self,
         repos: &dyn Repositories,
@@ -266,14 +390,15 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         if let Err(denial) = self.guard(repos, actor, Action::EditSentencePlan, &resource, ctx)? {
             return Ok(Err(denial));
         }
+        // Locked first: no revision would do, so a stale one is not worth reloading for.
+        if stored.locked {
+            return Err(locked_error());
+        }
         if stored.revision != expected_revision {
             return Err(AppError::Conflict {
                 reason: "the sentence plan was changed by someone else: reload it".to_owned(),
                 current_version: Some(stored.revision),
             });
-        }
-        if stored.locked {
-            return Err(locked_error());
         }
         Ok(Ok(stored))
     }

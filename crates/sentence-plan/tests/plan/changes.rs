@@ -168,3 +168,81 @@ fn the_agreement_is_recorded_with_its_rules_and_never_in_the_future() {
     assert_eq!(plan.agreement().recorded_by.as_deref(), Some("PO1"));
     assert_eq!(plan.plan_agreed(), Some(true));
 }
+
+#[test]
+fn the_plan_follows_its_assessment_and_a_review_carries_open_objectives_forward() {
+    use oasys_assessment_model::{Outcome, State};
+    let a = assessment_with(1, &[]);
+    let mut plan = plan_for(&a, d(2, 3));
+    for (id, link) in [(1, accommodation()), (2, Link::Need(Section::DrugMisuse))] {
+        assert_eq!(
+            plan.add_objective(objective(id, vec![link], None), d(2, 3)),
+            Ok(())
+        );
+    }
+    let achieved = plan.record_objective_progress(
+        Uuid::from_u128(2),
+        ObjectiveProgress::FullyAchieved,
+        d(2, 4),
+        None,
+    );
+    assert_eq!(achieved, Ok(()));
+    let signed = State::Complete {
+        outcome: Outcome::SelfSigned,
+    };
+    assert!(!plan.follow_assessment(&State::Open, &State::Open, d(2, 5)));
+    assert!(plan.follow_assessment(&State::Open, &signed, d(2, 5)));
+    assert_eq!(plan.signing(), SigningStatus::SelfSigned);
+    assert_eq!(
+        plan.signing_events().last().map(|e| (e.from, e.to, e.date)),
+        Some((SigningStatus::Unsigned, SigningStatus::SelfSigned, d(2, 5)))
+    );
+    assert!(plan.ensure_editable().is_err());
+
+    let review = plan
+        .review(NewPlan::for_assessment(
+            Uuid::from_u128(600),
+            PlanType::Review,
+            &a,
+            d(2, 6),
+        ))
+        .expect("a review of a signed plan");
+    assert_eq!((review.version(), review.previous()), (2, Some(plan.id())));
+    assert_eq!(review.signing(), SigningStatus::Unsigned);
+    assert_eq!(review.agreement(), &Agreement::draft());
+    let carried: Vec<_> = review
+        .objectives()
+        .iter()
+        .map(|o| (o.id, o.copied_forward))
+        .collect();
+    assert_eq!(carried, vec![(Uuid::from_u128(1), true)]);
+
+    let awaiting = State::AwaitingCountersign { incomplete: false };
+    let cases = [
+        (
+            &State::Open,
+            &awaiting,
+            Some(SigningStatus::AwaitingCountersign),
+        ),
+        (&awaiting, &State::Open, Some(SigningStatus::Rejected)),
+        (&signed, &State::Open, Some(SigningStatus::RolledBack)),
+        (
+            &State::LockedIncomplete,
+            &State::Open,
+            Some(SigningStatus::RolledBack),
+        ),
+        (
+            &State::Open,
+            &State::LockedIncomplete,
+            Some(SigningStatus::LockedIncomplete),
+        ),
+        (&signed, &State::Voided, None),
+    ];
+    for (before, after, expected) in cases {
+        assert_eq!(
+            SigningStatus::mirroring(before, after),
+            expected,
+            "{before:?} -> {after:?}"
+        );
+    }
+}

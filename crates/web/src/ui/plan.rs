@@ -20,7 +20,8 @@ use super::{Browser, Chrome, Nav, UiError, attempt, call, long_date, page};
 use crate::auth::Caller;
 use crate::state::AppState;
 
-/// Drafts the plan from the assessment and opens it (or opens the one already drafted).
+/// Starts the plan and opens it (or opens the one already started): a review of the person's
+/// latest signed plan when there is one, otherwise a draft from the assessment.
 pub(crate) async fn draft<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     Browser(caller): Browser,
@@ -35,7 +36,7 @@ where
     let plan = call(&state, &caller, move |app, who| {
         match app.plan_for_assessment(&who.actor, assessment_id, &who.ctx)? {
             Some(existing) => Ok(existing),
-            None => app.draft_plan(&who.actor, assessment_id, &who.ctx),
+            None => app.start_plan(&who.actor, assessment_id, &who.ctx),
         }
     })
     .await?;
