@@ -31,7 +31,7 @@ const NEED_CODES: &[&str] = &[
 /// assert_eq!(InputSource::of("total_sanctions"), Some(InputSource::Item("1.32")));
 /// assert_eq!(InputSource::of("drug_heroin"), Some(InputSource::Item("8.2.1.1")));
 /// assert_eq!(InputSource::of("date_of_birth"), Some(InputSource::Person));
-/// assert_eq!(InputSource::of("psychiatric_treatment"), Some(InputSource::NotAsked));
+/// assert_eq!(InputSource::of("psychiatric_treatment"), Some(InputSource::Item("10.6.1")));
 /// assert_eq!(InputSource::of("colour"), None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +43,6 @@ pub enum InputSource {
     Person,
     /// The assessment's own date.
     AssessmentDate,
-    /// No item of the question set supplies it (the predictors that need it stay not
-    /// calculable for an assessment).
-    NotAsked,
 }
 
 /// The item behind each field [`PredictorInput::from_assessment`] reads from an answer.
@@ -98,6 +95,7 @@ const FIELD_ITEMS: &[(&str, &str)] = &[
     ("drug_ketamine", "8.2.16.1"),
     ("alcohol_current_use", "9.1"),
     ("alcohol_binge", "9.2"),
+    ("psychiatric_treatment", "10.6.1"),
     ("impulsivity", "11.2"),
     ("temper_control", "11.4"),
     ("problem_solving", "11.6"),
@@ -123,7 +121,6 @@ impl InputSource {
         match field {
             "date_of_birth" | "gender" | "supervision_status" => Some(Self::Person),
             "assessment_date" => Some(Self::AssessmentDate),
-            "psychiatric_treatment" => Some(Self::NotAsked),
             _ => FIELD_ITEMS
                 .iter()
                 .find(|(name, _)| *name == field)
@@ -136,9 +133,9 @@ impl PredictorInput {
     /// The predictor input an assessment supplies (section 1 facts, 2.2 weapon, 2.6, the need items,
     /// the 8.2 drug grid and the R1.2 previous serious offences), ready for [`crate::score`].
     ///
-    /// Items the question set does not ask (for example the section 10 psychiatric-treatment item
-    /// that OVP uses, whose OASys number is not confirmed) stay missing, so the predictors that need
-    /// them report it. OGP's "current drug misuse" (decision D20) is taken from 8.5, the level of use
+    /// Items left unanswered stay missing, so the predictors that need them report it ([`InputSource`]
+    /// names where each is answered). OVP's psychiatric-treatment item, whose OASys number the
+    /// sources do not confirm, is asked in section 10 as `10.6.1`. OGP's "current drug misuse" (decision D20) is taken from 8.5, the level of use
     /// of the main drug, the section 8 0–2 rating of current use. The person supplies the
     /// supervision status (community or custody).
     ///
@@ -272,7 +269,7 @@ impl PredictorInput {
             drug_ketamine: d(16),
             alcohol_current_use: rating("9.1"),
             alcohol_binge: rating("9.2"),
-            psychiatric_treatment: None,
+            psychiatric_treatment: yes_no("10.6.1"),
             impulsivity: rating("11.2"),
             temper_control: rating("11.4"),
             problem_solving: rating("11.6"),

@@ -233,10 +233,51 @@ fn every_input_field_names_where_an_assessment_supplies_it() {
             Some(InputSource::Person | InputSource::AssessmentDate) => {
                 assert!(!blank[field].is_null(), "{field} not taken from the record");
             }
-            Some(InputSource::NotAsked) => {
-                assert!(blank[field].is_null(), "{field} is supplied after all");
-            }
         }
     }
-    assert_eq!(items, 63);
+    assert_eq!(items, 64);
+}
+
+#[test]
+fn ovp_is_calculated_from_an_assessment_that_answers_its_items() {
+    use AnswerValue::*;
+    let mut answers = vec![
+        ("1.29", Date(date("2024-06-01"))),
+        ("1.8", Count(18)),
+        ("1.32", Count(4)),
+        ("1.40", Count(1)),
+        ("2.6", No),
+        ("3.3", No),
+        ("4.2", Yes),
+        ("9.1", Problems(1)),
+        ("9.2", Problems(0)),
+        ("11.4", Problems(2)),
+        ("12.1", Problems(1)),
+    ];
+    let without = assessment(&answers);
+    let report = score(&PredictorInput::from_assessment(&without, &person()), None);
+    assert_eq!(
+        report.ovp.status,
+        Status::NotCalculable,
+        "10.6.1 unanswered"
+    );
+    answers.push(("10.6.1", Yes));
+    let with = assessment(&answers);
+    let report = score(&PredictorInput::from_assessment(&with, &person()), None);
+    assert_eq!(
+        report.ovp.status,
+        Status::Calculated,
+        "{:?}",
+        report.ovp.reasons
+    );
+    let treatment = report
+        .ovp
+        .explanation
+        .iter()
+        .find(|f| f.factor == "psychiatric_treatment")
+        .expect("the factor");
+    assert!(
+        treatment.contribution > 0.0,
+        "Yes scores (spec 7.1): {treatment:?}"
+    );
 }

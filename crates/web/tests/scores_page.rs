@@ -1,7 +1,6 @@
 //! The scores page tells a practitioner what to answer: a score that cannot be calculated lists
 //! the questions it still needs by number and label, each linked to its field on the section
-//! page (every link is followed), the person's record and the items this question set does not
-//! ask are named as such, and a combined score links to the score it waits for.
+//! page (every link is followed), and a combined score links to the score it waits for.
 
 mod support;
 
@@ -27,8 +26,8 @@ async fn a_score_that_cannot_be_calculated_links_to_the_questions_it_needs() {
     let html = page.text.replace("&#x2f;", "/").replace("&#35;", "#");
     assert!(html.contains("Still to answer:"), "{html}");
     assert!(
-        html.contains("Psychiatric treatment (not asked in this version of the assessment)"),
-        "OVP's item no question supplies"
+        html.contains("10.6.1 Currently receiving psychiatric treatment"),
+        "OVP's section 10 item"
     );
 
     let questions = links(&html, &format!("/assessments/{id}/sections/"));

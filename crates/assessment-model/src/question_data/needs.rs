@@ -185,10 +185,17 @@ pub(crate) fn sections(t: &mut Table) {
         ("10.4", "Attitude to self"),
         ("10.5", "Self-harm, attempted suicide or suicidal thoughts"),
         ("10.6", "Current psychiatric problems"),
-        ("10.7", "Childhood behavioural problems"),
     ] {
         t.problems(code, label, L3);
     }
+    // OVP's psychiatric-treatment item (predictors.md §7.1): OASys asks it in section 10, under
+    // a number the sources do not confirm, so it carries this local code.
+    t.yes_no(
+        "10.6.1",
+        "Currently receiving psychiatric treatment, or treatment pending",
+        OPT,
+    );
+    t.problems("10.7", "Childhood behavioural problems", L3);
     t.yes_no("10.8", "Specialist report required", L3);
     closing(t, 10, true);
 

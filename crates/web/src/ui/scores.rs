@@ -207,10 +207,6 @@ fn needed(field: &str, questions: &QuestionSet) -> Needed {
             String::new(),
         ),
         Some(InputSource::AssessmentDate) => ("The assessment date".to_owned(), String::new()),
-        Some(InputSource::NotAsked) => (
-            format!("{} (not asked in this version of the assessment)", words()),
-            String::new(),
-        ),
         None => match PREDICTORS.iter().find(|(key, _)| *key == field) {
             Some((key, name)) => ((*name).to_owned(), format!("scores#{key}")),
             None => (words(), String::new()),
