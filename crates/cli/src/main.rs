@@ -19,6 +19,7 @@ mod research;
 mod reviews;
 mod score;
 mod serve;
+mod sharing;
 mod teams;
 mod transfer;
 
@@ -143,6 +144,8 @@ recorded in the audit log.")]
     Report(report::ReportArgs),
     /// Research: the de-identified extract of a cohort (JSON Lines, keyed pseudonyms)
     Research(research::ResearchArgs),
+    /// Information sharing upkeep: purge released disclosure packages past their expiry
+    Sharing(sharing::SharingArgs),
     /// Print a shell completion script
     #[command(after_help = "\
 Examples:
@@ -175,6 +178,7 @@ fn main() -> ExitCode {
         Command::Outcomes(args) => outcomes::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Research(args) => research::run(&args),
+        Command::Sharing(args) => sharing::run(&args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "oasys", &mut std::io::stdout());
             Ok(Outcome::Success)

@@ -677,3 +677,62 @@ fn a_case_administrator_reads_only_a_requests_identifiers() {
         ));
     }
 }
+
+#[test]
+fn the_operators_sweep_purges_the_expired_packages_nobody_asked_for() {
+    for w in worlds() {
+        let (id, package) = drafted(&w, &po1(), Urgency::Standard);
+        review_all(&w, &po1(), id, &package);
+        w.app
+            .approve_disclosure(&spo("SPO1"), id, &ctx())
+            .expect("approve");
+        let released = w
+            .app
+            .release_disclosure(&po1(), id, &release(), &ctx())
+            .expect("release");
+        let operator = Actor::new("operator:test", Role::Administrator, "");
+        assert_eq!(
+            w.app
+                .purge_expired_disclosures(&operator, &ctx())
+                .expect("sweep"),
+            0,
+            "nothing has expired yet"
+        );
+        w.clock.advance(Duration::days(30));
+        assert_eq!(
+            w.app
+                .purge_expired_disclosures(&operator, &ctx())
+                .expect("sweep"),
+            1
+        );
+        assert_eq!(
+            w.app
+                .purge_expired_disclosures(&operator, &ctx())
+                .expect("sweep again"),
+            0,
+            "a package is purged once"
+        );
+        assert_eq!(request_state(&w, id), RequestState::Expired);
+        let history = w
+            .app
+            .store()
+            .document_history(DocumentKind::DisclosurePackage, released.id)
+            .expect("history");
+        assert!(
+            history
+                .iter()
+                .all(|r| !r.body.to_string().contains("Analysis")),
+            "{history:?}"
+        );
+        let erasures: Vec<AuditEntry> = person_audit(&w)
+            .into_iter()
+            .filter(|e| e.entry.operation == Operation::Erasure)
+            .collect();
+        assert_eq!(erasures.len(), 1);
+        assert_eq!(erasures[0].entry.actor, "operator:test");
+        assert!(matches!(
+            w.app.disclosure_package(&po1(), id, &ctx()),
+            Err(AppError::Gone(_))
+        ));
+    }
+}

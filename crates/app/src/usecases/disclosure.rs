@@ -97,6 +97,95 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         Ok(())
     }
 
+    /// Purges a lapsed package (once): the content leaves the package and its earlier revisions,
+    /// the request moves to `Expired`, and the erasure is logged. Returns whether it purged.
+    #[allow(clippy::too_many_arguments)]
+    fn purge(
+        &self,
+        repos: &dyn Repositories,
+        actor: &Actor,
+        request: &mut SharingRequest,
+        request_revision: u64,
+        person_id: Uuid,
+        package: &mut DisclosurePackage,
+        package_revision: u64,
+        ctx: &RequestContext,
+    ) -> Result<bool, AppError> {
+        let now = self.clock.now();
+        if !package.release_lapsed(now) || !package.expire(now) {
+            return Ok(false);
+        }
+        if request.state == RequestState::Released {
+            request
+                .advance(&RequestStep::Expire, &actor.id, now)
+                .map_err(invalid)?;
+        }
+        self.save_step(repos, request, request_revision, package, package_revision)?;
+        // The content also leaves the package's earlier revisions.
+        repos.purge_document_history(DocumentKind::DisclosurePackage, package.id)?;
+        repos.append(&audit::entry(&expiry_event(
+            package,
+            request,
+            person_id,
+            actor,
+            &self.audit_context(ctx),
+        )))?;
+        Ok(true)
+    }
+
+    /// The operator's sweep (`oasys sharing purge-expired`, run daily): purges every released
+    /// package past its expiry that no read has purged yet, each in its own transaction with its
+    /// erasure event naming `operator`. Returns how many it purged. No content is read out.
+    pub fn purge_expired_disclosures(
+        &self,
+        operator: &Actor,
+        ctx: &RequestContext,
+    ) -> Result<usize, AppError> {
+        let now = self.clock.now();
+        let lapsed = self
+            .store
+            .in_transaction(|repos| -> Result<Vec<Uuid>, AppError> {
+                let mut lapsed = Vec::new();
+                for document in
+                    repos.documents(DocumentKind::DisclosurePackage, None, usize::MAX)?
+                {
+                    let package: DisclosurePackage = decode(document.body, "disclosure package")?;
+                    if package.status == PackageStatus::Released && package.release_lapsed(now) {
+                        lapsed.extend(document.parent_id);
+                    }
+                }
+                Ok(lapsed)
+            })?;
+        let mut purged = 0;
+        for request_id in lapsed {
+            let done = self.unit(operator, |repos| {
+                let Working {
+                    loaded, package, ..
+                } = self.working(repos, request_id)?;
+                let Loaded {
+                    mut request,
+                    person_id,
+                    revision,
+                } = loaded;
+                let Some((mut package, package_revision)) = package else {
+                    return Ok(Ok(false));
+                };
+                Ok(Ok(self.purge(
+                    repos,
+                    operator,
+                    &mut request,
+                    revision,
+                    person_id,
+                    &mut package,
+                    package_revision,
+                    ctx,
+                )?))
+            })?;
+            purged += usize::from(done);
+        }
+        Ok(purged)
+    }
+
     fn audit_context(&self, ctx: &RequestContext) -> AuditContext {
         AuditContext {
             event_id: self.ids.new_id(),
@@ -325,23 +414,16 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             if !package.release_lapsed(now) {
                 return Ok(Ok(Served::Package(Box::new(package))));
             }
-            if package.expire(now) {
-                if request.state == RequestState::Released {
-                    request
-                        .advance(&RequestStep::Expire, &actor.id, now)
-                        .map_err(invalid)?;
-                }
-                self.save_step(repos, &request, revision, &package, package_revision)?;
-                // The content also leaves the package's earlier revisions.
-                repos.purge_document_history(DocumentKind::DisclosurePackage, package.id)?;
-                repos.append(&audit::entry(&expiry_event(
-                    &package,
-                    &request,
-                    person_id,
-                    actor,
-                    &self.audit_context(ctx),
-                )))?;
-            }
+            self.purge(
+                repos,
+                actor,
+                &mut request,
+                revision,
+                person_id,
+                &mut package,
+                package_revision,
+                ctx,
+            )?;
             Ok(Ok(Served::Gone(format!(
                 "this package expired on {}; its content is no longer available (share again only after a new decision)",
                 package.expires_at.format("%d %B %Y")
