@@ -694,6 +694,7 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
+    // The app reads the sentence plan's agreement from the stored plan, whatever is sent here.
     let command = Command::Sign { plan_agreed: None };
     transition(&state, caller, id, form, command, After::Assessment).await
 }
