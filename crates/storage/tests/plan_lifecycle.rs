@@ -588,3 +588,73 @@ fn the_plan_follows_its_assessment_and_the_next_assessment_reviews_it() {
         assert!(review.locked);
     }
 }
+
+#[test]
+fn a_rolled_back_assessment_reopens_its_plan() {
+    for backend in backends() {
+        let app = backend.app();
+        let a = filled(app, Layer::Layer1Basic, Purpose::StartOfCommunityOrder);
+        let plan = app
+            .draft_plan(&po1(), a.header().id, &ctx())
+            .expect("draft");
+        let id = plan.plan.id();
+        app.record_plan_agreement(&po1(), id, plan.revision, agreed_today(), &ctx())
+            .expect("agreement");
+        let signed = sign(app, &a, None).expect("signed");
+        assert!(app.plan(&po1(), id, &ctx()).expect("read").locked);
+
+        let spo = staff("SPO1", Role::SeniorProbationOfficer);
+        let reopened = app
+            .apply(
+                &spo,
+                signed.header().id,
+                signed.version(),
+                Command::Rollback {
+                    reason: "Wrong offence recorded".into(),
+                },
+                &ApplyOptions::default(),
+                &ctx(),
+            )
+            .expect("rollback");
+        assert_eq!(*reopened.state(), State::Open);
+        let read = app.plan(&po1(), id, &ctx()).expect("read");
+        assert!(!read.locked);
+        assert_eq!(
+            read.plan.signing(),
+            oasys_sentence_plan::SigningStatus::RolledBack
+        );
+        let statuses: Vec<_> = read
+            .plan
+            .signing_events()
+            .iter()
+            .map(|e| (e.from, e.to))
+            .collect();
+        assert_eq!(
+            statuses,
+            vec![
+                (
+                    oasys_sentence_plan::SigningStatus::Unsigned,
+                    oasys_sentence_plan::SigningStatus::SelfSigned
+                ),
+                (
+                    oasys_sentence_plan::SigningStatus::SelfSigned,
+                    oasys_sentence_plan::SigningStatus::RolledBack
+                ),
+            ]
+        );
+        // Editable again, and its agreement still counts when the assessment is signed again.
+        let note = PlanChange::Note {
+            text: "Offence corrected".into(),
+        };
+        let changed = app
+            .change_plan(&po1(), id, read.revision, vec![note], &ctx())
+            .expect("a change to the reopened plan");
+        assert_eq!(changed.plan.agreement().status, AgreementStatus::Agreed);
+        let again = sign(app, &reopened, None).expect("signed again");
+        assert!(matches!(again.state(), State::Complete { .. }));
+        assert_eq!(
+            app.plan(&po1(), id, &ctx()).expect("read").plan.signing(),
+            oasys_sentence_plan::SigningStatus::SelfSigned
+        );
+    }
+}
