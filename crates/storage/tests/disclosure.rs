@@ -736,3 +736,46 @@ fn the_operators_sweep_purges_the_expired_packages_nobody_asked_for() {
         ));
     }
 }
+
+#[test]
+fn a_release_whose_disclosure_row_cannot_be_written_does_not_happen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("oasys.db");
+    let url = format!("sqlite://{}", path.display());
+    let w = world(Database::open(&url).expect("open sqlite"), None, dir);
+    let (id, package) = drafted(&w, &po1(), Urgency::Standard);
+    review_all(&w, &po1(), id, &package);
+    w.app
+        .approve_disclosure(&spo("SPO1"), id, &ctx())
+        .expect("approve");
+    // Failure injection: the audit log refuses the disclosure row.
+    let mut side = diesel::SqliteConnection::establish(&path.display().to_string())
+        .expect("second connection");
+    side.batch_execute(
+        "CREATE TRIGGER inject_disclosure_failure BEFORE INSERT ON audit_log \
+         WHEN NEW.operation = 'disclosure' BEGIN SELECT RAISE(ABORT, 'injected'); END;",
+    )
+    .expect("inject");
+    let failed = w.app.release_disclosure(&po1(), id, &release(), &ctx());
+    assert!(failed.is_err(), "{failed:?}");
+    // Nothing changed: the package is still approved and the request too.
+    let SharingView::Full(case) = w.app.sharing_request(&po1(), id, &ctx()).expect("read") else {
+        panic!("the case manager sees the request in full");
+    };
+    assert_eq!(case.request.state, RequestState::Approved);
+    let kept = case.package.expect("package");
+    assert_eq!(kept.status, PackageStatus::Approved);
+    assert!(kept.released_at.is_none() && kept.released_to.is_empty());
+    side.batch_execute("DROP TRIGGER inject_disclosure_failure;")
+        .expect("remove the injection");
+    w.app
+        .release_disclosure(&po1(), id, &release(), &ctx())
+        .expect("release once the log works");
+    assert_eq!(
+        person_audit(&w)
+            .iter()
+            .filter(|e| e.entry.operation == Operation::Disclosure)
+            .count(),
+        1
+    );
+}
