@@ -211,7 +211,7 @@ pub(crate) fn seed(app: &App<Database, SystemClock, RandomIds>) -> Result<()> {
                 .to_owned(),
         ),
     };
-    app.set_lao(&spo, ids[5], &lao, &ctx)?;
+    app.set_lao(&spo, ids[5], &lao, None, &ctx)?;
 
     eprintln!("demo: seeded fictional data; sign in with any of these (username / password):");
     for (username, role, _) in STAFF {

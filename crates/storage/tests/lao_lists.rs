@@ -102,7 +102,8 @@ fn world(lao: &LaoLists) -> World {
         &ctx(),
     )
     .expect("lock");
-    app.set_lao(&spo(), person.id, lao, &ctx()).expect("lao");
+    app.set_lao(&spo(), person.id, lao, None, &ctx())
+        .expect("lao");
     World {
         app,
         _dir: dir,

@@ -6,8 +6,9 @@ mod support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use oasys_app::{
-    AccountProfile, AccountRepository, AppError, ApplyOptions, AuditEntry, AuditQuery, ChainReport,
-    NewAssessmentRequest, Operation, Planned, RequestContext, ReviewScope, UserAccount,
+    AccountProfile, AccountRepository, AppError, ApplyOptions, AuditEntry, AuditLog, AuditQuery,
+    CaseAccessRepository, ChainReport, NewAssessmentRequest, Operation, Planned, RequestContext,
+    ReviewScope, UserAccount,
 };
 use oasys_assessment_model::{
     AnswerValue, Assessment, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
@@ -267,7 +268,7 @@ fn an_excluded_user_loses_the_case() {
         ..LaoLists::default()
     };
     w.app
-        .set_lao(&spo, w.person.id, &lao, &ctx())
+        .set_lao(&spo, w.person.id, &lao, None, &ctx())
         .expect("set lao");
     let refused = w.app.person(&po1, w.person.id, &ctx());
     assert!(
@@ -978,4 +979,79 @@ fn a_person_has_one_assessment_in_progress_and_only_the_latest_is_rolled_back() 
     )
     .expect("delete the new draft");
     do_(&spo, second, restore).expect("restored when nothing else is in progress");
+}
+
+#[test]
+fn taking_a_name_off_the_lao_lists_needs_a_second_manager() {
+    let w = world();
+    let spo = staff("SPO1", Role::SeniorProbationOfficer, 0);
+    let excluded = LaoLists {
+        excluded: ["PO1".to_owned(), "PO2".to_owned()].into(),
+        ..LaoLists::default()
+    };
+    w.app
+        .set_lao(&spo, w.person.id, &excluded, None, &ctx())
+        .expect("adding takes effect at once");
+    account(&w, "SPO1", Role::SeniorProbationOfficer, 4);
+    account(&w, "PO3", Role::Practitioner, 3);
+    let mut manager = w.app.store().user("PO3").expect("read").expect("PO3");
+    manager.username = "SPO2".to_owned();
+    manager.profile.role = Role::SeniorProbationOfficer;
+    manager.profile.managed_teams = ["T1".to_owned()].into();
+    w.app.store().create_user(&manager).expect("SPO2");
+    let fewer = LaoLists {
+        excluded: ["PO2".to_owned()].into(),
+        ..LaoLists::default()
+    };
+    let unapproved = w.app.set_lao(&spo, w.person.id, &fewer, None, &ctx());
+    assert!(
+        matches!(&unapproved, Err(AppError::Conflict { reason, .. }) if reason.contains("PO1")),
+        "{unapproved:?}"
+    );
+    for (approver, why) in [
+        ("SPO1", "second person"),
+        ("PO1", "themselves"),
+        ("NOBODY", "no active account"),
+        ("PO3", "only a senior probation officer"),
+    ] {
+        match w
+            .app
+            .set_lao(&spo, w.person.id, &fewer, Some(approver), &ctx())
+        {
+            Err(AppError::Invalid(errors)) => {
+                assert!(errors[0].contains(why), "{approver}: {errors:?}");
+            }
+            other => panic!("{approver}: {other:?}"),
+        }
+    }
+    let lists = |w: &World| {
+        w.app
+            .store()
+            .case_access(w.person.id)
+            .expect("read")
+            .expect("known")
+            .lao
+    };
+    assert_eq!(lists(&w), excluded, "nothing changed while refused");
+    w.app
+        .set_lao(&spo, w.person.id, &fewer, Some("SPO2"), &ctx())
+        .expect("approved by a second manager");
+    assert_eq!(lists(&w), fewer);
+    let approvals: Vec<_> = w
+        .app
+        .store()
+        .query(&AuditQuery {
+            limit: 1000,
+            ..AuditQuery::default()
+        })
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.entry.action == "lao_removal_approved")
+        .collect();
+    assert_eq!(approvals.len(), 1);
+    assert_eq!(approvals[0].entry.actor, "SPO1");
+    assert_eq!(
+        approvals[0].entry.details,
+        serde_json::json!({ "removed": ["PO1"], "approved_by": "SPO2" })
+    );
 }

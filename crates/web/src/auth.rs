@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use oasys_app::{
-    Clock, IdGenerator, RequestContext, Session, SessionLimits, SignIn, Storage, UserAccount,
+    AccountRepository, Clock, IdGenerator, RequestContext, Session, SessionLimits, SignIn, Storage,
+    UserAccount,
 };
 use oasys_sharing_policy::{Action, Actor, Role};
 use serde::{Deserialize, Serialize};
@@ -501,6 +502,43 @@ where
     let cookie =
         HeaderValue::from_str(&cookie).map_err(|_| LoginFailure::Error(ApiError::internal()))?;
     Ok((cookie, account))
+}
+
+/// Step-up: checks a second person's password (spec §2.3: taking a name off a limited access
+/// list needs a second manager, re-authenticated), throttled like a login. Call it on the
+/// blocking pool, after the caller is authenticated and holding a [`AppState::hashing`]
+/// permit. Their username when the password is right; 429 while the name is throttled;
+/// otherwise 422 on `field`, with one message whatever was wrong.
+pub(crate) fn confirm_password(
+    store: &dyn AccountRepository,
+    username: &str,
+    password: &str,
+    field: &str,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    if limits::refused(store, username, now)?.is_some() {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-attempts",
+            "Too many attempts",
+        )
+        .detail("too many failed attempts for this username: try again later"));
+    }
+    let hash = store
+        .user(username)?
+        .filter(|a| !a.disabled)
+        .map(|a| a.password_hash);
+    let right = verify_password(password, hash.as_deref().unwrap_or(dummy_hash()));
+    if hash.is_some() && right {
+        limits::succeeded(store, username)?;
+        Ok(username.to_owned())
+    } else {
+        limits::failed(store, username, now)?;
+        Err(ApiError::unprocessable(
+            Some(field.to_owned()),
+            "the approver's username or password is not right",
+        ))
+    }
 }
 
 /// Ends the caller's session (server-side) and clears the cookie.

@@ -10,9 +10,10 @@ use oasys_app::{
 use oasys_assessment_model::{Crn, OrgCode, Person};
 use oasys_sharing_policy::LaoLists;
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{AuthFirst, Credentials};
+use crate::auth::{AuthFirst, Credentials, confirm_password};
 use crate::error::ApiError;
 use crate::extract::{StrictJson, StrictQuery, path_id};
 use crate::state::AppState;
@@ -305,33 +306,84 @@ where
     Ok((StatusCode::CREATED, Json(person)))
 }
 
-/// A person's limited-access-offender lists.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(transparent)]
-pub struct LaoRequest(pub LaoLists);
+/// A person's limited-access-offender lists, and the second manager's approval a change needs
+/// when it takes a name off either list.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaoRequest {
+    /// Staff ids barred from the case.
+    pub excluded: BTreeSet<String>,
+    /// When not empty, only these staff ids may see the case.
+    pub restricted_to: BTreeSet<String>,
+    /// Shown to an excluded user.
+    pub exclusion_message: Option<String>,
+    /// Shown to a user outside the restriction list.
+    pub restriction_message: Option<String>,
+    /// Needed when the change takes a name off either list (otherwise 409).
+    #[serde(default)]
+    pub approval: Option<LaoApproval>,
+}
 
-/// Replaces a person's limited-access-offender lists.
+/// A second manager (SPO or above over the case), re-authenticated by their password.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaoApproval {
+    /// The approver's username.
+    pub username: String,
+    /// The approver's password, checked now (never stored or logged).
+    pub password: String,
+}
+
+/// Replaces a person's limited-access-offender lists. Adding names takes effect at once; taking
+/// a name off either list needs `approval` by a second manager (409 without it; 422 on
+/// `approval` when their password is wrong).
 #[utoipa::path(put, path = "/api/v1/people/{id}/lao", tag = "people",
     params(("id" = uuid::Uuid, Path, description = "Person id")),
     request_body = LaoRequest,
     responses((status = 204, description = "Replaced"),
         (status = 400, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
-        (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+        (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 pub async fn set_lao<S, C, I>(
     State(state): State<AppState<S, C, I>>,
     caller: Credentials,
     AuthFirst(Path(id)): AuthFirst<Path<String>>,
-    AuthFirst(StrictJson(LaoRequest(lao))): AuthFirst<StrictJson<LaoRequest>>,
+    AuthFirst(StrictJson(request)): AuthFirst<StrictJson<LaoRequest>>,
 ) -> Result<StatusCode, ApiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
+    // An approver's password is hashed behind the login semaphore, once the caller is known.
+    let permit = match &request.approval {
+        Some(_) => Some(
+            state
+                .hashing
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::internal())?,
+        ),
+        None => None,
+    };
+    let now = state.clock.now();
     state
         .as_caller(caller, move |app, caller| {
             let id = path_id(&id)?;
-            Ok(app.set_lao(&caller.actor, id, &lao, &caller.ctx)?)
+            let _permit = permit;
+            let approved_by = request
+                .approval
+                .as_ref()
+                .map(|a| confirm_password(app.store(), &a.username, &a.password, "approval", now))
+                .transpose()?;
+            let lao = LaoLists {
+                excluded: request.excluded,
+                restricted_to: request.restricted_to,
+                exclusion_message: request.exclusion_message,
+                restriction_message: request.restriction_message,
+            };
+            Ok(app.set_lao(&caller.actor, id, &lao, approved_by.as_deref(), &caller.ctx)?)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

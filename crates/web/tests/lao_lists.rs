@@ -6,7 +6,7 @@
 mod support;
 
 use axum::http::{Method, StatusCode};
-use oasys_app::AccountRepository;
+use oasys_app::{AccountRepository, AuditLog};
 use serde_json::{Value, json};
 use support::*;
 
@@ -345,4 +345,72 @@ async fn in_the_browser_an_excluded_user_sees_the_placeholder_only() {
     let person = w.get(&format!("/people/{LAO_PERSON}"), PO_EXCLUDED).await;
     assert_eq!(person.status, StatusCode::FORBIDDEN);
     assert!(person.text.contains("You are excluded from this record"));
+}
+
+#[tokio::test]
+async fn taking_a_name_off_a_list_needs_a_second_manager_with_their_password() {
+    let w = world();
+    w.add_spo("SPO9");
+    w.db.set_password_hash(
+        "SPO9",
+        &oasys_web::hash_password("a second manager's password").expect("hash"),
+    )
+    .expect("password");
+    let lifted = |approval: Value| {
+        json!({
+            "excluded": [],
+            "restricted_to": [],
+            "exclusion_message": null,
+            "restriction_message": null,
+            "approval": approval,
+        })
+        .to_string()
+    };
+    let uri = format!("/api/v1/people/{LAO_PERSON}/lao");
+    let unapproved = w.put(&uri, ADMIN, &lifted(Value::Null), &[]).await;
+    assert_eq!(
+        unapproved.status,
+        StatusCode::CONFLICT,
+        "{}",
+        unapproved.text
+    );
+    assert!(
+        unapproved.text.contains(PO_EXCLUDED),
+        "names who comes off: {}",
+        unapproved.text
+    );
+    let wrong = json!({"username": "SPO9", "password": "not the password"});
+    let refused = w.put(&uri, ADMIN, &lifted(wrong), &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.body["field"], "approval");
+    let search = w.get("/api/v1/people?crn=X654321", PO_EXCLUDED).await;
+    assert_eq!(
+        placeholder(&search, "X654321")["reason"],
+        "excluded",
+        "nothing was lifted"
+    );
+
+    let right = json!({"username": "SPO9", "password": "a second manager's password"});
+    let approved = w.put(&uri, ADMIN, &lifted(right), &[]).await;
+    assert_eq!(approved.status, StatusCode::NO_CONTENT, "{}", approved.text);
+    let search = w.get("/api/v1/people?crn=X654321", PO_EXCLUDED).await;
+    assert_eq!(search.body[0]["row"], "visible", "{}", search.text);
+    let logged = format!(
+        "{:?}",
+        w.db.query(&oasys_app::AuditQuery {
+            limit: 1000,
+            ..Default::default()
+        })
+        .expect("audit")
+    );
+    assert!(logged.contains("lao_removal_approved"));
+    assert!(
+        !logged.contains("a second manager's password"),
+        "the approver's password is never logged"
+    );
 }

@@ -240,7 +240,7 @@ fn population(seed: u64) -> Population {
             lao.restriction_message = Some("Restricted record".to_owned());
         }
         if lao != LaoLists::default() {
-            app.set_lao(&admin, p.id, &lao, &ctx).expect("lao");
+            app.set_lao(&admin, p.id, &lao, None, &ctx).expect("lao");
         }
         cases.push(Case {
             id: p.id,

@@ -2,10 +2,13 @@
 //! lists and team areas, and a practitioner's caseload.
 
 use oasys_assessment_model::{Crn, OrgCode, Person};
-use oasys_sharing_policy::{Action, Actor, LaoLists, Resource};
+use oasys_sharing_policy::{Action, Actor, LaoLists, Resource, decide};
 use uuid::Uuid;
 
-use crate::ports::{Allocation, CaseloadEntry, Clock, IdGenerator, PersonQuery, Storage};
+use crate::ports::{
+    Allocation, AuditOutcome, CaseloadEntry, Clock, IdGenerator, NewAuditEntry, Operation,
+    PersonQuery, Repositories, Storage,
+};
 
 use super::{App, AppError, Listed, RequestContext, StatedReasons};
 
@@ -109,18 +112,64 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
-    /// Replaces the limited-access-offender lists of a person.
+    /// Replaces the limited-access-offender lists of a person. Adding names takes effect at
+    /// once; a change that takes a name off either list needs `approved_by`, a second manager
+    /// (SPO or above, not the actor, not a name taken off, and one the lists and the policy let
+    /// manage this case) whose password the adapter has just checked (spec §2.3: a second person
+    /// and step-up re-authentication). Without it the change is a `Conflict` (HTTP 409) naming
+    /// the names, so a save from a stale page cannot silently undo someone else's addition.
     pub fn set_lao(
         &self,
         actor: &Actor,
         person_id: Uuid,
         lao: &LaoLists,
+        approved_by: Option<&str>,
         ctx: &RequestContext,
     ) -> Result<(), AppError> {
         self.unit(actor, |repos| {
             let resource = self.case(repos, person_id, None, None)?;
             allow!(self.guard(repos, actor, Action::ManageLao, &resource, ctx));
-            repos.set_lao(person_id, lao, self.clock.now())?;
+            let current = repos
+                .case_access(person_id)?
+                .map(|access| access.lao)
+                .unwrap_or_default();
+            let removed: Vec<&String> = current
+                .excluded
+                .difference(&lao.excluded)
+                .chain(current.restricted_to.difference(&lao.restricted_to))
+                .collect();
+            let now = self.clock.now();
+            if !removed.is_empty() {
+                let names = removed
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let approver = approved_by.ok_or_else(|| AppError::Conflict {
+                    reason: format!(
+                        "taking {names} off the limited access lists needs a second manager's \
+                         approval"
+                    ),
+                    current_version: None,
+                })?;
+                check_lao_approver(repos, actor, approver, &removed, &resource)?;
+                repos.append(&NewAuditEntry {
+                    event_id: self.ids.new_id(),
+                    occurred_at: now,
+                    actor: actor.id.clone(),
+                    actor_role: actor.role.code().to_owned(),
+                    correlation_id: ctx.correlation_id.clone(),
+                    operation: Operation::Alteration,
+                    action: "lao_removal_approved".to_owned(),
+                    subject_person: Some(person_id),
+                    subject_ref: None,
+                    recipients: Vec::new(),
+                    justification: None,
+                    outcome: AuditOutcome::Allowed,
+                    details: serde_json::json!({ "removed": removed, "approved_by": approver }),
+                })?;
+            }
+            repos.set_lao(person_id, lao, now)?;
             Ok(Ok(()))
         })
     }
@@ -206,4 +255,34 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             Ok(Ok((person.id, access.lao)))
         })
     }
+}
+
+/// The second manager who approves taking names off a person's LAO lists.
+fn check_lao_approver(
+    repos: &dyn Repositories,
+    actor: &Actor,
+    approver: &str,
+    removed: &[&String],
+    resource: &Resource,
+) -> Result<(), AppError> {
+    let refused = |why: &str| AppError::Invalid(vec![format!("approver {approver}: {why}")]);
+    if approver == actor.id {
+        return Err(refused("the approval must come from a second person"));
+    }
+    if removed.iter().any(|name| name.as_str() == approver) {
+        return Err(refused("nobody approves taking themselves off the lists"));
+    }
+    let account = repos
+        .user(approver)?
+        .filter(|account| !account.disabled)
+        .ok_or_else(|| refused("there is no active account of that name"))?;
+    let approver_actor = account.actor();
+    if !approver_actor.role.is_manager()
+        || !decide(&approver_actor, Action::ManageLao, resource).is_allowed()
+    {
+        return Err(refused(
+            "only a senior probation officer, head of PDU or HOMD over this case may approve",
+        ));
+    }
+    Ok(())
 }

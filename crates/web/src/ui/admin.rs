@@ -17,7 +17,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Browser, Chrome, Nav, UiError, attempt, call, page};
-use crate::auth::Caller;
+use crate::auth::{Caller, confirm_password};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The allocation form on the person page.
@@ -199,8 +200,8 @@ where
     }
 }
 
-/// The lists as the form posts them.
-#[derive(Debug, Deserialize)]
+/// The lists as the form posts them (no `Debug`: it carries a password).
+#[derive(Deserialize)]
 pub(crate) struct LaoForm {
     crn: String,
     person_id: Uuid,
@@ -212,6 +213,11 @@ pub(crate) struct LaoForm {
     exclusion_message: String,
     #[serde(default)]
     restriction_message: String,
+    /// The second manager approving a name taken off a list, and their password.
+    #[serde(default)]
+    approver: String,
+    #[serde(default)]
+    approver_password: String,
 }
 
 /// Replaces the lists and shows them again.
@@ -233,10 +239,38 @@ where
         restriction_message: optional(&form.restriction_message),
     };
     let person_id = form.person_id;
-    call(&state, &caller, move |app, who| {
-        app.set_lao(&who.actor, person_id, &lists, &who.ctx)
-    })
-    .await?;
+    let approver = optional(&form.approver);
+    // An approver's password is hashed behind the login semaphore.
+    let permit = match approver {
+        Some(_) => Some(
+            state
+                .hashing
+                .clone()
+                .acquire_owned()
+                .await
+                .map_err(|_| caller.error(ApiError::internal()))?,
+        ),
+        None => None,
+    };
+    let now = state.clock.now();
+    let password = form.approver_password;
+    let who = caller.clone();
+    state
+        .blocking(move |app| {
+            let _permit = permit;
+            let approved_by = approver
+                .map(|name| confirm_password(app.store(), &name, &password, "approver", now))
+                .transpose()?;
+            Ok(app.set_lao(
+                &who.actor,
+                person_id,
+                &lists,
+                approved_by.as_deref(),
+                &who.ctx,
+            )?)
+        })
+        .await
+        .map_err(|e| caller.error(e))?;
     let crn: String = form
         .crn
         .chars()

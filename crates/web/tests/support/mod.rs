@@ -227,7 +227,8 @@ pub fn world_on(url: String, pg: Option<PgDatabase>, config: WebConfig) -> World
         exclusion_message: Some("You are excluded from this record".to_owned()),
         restriction_message: None,
     };
-    app.set_lao(&admin, LAO_PERSON, &lao, &ctx).expect("lao");
+    app.set_lao(&admin, LAO_PERSON, &lao, None, &ctx)
+        .expect("lao");
     let users = [
         (PO, Role::Practitioner, AREA),
         (PO_SAME_AREA, Role::Practitioner, AREA),
