@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use oasys_app::{AgreementResponse, Clock, IdGenerator, Storage, StoredPlan};
 use oasys_assessment_model::Section;
 use oasys_sentence_plan::{
-    AgreementStatus, InterventionProgress, Link, ObjectiveProgress, PlanChange, RiskFactor,
+    AgreementStatus, InterventionProgress, Link, ObjectiveProgress, PlanChange, PlanType,
+    RiskFactor,
 };
 use uuid::Uuid;
 
@@ -57,6 +58,8 @@ struct ObjectiveView {
     links: Vec<String>,
     target: String,
     progress: ObjectiveProgress,
+    /// Carried forward from the previous plan by a review.
+    copied_forward: bool,
     steps: Vec<StepView>,
 }
 
@@ -86,6 +89,8 @@ struct PlanPage {
     assessment_id: Uuid,
     revision: u64,
     version: u32,
+    /// "Review plan" for a review, otherwise "Sentence plan".
+    kind: &'static str,
     created: String,
     editable: bool,
     /// The person's response in words, with its date, note and who recorded it.
@@ -127,6 +132,7 @@ fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Respo
                 .target_date
                 .map_or_else(|| "Future goal".to_owned(), long_date),
             progress: o.progress,
+            copied_forward: o.copied_forward,
             steps: o
                 .interventions
                 .iter()
@@ -159,6 +165,11 @@ fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Respo
             assessment_id: plan.assessment_id(),
             revision: stored.revision,
             version: plan.version(),
+            kind: if plan.plan_type() == PlanType::Review {
+                "a review of the previous plan"
+            } else {
+                "a new plan"
+            },
             created: long_date(plan.created()),
             editable: !stored.locked,
             agreement: AgreementView {
