@@ -60,6 +60,9 @@ pub enum Action {
     ApproveDisclosure,
     /// Release an approved disclosure package.
     ReleaseDisclosure,
+    /// Review after the fact a package one manager decided and approved alone on an Immediate
+    /// request (another manager, within one working day).
+    RetrospectiveReview,
     /// Allocate the case to a case manager or co-worker.
     Allocate,
     /// Transfer the case to another area or team.
@@ -76,7 +79,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Self::ViewIdentifiers,
         Self::ViewPerson,
         Self::ViewAssessment,
@@ -102,6 +105,7 @@ impl Action {
         Self::DraftDisclosure,
         Self::ApproveDisclosure,
         Self::ReleaseDisclosure,
+        Self::RetrospectiveReview,
         Self::Allocate,
         Self::Transfer,
         Self::ManageLao,
@@ -164,6 +168,7 @@ impl Action {
                 | Self::DraftDisclosure
                 | Self::ApproveDisclosure
                 | Self::ReleaseDisclosure
+                | Self::RetrospectiveReview
         )
     }
 
@@ -196,6 +201,7 @@ impl Action {
             Self::DraftDisclosure => "draft_disclosure",
             Self::ApproveDisclosure => "approve_disclosure",
             Self::ReleaseDisclosure => "release_disclosure",
+            Self::RetrospectiveReview => "retrospective_review",
             Self::Allocate => "allocate",
             Self::Transfer => "transfer",
             Self::ManageLao => "manage_lao",

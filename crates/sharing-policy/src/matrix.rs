@@ -131,7 +131,7 @@ const A_RANK3: Cell = Cell {
 /// The matrix rows: action, then the cells for case worker, manager, case admin, analyst, admin,
 /// auditor and service client (external requesters are never granted anything).
 /// Managers may also view a case allocated to them (they may create and answer one, so they must see it).
-pub const MATRIX: [(Action, [Cell; 7]); 31] = [
+pub const MATRIX: [(Action, [Cell; 7]); 32] = [
     (
         Action::ViewIdentifiers,
         [AT, AOT, TEAM, NEVER, NEVER, NEVER, TOKEN],
@@ -222,6 +222,10 @@ pub const MATRIX: [(Action, [Cell; 7]); 31] = [
     (
         Action::ReleaseDisclosure,
         [A, O, NEVER, NEVER, NEVER, NEVER, NEVER],
+    ),
+    (
+        Action::RetrospectiveReview,
+        [NEVER, O, NEVER, NEVER, NEVER, NEVER, NEVER],
     ),
     (
         Action::Allocate,

@@ -149,6 +149,12 @@ pub struct DisclosurePackage {
     pub approved_at: Option<DateTime<Utc>>,
     /// Set when one manager decided and approved an Immediate request alone.
     pub retrospective_review_required: bool,
+    /// The other manager who reviewed it after the fact.
+    #[serde(default)]
+    pub retrospective_reviewed_by: Option<String>,
+    /// When they did.
+    #[serde(default)]
+    pub retrospective_reviewed_at: Option<DateTime<Utc>>,
     /// Who released.
     pub released_by: Option<String>,
     /// When released.
@@ -206,6 +212,12 @@ pub enum PackageError {
     /// Release needs at least one named recipient.
     #[error("name who the package is given to")]
     RecipientsMissing,
+    /// Only a package one manager approved alone needs a review after the fact, once.
+    #[error("this package does not need a retrospective review (or has had one)")]
+    NoRetrospectiveReviewDue,
+    /// The retrospective review is by another manager than the one who decided and approved.
+    #[error("another manager must review it: you decided and approved it")]
+    ReviewerIsApprover,
 }
 
 /// How a released package reaches its recipients (sharing spec §3.3: the practitioner downloads or
@@ -341,6 +353,8 @@ pub fn build_package(
         approved_by: None,
         approved_at: None,
         retrospective_review_required: false,
+        retrospective_reviewed_by: None,
+        retrospective_reviewed_at: None,
         released_by: None,
         released_at: None,
         channel: None,

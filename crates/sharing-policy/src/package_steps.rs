@@ -117,6 +117,33 @@ impl DisclosurePackage {
         Ok(())
     }
 
+    /// Records the review after the fact of a package one manager decided and approved alone on
+    /// an Immediate request: by another manager, once, after release.
+    pub fn review_retrospectively(
+        &mut self,
+        reviewer: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), PackageError> {
+        if !matches!(
+            self.status,
+            PackageStatus::Released | PackageStatus::Expired
+        ) {
+            return Err(PackageError::WrongStatus {
+                status: self.status,
+                step: "reviewed after the fact",
+            });
+        }
+        if !self.retrospective_review_required || self.retrospective_reviewed_by.is_some() {
+            return Err(PackageError::NoRetrospectiveReviewDue);
+        }
+        if self.approved_by.as_deref() == Some(reviewer) {
+            return Err(PackageError::ReviewerIsApprover);
+        }
+        self.retrospective_reviewed_by = Some(reviewer.to_owned());
+        self.retrospective_reviewed_at = Some(at);
+        Ok(())
+    }
+
     /// Whether the content may still be served at `now`.
     #[must_use]
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {

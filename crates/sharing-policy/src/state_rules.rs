@@ -159,6 +159,15 @@ fn sharing_rule(
         }
         Action::ReleaseDisclosure => (s.state != RequestState::Approved)
             .then(|| "The package can be released only after it has been approved.".to_owned()),
+        Action::RetrospectiveReview => {
+            if !matches!(s.state, RequestState::Released | RequestState::Expired) {
+                Some("Only a released package is reviewed after the fact.".to_owned())
+            } else if s.decided_by.as_deref() == Some(actor.id.as_str()) {
+                Some("Another manager must review it: you made the decision.".to_owned())
+            } else {
+                None
+            }
+        }
         _ => None,
     }
 }

@@ -77,8 +77,10 @@ enum Sh {
     ReviewedByMeImmediate,
     Approved,
     Decided,
+    ReleasedByMe,
+    ReleasedByOther,
 }
-const SHARINGS: [Sh; 7] = [
+const SHARINGS: [Sh; 9] = [
     Sh::None,
     Sh::Assigned,
     Sh::ReviewedByMe,
@@ -86,6 +88,8 @@ const SHARINGS: [Sh; 7] = [
     Sh::ReviewedByMeImmediate,
     Sh::Approved,
     Sh::Decided,
+    Sh::ReleasedByMe,
+    Sh::ReleasedByOther,
 ];
 
 fn assessment_id() -> Uuid {
@@ -213,6 +217,12 @@ fn resource(rel: Rel, st: St, lao: Lao, mine: bool, sh: Sh) -> Resource {
         )),
         Sh::Approved => Some(sharing(RequestState::Approved, "OTHER", Urgency::Standard)),
         Sh::Decided => Some(sharing(RequestState::DecidedPartial, ME, Urgency::Standard)),
+        Sh::ReleasedByMe => Some(sharing(RequestState::Released, ME, Urgency::Immediate)),
+        Sh::ReleasedByOther => Some(sharing(
+            RequestState::Released,
+            "OTHER",
+            Urgency::Immediate,
+        )),
     };
     Resource::Case(Box::new(CaseResource {
         person_id: Uuid::from_u128(1),
@@ -266,6 +276,7 @@ fn role_may(role: Role, grade: Option<u8>, action: Action) -> bool {
             | Void
             | ApproveDeletion
             | ApproveDisclosure
+            | RetrospectiveReview
             | Allocate
             | Transfer
             | ManageLao
@@ -404,6 +415,7 @@ fn state_ok(
         DraftSharingDecision | DecideSharingRequest => sh == Sh::Assigned,
         ApproveDisclosure => matches!(sh, Sh::ReviewedByOther | Sh::ReviewedByMeImmediate),
         ReleaseDisclosure => sh == Sh::Approved,
+        RetrospectiveReview => sh == Sh::ReleasedByOther,
         DraftDisclosure => sh == Sh::Decided,
         _ => true,
     };
@@ -439,6 +451,7 @@ fn sharing_action(action: Action) -> bool {
             | DraftDisclosure
             | ApproveDisclosure
             | ReleaseDisclosure
+            | RetrospectiveReview
     )
 }
 

@@ -387,6 +387,23 @@ fn immediate_requests_may_be_approved_by_the_deciding_manager_with_review_flag()
     assert!(decide(&spo("SPO1"), Action::ApproveDisclosure, &res).is_allowed());
     p.approve("SPO1", &d, Urgency::Immediate, now()).unwrap();
     assert!(p.retrospective_review_required);
+    // After release another manager reviews it, once.
+    assert!(matches!(
+        p.review_retrospectively("SPO2", now()),
+        Err(PackageError::WrongStatus { .. })
+    ));
+    p.release("SPO1", "post", &["A Worker".to_owned()], now())
+        .unwrap();
+    assert_eq!(
+        p.review_retrospectively("SPO1", now()),
+        Err(PackageError::ReviewerIsApprover)
+    );
+    p.review_retrospectively("SPO2", now()).unwrap();
+    assert_eq!(p.retrospective_reviewed_by.as_deref(), Some("SPO2"));
+    assert_eq!(
+        p.review_retrospectively("SPO3", now()),
+        Err(PackageError::NoRetrospectiveReviewDue)
+    );
 }
 
 #[test]

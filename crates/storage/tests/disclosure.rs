@@ -489,6 +489,28 @@ fn the_same_person_cannot_approve_their_own_decision_except_on_an_immediate_requ
         w.app
             .release_disclosure(&spo("SPO1"), id, &release(), &ctx())
             .expect("release alone");
+        // Another manager reviews it after the fact, once; not the one who acted alone.
+        assert_eq!(
+            denied(
+                w.app
+                    .review_disclosure_retrospectively(&spo("SPO1"), id, &ctx())
+            ),
+            DenyCode::StateForbids
+        );
+        assert_eq!(
+            denied(w.app.review_disclosure_retrospectively(&po1(), id, &ctx())),
+            DenyCode::NotPermittedForRole
+        );
+        let reviewed = w
+            .app
+            .review_disclosure_retrospectively(&spo("SPO2"), id, &ctx())
+            .expect("another manager reviews it");
+        assert_eq!(reviewed.retrospective_reviewed_by.as_deref(), Some("SPO2"));
+        assert!(matches!(
+            w.app
+                .review_disclosure_retrospectively(&spo("SPO2"), id, &ctx()),
+            Err(AppError::Invalid(_))
+        ));
     }
 }
 

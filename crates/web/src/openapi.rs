@@ -17,7 +17,7 @@ use crate::{assessments, audit, auth, error, health, people, plans, sections, sh
         plans::record_agreement,
         sharing::record_request, sharing::decide, sharing::build_package,
         sharing::inbox, sharing::get_request, sharing::get_package, sharing::review_text,
-        sharing::approve, sharing::release, sharing::withdraw,
+        sharing::approve, sharing::release, sharing::withdraw, sharing::retrospective_review,
         audit::audit_entries, audit::verify_audit,
         assessments::create_assessment, assessments::get_assessment, assessments::apply_command,
         assessments::scores, assessments::history, assessments::events, assessments::reviews_due,

@@ -114,6 +114,10 @@ where
             post(sharing::release::<S, C, I>),
         )
         .route(
+            "/sharing-requests/{id}/package/retrospective-review",
+            post(sharing::retrospective_review::<S, C, I>),
+        )
+        .route(
             "/sharing-requests/{id}/withdrawal",
             post(sharing::withdraw::<S, C, I>),
         )

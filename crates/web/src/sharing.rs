@@ -298,6 +298,32 @@ where
     Ok(Json(package))
 }
 
+/// Records another manager's review after the fact of a package one manager decided, approved
+/// and released alone on an Immediate request.
+#[utoipa::path(post, path = "/api/v1/sharing-requests/{id}/package/retrospective-review", tag = "sharing",
+    params(("id" = uuid::Uuid, Path, description = "Sharing request id")),
+    responses((status = 200, description = "The package with its retrospective review", body = Object),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 422, body = crate::error::Problem)))]
+pub async fn retrospective_review<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+) -> Result<Json<DisclosurePackage>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let package = state
+        .as_caller(caller, move |app, caller| {
+            let request_id = path_id(&id)?;
+            Ok(app.review_disclosure_retrospectively(&caller.actor, request_id, &caller.ctx)?)
+        })
+        .await?;
+    Ok(Json(package))
+}
+
 /// How the approved package is released and to whom.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

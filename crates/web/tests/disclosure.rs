@@ -350,6 +350,101 @@ async fn the_same_manager_cannot_approve_their_own_decision() {
 }
 
 #[tokio::test]
+async fn an_immediate_package_released_by_one_manager_is_reviewed_by_another() {
+    let w = world();
+    w.add_spo("SPO1");
+    w.add_spo("SPO2");
+    lock_an_assessment(&w).await;
+    let mut body: Value = serde_json::from_str(&request_body()).expect("json");
+    body["urgency"] = json!("immediate");
+    let recorded = w
+        .post(
+            &format!("/api/v1/people/{PERSON}/sharing-requests"),
+            PO,
+            &body.to_string(),
+            &[],
+        )
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text);
+    let id = recorded.body["record"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let base = format!("/api/v1/sharing-requests/{id}");
+    for (uri, body, expected) in [
+        (
+            format!("{base}/decision"),
+            decision_body(),
+            StatusCode::CREATED,
+        ),
+        (
+            format!("{base}/package"),
+            "{}".to_owned(),
+            StatusCode::CREATED,
+        ),
+    ] {
+        let reply = w.post(&uri, "SPO1", &body, &[]).await;
+        assert_eq!(reply.status, expected, "{uri}: {}", reply.text);
+    }
+    review_all(&w, "SPO1", &id).await;
+    let approved = w
+        .post(&format!("{base}/package/approval"), "SPO1", "{}", &[])
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    assert_eq!(approved.body["retrospective_review_required"], true);
+    let released = w
+        .post(
+            &format!("{base}/package/release"),
+            "SPO1",
+            &release_body(),
+            &[],
+        )
+        .await;
+    assert_eq!(released.status, StatusCode::OK, "{}", released.text);
+    // The browser shows the flag and the review form to the managers.
+    let page = w.get(&format!("/sharing/{id}/package"), "SPO2").await;
+    assert!(
+        page.text.contains("Retrospective review needed")
+            && page.text.contains("/package/retrospective-review"),
+        "{}",
+        page.text
+    );
+    let review_uri = format!("{base}/package/retrospective-review");
+    let own = w.post(&review_uri, "SPO1", "{}", &[]).await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.text);
+    let practitioner = w.post(&review_uri, PO, "{}", &[]).await;
+    assert_eq!(
+        practitioner.status,
+        StatusCode::FORBIDDEN,
+        "{}",
+        practitioner.text
+    );
+    redirected_to(
+        &form(
+            &w,
+            &format!("/sharing/{id}/package/retrospective-review"),
+            "SPO2",
+            "",
+        )
+        .await,
+        &format!("/sharing/{id}/package"),
+    );
+    let page = w.get(&format!("/sharing/{id}/package"), "SPO2").await;
+    assert!(
+        page.text.contains("Reviewed after the fact by SPO2"),
+        "{}",
+        page.text
+    );
+    let again = w.post(&review_uri, "SPO2", "{}", &[]).await;
+    assert_eq!(
+        again.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        again.text
+    );
+}
+
+#[tokio::test]
 async fn a_withdrawn_request_is_refused_and_its_package_gone() {
     let w = world();
     w.add_spo("SPO1");

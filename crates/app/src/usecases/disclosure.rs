@@ -334,6 +334,44 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         })
     }
 
+    /// Records the review after the fact of a package one manager decided, approved and
+    /// released alone on an Immediate request: by another manager with oversight of the case,
+    /// once (sharing spec §3.3).
+    pub fn review_disclosure_retrospectively(
+        &self,
+        actor: &Actor,
+        request_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<DisclosurePackage, AppError> {
+        self.unit(actor, |repos| {
+            let Working {
+                loaded,
+                decision,
+                package,
+            } = self.working(repos, request_id)?;
+            let resource = self.case(
+                repos,
+                loaded.person_id,
+                None,
+                Some(facts(&loaded.request, decision.as_ref())),
+            )?;
+            allow!(self.guard(repos, actor, Action::RetrospectiveReview, &resource, ctx));
+            let (mut package, package_revision) = package.ok_or_else(|| no_package(request_id))?;
+            let now = self.clock.now();
+            package
+                .review_retrospectively(&actor.id, now)
+                .map_err(invalid)?;
+            repos.update_document(
+                DocumentKind::DisclosurePackage,
+                package.id,
+                package_revision,
+                &encode(&package)?,
+                now,
+            )?;
+            Ok(Ok(package))
+        })
+    }
+
     /// Records that the requester withdrew the request (any time before release); its package,
     /// if one was drafted, is never approved, released or served. Whoever may record a request
     /// about the case may record its withdrawal.

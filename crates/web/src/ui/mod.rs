@@ -390,6 +390,10 @@ where
             "/sharing/{id}/package/release",
             post(sharing::release::<S, C, I>),
         )
+        .route(
+            "/sharing/{id}/package/retrospective-review",
+            post(sharing::retrospective_review::<S, C, I>),
+        )
         .route("/sharing/{id}/withdraw", post(sharing::withdraw::<S, C, I>))
         .route("/what-works", get(what_works::what_works::<S, C, I>))
         .route(

@@ -925,6 +925,24 @@ where
     .await
 }
 
+/// Records another manager's review after the fact of a package approved alone.
+pub(crate) async fn retrospective_review<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    Browser(caller): Browser,
+    Path(id): Path<String>,
+) -> Result<Response, UiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let id = caller.id(&id)?;
+    package_step(&state, &caller, id, "retrospective", None, move |app, who| {
+        app.review_disclosure_retrospectively(&who.actor, id, &who.ctx)
+    })
+    .await
+}
+
 /// The release form: the channel and who it is given to (one a line).
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
