@@ -12,6 +12,7 @@ use crate::plan::SentencePlan;
 use crate::status::{InterventionProgress, ObjectiveProgress};
 
 /// What became of one objective between the two plans.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ObjectiveOutcome {
@@ -36,6 +37,7 @@ pub enum ObjectiveOutcome {
 }
 
 /// One objective's outcome.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectiveChange {
@@ -48,6 +50,7 @@ pub struct ObjectiveChange {
 }
 
 /// A step completed by the later plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompletedStep {
@@ -62,6 +65,7 @@ pub struct CompletedStep {
 }
 
 /// Progress from one plan to another.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanProgress {

@@ -18,7 +18,7 @@ use oasys_assessment_model::{
     AnswerValue, Assessment, Command, CourtReportTemplate, Frequency, Injecting, Layer, OrgCode,
     Purpose, Rank, RelationshipStatus, RiskLevel, State, Vocabulary,
 };
-use oasys_sentence_plan::{AgreementStatus, Link, ObjectiveProgress, PlanChange};
+use oasys_sentence_plan::{AgreementStatus, Link, ObjectiveOutcome, ObjectiveProgress, PlanChange};
 use oasys_sharing_policy::{Actor, Role};
 use oasys_storage::Database;
 
@@ -561,6 +561,26 @@ fn the_plan_follows_its_assessment_and_the_next_assessment_reviews_it() {
             .map(|o| (o.title.as_str(), o.copied_forward))
             .collect();
         assert_eq!(carried, vec![("Find a tenancy", true)]);
+        let (_, progress) = app
+            .plan_with_progress(&po1(), review.plan.id(), &ctx())
+            .expect("progress");
+        let outcomes: Vec<_> = progress
+            .expect("a review has progress")
+            .objectives
+            .into_iter()
+            .map(|c| (c.title, c.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                ("Find a tenancy".to_owned(), ObjectiveOutcome::CarriedOver),
+                ("Register with a GP".to_owned(), ObjectiveOutcome::Achieved),
+            ]
+        );
+        let (_, first_progress) = app
+            .plan_with_progress(&po1(), id, &ctx())
+            .expect("progress");
+        assert_eq!(first_progress, None);
         assert_eq!(review.plan.agreement().status, AgreementStatus::Draft);
         assert_eq!(app.plan(&po1(), id, &ctx()).expect("read"), first);
         let twice = app.review_plan(&po1(), b.header().id, &ctx());

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::NaiveDate;
 use oasys_app::{AgreementResponse, Clock, IdGenerator, Storage};
-use oasys_sentence_plan::{AgreementStatus, PlanChange, SentencePlan};
-use serde::Deserialize;
+use oasys_sentence_plan::{AgreementStatus, PlanChange, PlanProgress, SentencePlan};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::{AuthFirst, Credentials};
@@ -135,6 +135,44 @@ where
         })
         .await?;
     Ok(with_etag(&stored.plan, stored.revision, StatusCode::OK))
+}
+
+/// What a plan achieved since the version it was made from.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressBody {
+    /// The plan version compared with (`null` for a first plan).
+    pub previous: Option<uuid::Uuid>,
+    /// Each objective's outcome and the steps completed (`null` for a first plan).
+    pub progress: Option<PlanProgress>,
+}
+
+/// Progress since the previous plan version: each objective achieved, partially or not achieved
+/// (with its code), removed, added or carried over, and the steps completed.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/progress", tag = "plans",
+    params(("id" = uuid::Uuid, Path, description = "Plan id")),
+    responses((status = 200, description = "Progress since the previous version", body = ProgressBody),
+        (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+pub async fn plan_progress<S, C, I>(
+    State(state): State<AppState<S, C, I>>,
+    caller: Credentials,
+    AuthFirst(Path(id)): AuthFirst<Path<String>>,
+) -> Result<axum::Json<ProgressBody>, ApiError>
+where
+    S: Storage + 'static,
+    C: Clock + 'static,
+    I: IdGenerator + 'static,
+{
+    let body = state
+        .as_caller(caller, move |app, caller| {
+            let id = path_id(&id)?;
+            let (stored, progress) = app.plan_with_progress(&caller.actor, id, &caller.ctx)?;
+            Ok(ProgressBody {
+                previous: stored.plan.previous(),
+                progress,
+            })
+        })
+        .await?;
+    Ok(axum::Json(body))
 }
 
 /// Changes a plan: applies the changes in order, as one, over the revision in `If-Match`.

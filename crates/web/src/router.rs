@@ -128,6 +128,7 @@ where
         )
         .route("/plans/{id}", get(plans::get_plan::<S, C, I>))
         .route("/plans/{id}/changes", post(plans::change_plan::<S, C, I>))
+        .route("/plans/{id}/progress", get(plans::plan_progress::<S, C, I>))
         .route(
             "/plans/{id}/agreement",
             post(plans::record_agreement::<S, C, I>),

@@ -137,6 +137,17 @@ async fn the_agreement_is_recorded_on_the_plan_page_and_the_page_locks_with_the_
     );
     assert!(html.contains("Recorded by") && html.contains(PO), "{html}");
 
+    // An objective of the practitioner's own.
+    let added = form(
+        &w,
+        &plan_uri,
+        PO,
+        "revision=2&change=add_objective&title=Find+a+tenancy&measure=Tenancy+signed\
+         &links=%7B%22need%22%3A%22accommodation%22%7D",
+    )
+    .await;
+    assert_eq!(location(&added), plan_uri);
+
     // Locked as incomplete: the plan page is read-only and a change is refused naming the lock.
     let locked = form(
         &w,
@@ -156,4 +167,21 @@ async fn the_agreement_is_recorded_on_the_plan_page_and_the_page_locks_with_the_
         "{}",
         refused.text
     );
+
+    // The next assessment's plan starts as a review: the open objective carried forward.
+    let (next, _) = w.new_assessment().await;
+    let started = form(&w, &format!("/assessments/{next}/plan"), PO, "").await;
+    let review_uri = location(&started);
+    assert_ne!(review_uri, plan_uri);
+    let html = text(&w.get(&review_uri, PO).await);
+    assert!(html.contains("a review of the previous plan"), "{html}");
+    assert!(
+        html.contains("Since the previous plan") && html.contains("Carried over"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Find a tenancy") && html.contains("Carried forward"),
+        "{html}"
+    );
+    assert!(html.contains("Not yet recorded (draft)"), "{html}");
 }

@@ -400,6 +400,25 @@ async fn sentence_plans_draft_read_change_and_agree_with_if_match_until_locked()
     assert_eq!(reviewed.body["version"], 2);
     assert_eq!(reviewed.body["previous"], id.as_str());
     assert_eq!(reviewed.body["agreement"]["status"], "DRAFT");
+    let reviewed_id = reviewed.body["id"].as_str().expect("id");
+    let progress = w
+        .get(&format!("/api/v1/plans/{reviewed_id}/progress"), PO)
+        .await;
+    assert_eq!(progress.status, StatusCode::OK, "{}", progress.text);
+    assert_conforms("ProgressBody", &progress.body);
+    assert_eq!(progress.body["previous"], id.as_str());
+    assert!(
+        progress.body["progress"]["objectives"].is_array(),
+        "{}",
+        progress.text
+    );
+    let first = w.get(&format!("{uri}/progress"), PO).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    assert_eq!(first.body, json!({"previous": null, "progress": null}));
+    assert_eq!(
+        w.get(&format!("{uri}/progress"), PO_SAME_AREA).await.status,
+        StatusCode::FORBIDDEN
+    );
     let again = w.post(&review_uri, PO, "{}", &[]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
     assert_eq!(w.get(&uri, PO).await.body, locked_plan.body);

@@ -10,8 +10,8 @@
 use chrono::NaiveDate;
 use oasys_assessment_model::{Assessment, LifecycleError, MissingReason, Person, State};
 use oasys_sentence_plan::{
-    Agreement, AgreementStatus, DraftOptions, NewPlan, PlanChange, PlanType, SentencePlan,
-    draft_plan, setting_of,
+    Agreement, AgreementStatus, DraftOptions, NewPlan, PlanChange, PlanProgress, PlanType,
+    SentencePlan, compare_plans, draft_plan, setting_of,
 };
 use oasys_sharing_policy::{Action, Actor};
 use serde::{Deserialize, Serialize};
@@ -489,6 +489,29 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             plan.record_agreement(agreement, self.clock.now().date_naive())
                 .map_err(|problems| invalid(&problems))?;
             Ok(Ok(self.store_plan(repos, plan, expected_revision)?))
+        })
+    }
+
+    /// A sentence plan, when the actor may see it, with what became of each objective since
+    /// the plan version it was made from (achieved, partially or not achieved with its code,
+    /// removed, added, carried over) and the steps completed; `None` for a first plan.
+    pub fn plan_with_progress(
+        &self,
+        actor: &Actor,
+        plan_id: Uuid,
+        ctx: &RequestContext,
+    ) -> Result<(StoredPlan, Option<PlanProgress>), AppError> {
+        self.read_unit(actor, |repos| {
+            let (stored, _) = self.load_plan(repos, plan_id)?;
+            let resource = self.case(repos, stored.plan.person_id(), None, None)?;
+            allow!(self.guard(repos, actor, Action::ViewPlan, &resource, ctx));
+            let Some(previous_id) = stored.plan.previous() else {
+                return Ok(Ok((stored, None)));
+            };
+            let (previous, _) = self.load_plan(repos, previous_id)?;
+            let progress = compare_plans(&previous.plan, &stored.plan)
+                .map_err(|e| AppError::Unavailable(format!("stored plans do not compare: {e}")))?;
+            Ok(Ok((stored, Some(progress))))
         })
     }
 

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use oasys_app::{AgreementResponse, Clock, IdGenerator, Storage, StoredPlan};
 use oasys_assessment_model::Section;
 use oasys_sentence_plan::{
-    AgreementStatus, InterventionProgress, Link, ObjectiveProgress, PlanChange, PlanType,
-    RiskFactor,
+    AgreementStatus, InterventionProgress, Link, ObjectiveOutcome, ObjectiveProgress, PlanChange,
+    PlanProgress, PlanType, RiskFactor,
 };
 use uuid::Uuid;
 
@@ -93,6 +93,8 @@ struct PlanPage {
     kind: &'static str,
     created: String,
     editable: bool,
+    /// For a review: each objective of the previous plan and what became of it.
+    progress: Vec<(String, String)>,
     /// The person's response in words, with its date, note and who recorded it.
     agreement: AgreementView,
     objectives: Vec<ObjectiveView>,
@@ -117,7 +119,8 @@ impl PlanPage {
     }
 }
 
-fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Response {
+fn plan_page(caller: &Caller, shown: &Shown, errors: Vec<String>) -> Response {
+    let stored = &shown.plan;
     let plan = &stored.plan;
     let objectives = plan
         .objectives()
@@ -172,6 +175,7 @@ fn plan_page(caller: &Caller, stored: &StoredPlan, errors: Vec<String>) -> Respo
             },
             created: long_date(plan.created()),
             editable: !stored.locked,
+            progress: shown.progress.clone(),
             agreement: AgreementView {
                 status: agreement_label(plan.agreement().status),
                 draft: plan.agreement().status == AgreementStatus::Draft,
@@ -208,16 +212,46 @@ async fn load<S, C, I>(
     state: &AppState<S, C, I>,
     caller: &Caller,
     id: Uuid,
-) -> Result<StoredPlan, UiError>
+) -> Result<Shown, UiError>
 where
     S: Storage + 'static,
     C: Clock + 'static,
     I: IdGenerator + 'static,
 {
     call(state, caller, move |app, who| {
-        app.plan(&who.actor, id, &who.ctx)
+        app.plan_with_progress(&who.actor, id, &who.ctx)
     })
     .await
+    .map(|(plan, progress)| Shown {
+        progress: progress.map(|p| progress_rows(&p)).unwrap_or_default(),
+        plan,
+    })
+}
+
+/// A plan as the page shows it: the plan and, for a review, what became of each objective.
+struct Shown {
+    plan: StoredPlan,
+    progress: Vec<(String, String)>,
+}
+
+/// Each objective's outcome since the previous plan, in words.
+fn progress_rows(progress: &PlanProgress) -> Vec<(String, String)> {
+    progress
+        .objectives
+        .iter()
+        .map(|change| {
+            let outcome = match change.outcome {
+                ObjectiveOutcome::Achieved => "Achieved".to_owned(),
+                ObjectiveOutcome::PartiallyAchieved => "Partially achieved".to_owned(),
+                ObjectiveOutcome::NotAchieved { code } => code.label().to_owned(),
+                ObjectiveOutcome::Removed { code: Some(code) } => code.label().to_owned(),
+                ObjectiveOutcome::Removed { code: None } => "Removed".to_owned(),
+                ObjectiveOutcome::Added => "Added".to_owned(),
+                ObjectiveOutcome::CarriedOver => "Carried over".to_owned(),
+            };
+            (change.title.clone(), outcome)
+        })
+        .collect()
 }
 
 /// The plan.
@@ -424,7 +458,7 @@ where
         {
             let reloaded = load(&state, &caller, id).await?;
             let mut messages = error.messages();
-            if error.status() == StatusCode::CONFLICT && !reloaded.locked {
+            if error.status() == StatusCode::CONFLICT && !reloaded.plan.locked {
                 messages = vec![
                     "Someone else changed this plan after you opened it: check it and try again"
                         .to_owned(),
