@@ -47,6 +47,8 @@ pub enum Action {
     EditSentencePlan,
     /// Record an information-sharing request.
     RecordSharingRequest,
+    /// Record that the requester withdrew a request (any time before release).
+    WithdrawSharingRequest,
     /// Read a sharing request with its decision and package (a consultation; a case
     /// administrator, who records requests, reads only their metadata through `ViewIdentifiers`).
     ViewSharingRequest,
@@ -79,7 +81,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Self::ViewIdentifiers,
         Self::ViewPerson,
         Self::ViewAssessment,
@@ -99,6 +101,7 @@ impl Action {
         Self::ApproveDeletion,
         Self::EditSentencePlan,
         Self::RecordSharingRequest,
+        Self::WithdrawSharingRequest,
         Self::ViewSharingRequest,
         Self::DraftSharingDecision,
         Self::DecideSharingRequest,
@@ -163,7 +166,8 @@ impl Action {
     pub fn needs_sharing_request(self) -> bool {
         matches!(
             self,
-            Self::DraftSharingDecision
+            Self::WithdrawSharingRequest
+                | Self::DraftSharingDecision
                 | Self::DecideSharingRequest
                 | Self::DraftDisclosure
                 | Self::ApproveDisclosure
@@ -196,6 +200,7 @@ impl Action {
             Self::EditSentencePlan => "edit_sentence_plan",
             Self::RecordSharingRequest => "record_sharing_request",
             Self::ViewSharingRequest => "view_sharing_request",
+            Self::WithdrawSharingRequest => "withdraw_sharing_request",
             Self::DraftSharingDecision => "draft_sharing_decision",
             Self::DecideSharingRequest => "decide_sharing_request",
             Self::DraftDisclosure => "draft_disclosure",

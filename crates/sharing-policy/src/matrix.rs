@@ -131,7 +131,7 @@ const A_RANK3: Cell = Cell {
 /// The matrix rows: action, then the cells for case worker, manager, case admin, analyst, admin,
 /// auditor and service client (external requesters are never granted anything).
 /// Managers may also view a case allocated to them (they may create and answer one, so they must see it).
-pub const MATRIX: [(Action, [Cell; 7]); 32] = [
+pub const MATRIX: [(Action, [Cell; 7]); 33] = [
     (
         Action::ViewIdentifiers,
         [AT, AOT, TEAM, NEVER, NEVER, NEVER, TOKEN],
@@ -197,6 +197,10 @@ pub const MATRIX: [(Action, [Cell; 7]); 32] = [
     ),
     (
         Action::RecordSharingRequest,
+        [A, O, TEAM, NEVER, NEVER, NEVER, NEVER],
+    ),
+    (
+        Action::WithdrawSharingRequest,
         [A, O, TEAM, NEVER, NEVER, NEVER, NEVER],
     ),
     (

@@ -159,6 +159,14 @@ fn sharing_rule(
         }
         Action::ReleaseDisclosure => (s.state != RequestState::Approved)
             .then(|| "The package can be released only after it has been approved.".to_owned()),
+        Action::WithdrawSharingRequest => matches!(
+            s.state,
+            RequestState::Released
+                | RequestState::Expired
+                | RequestState::Withdrawn
+                | RequestState::Closed
+        )
+        .then(|| "A request can be withdrawn only before its package is released.".to_owned()),
         Action::RetrospectiveReview => {
             if !matches!(s.state, RequestState::Released | RequestState::Expired) {
                 Some("Only a released package is reviewed after the fact.".to_owned())

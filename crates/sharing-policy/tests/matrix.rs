@@ -291,7 +291,7 @@ fn role_may(role: Role, grade: Option<u8>, action: Action) -> bool {
         ),
         Role::CaseAdministrator => matches!(
             action,
-            ViewIdentifiers | RecordSharingRequest | Allocate | Transfer
+            ViewIdentifiers | RecordSharingRequest | WithdrawSharingRequest | Allocate | Transfer
         ),
         Role::Analyst => action == BuildDeidentifiedDataset,
         Role::Administrator => matches!(
@@ -334,6 +334,7 @@ fn basis(role: Role, action: Action, rel: Rel) -> Option<AccessBasis> {
                 action,
                 RequestDeletion
                     | RecordSharingRequest
+                    | WithdrawSharingRequest
                     | DraftSharingDecision
                     | DecideSharingRequest
                     | DraftDisclosure
@@ -416,6 +417,7 @@ fn state_ok(
         ApproveDisclosure => matches!(sh, Sh::ReviewedByOther | Sh::ReviewedByMeImmediate),
         ReleaseDisclosure => sh == Sh::Approved,
         RetrospectiveReview => sh == Sh::ReleasedByOther,
+        WithdrawSharingRequest => !matches!(sh, Sh::ReleasedByMe | Sh::ReleasedByOther),
         DraftDisclosure => sh == Sh::Decided,
         _ => true,
     };
@@ -446,7 +448,8 @@ fn sharing_action(action: Action) -> bool {
     use Action::*;
     matches!(
         action,
-        DraftSharingDecision
+        WithdrawSharingRequest
+            | DraftSharingDecision
             | DecideSharingRequest
             | DraftDisclosure
             | ApproveDisclosure

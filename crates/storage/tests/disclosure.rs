@@ -528,6 +528,13 @@ fn a_withdrawn_request_is_refused_and_its_package_no_longer_served() {
             .withdraw_sharing_request(&po1(), id, "The enquiry was closed", &ctx())
             .expect("withdraw");
         assert_eq!(withdrawn.state, RequestState::Withdrawn);
+        assert!(
+            person_audit(&w)
+                .iter()
+                .any(|e| e.entry.action == "withdraw_sharing_request"
+                    && e.entry.operation == Operation::Alteration),
+            "the withdrawal is logged as an alteration"
+        );
         assert_eq!(
             denied(w.app.approve_disclosure(&spo("SPO1"), id, &ctx())),
             DenyCode::StateForbids
@@ -538,7 +545,7 @@ fn a_withdrawn_request_is_refused_and_its_package_no_longer_served() {
         ));
         assert!(matches!(
             w.app.withdraw_sharing_request(&po1(), id, "again", &ctx()),
-            Err(AppError::Invalid(_))
+            Err(AppError::Denied(d)) if d.code == DenyCode::StateForbids
         ));
     }
     // A released request can no longer be withdrawn.
@@ -554,7 +561,7 @@ fn a_withdrawn_request_is_refused_and_its_package_no_longer_served() {
         assert!(matches!(
             w.app
                 .withdraw_sharing_request(&po1(), id, "too late", &ctx()),
-            Err(AppError::Invalid(_))
+            Err(AppError::Denied(d)) if d.code == DenyCode::StateForbids
         ));
     }
 }

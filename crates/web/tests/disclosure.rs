@@ -477,12 +477,7 @@ async fn a_withdrawn_request_is_refused_and_its_package_gone() {
     let twice = w
         .post(&withdraw_uri, PO, r#"{"reason":"again"}"#, &[])
         .await;
-    assert_eq!(
-        twice.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        twice.text
-    );
+    assert_eq!(twice.status, StatusCode::FORBIDDEN, "{}", twice.text);
 }
 
 /// Moves the clock on (past a package's expiry) and gives `user` a fresh session at the new time.

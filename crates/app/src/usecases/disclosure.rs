@@ -374,7 +374,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
 
     /// Records that the requester withdrew the request (any time before release); its package,
     /// if one was drafted, is never approved, released or served. Whoever may record a request
-    /// about the case may record its withdrawal.
+    /// about the case may record its withdrawal (`WithdrawSharingRequest`, an alteration).
     pub fn withdraw_sharing_request(
         &self,
         actor: &Actor,
@@ -395,7 +395,7 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 None,
                 Some(facts(&request, decision.as_ref())),
             )?;
-            allow!(self.guard(repos, actor, Action::RecordSharingRequest, &resource, ctx));
+            allow!(self.guard(repos, actor, Action::WithdrawSharingRequest, &resource, ctx));
             let now = self.clock.now();
             request
                 .advance(
