@@ -180,7 +180,9 @@ pub enum Command {
     },
     /// Signs; refuses when anything is missing.
     Sign {
-        /// Whether the sentence plan is agreed (checked by the plan crate); `None` when not applicable.
+        /// Whether the person's response to the sentence plan is recorded, as the service reads
+        /// it from the stored plan (`oasys_app` replaces whatever a client sent); `None` stops
+        /// nothing (see [`crate::completeness`]).
         plan_agreed: Option<bool>,
     },
     /// Locks with answers missing.

@@ -48,6 +48,22 @@ fn text(reply: &Reply) -> String {
 async fn the_agreement_is_recorded_on_the_plan_page_and_the_page_locks_with_the_assessment() {
     let w = world();
     let (assessment, _) = w.new_assessment().await;
+    let task_list = format!("/assessments/{assessment}");
+    let before_signing = |html: String| {
+        html.split("Before you can sign")
+            .nth(1)
+            .and_then(|rest| rest.split("</ul>").next())
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    // The task list says what signing still needs, the plan included, linked to where it is done.
+    let outstanding = before_signing(text(&w.get(&task_list, PO).await));
+    assert!(
+        outstanding.contains(&format!(
+            "href=\"/assessments/{assessment}#sentence-plan\">Sentence plan: draft it"
+        )),
+        "{outstanding}"
+    );
 
     // Signing without a plan is refused on the task list, naming the plan.
     let refused = form(
@@ -75,6 +91,13 @@ async fn the_agreement_is_recorded_on_the_plan_page_and_the_page_locks_with_the_
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     let html = text(&page);
     assert!(html.contains("Not yet recorded (draft)"), "{html}");
+    let outstanding = before_signing(text(&w.get(&task_list, PO).await));
+    assert!(
+        outstanding.contains(&format!(
+            "href=\"{plan_uri}\">Sentence plan: record whether the person agrees"
+        )),
+        "{outstanding}"
+    );
     assert!(html.contains("id=\"record-agreement\""), "{html}");
     assert!(html.contains("a new plan"), "{html}");
 
@@ -136,6 +159,8 @@ async fn the_agreement_is_recorded_on_the_plan_page_and_the_page_locks_with_the_
         "{html}"
     );
     assert!(html.contains("Recorded by") && html.contains(PO), "{html}");
+    let outstanding = before_signing(text(&w.get(&task_list, PO).await));
+    assert!(!outstanding.contains("Sentence plan"), "{outstanding}");
 
     // An objective of the practitioner's own.
     let added = form(

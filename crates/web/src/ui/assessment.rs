@@ -11,9 +11,10 @@ use oasys_app::{
     AppError, ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, Planned, Storage,
 };
 use oasys_assessment_model::{
-    AnswerValue, Assessment, Command, CourtReportTemplate, Missing, Purpose, Section,
-    State as Lifecycle, completeness,
+    AnswerValue, Assessment, Command, CourtReportTemplate, Missing, MissingReason, Purpose,
+    Section, State as Lifecycle, completeness,
 };
+use oasys_sentence_plan::AgreementStatus;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -119,26 +120,44 @@ fn task_rows(assessment: &Assessment, missing: &[Missing]) -> Vec<TaskRow> {
         .collect()
 }
 
-/// What the signing check found missing, in words, with a link to the section.
+/// What the signing check found missing, in words, with a link to where it is done.
 struct Outstanding {
-    key: &'static str,
+    href: String,
     text: String,
 }
 
-fn outstanding(missing: &[Missing]) -> Vec<Outstanding> {
+/// The signing check's findings for assessment `id`; the plan's links to the plan (or to the
+/// task list's plan section when there is none yet).
+fn outstanding(id: Uuid, plan: Option<Uuid>, missing: &[Missing]) -> Vec<Outstanding> {
     missing
         .iter()
-        .map(|m| Outstanding {
-            key: m.section.key(),
-            text: format!(
-                "{}: {}",
-                section_title(m.section),
-                if m.codes.is_empty() {
-                    format!("{:?}", m.why).to_lowercase().replace('_', " ")
-                } else {
-                    format!("answer {}", m.codes.join(", "))
-                }
-            ),
+        .map(|m| {
+            if m.why == MissingReason::PlanNotAgreed {
+                return Outstanding {
+                    href: plan.map_or_else(
+                        || format!("/assessments/{id}#sentence-plan"),
+                        |plan| format!("/plans/{plan}"),
+                    ),
+                    text: if plan.is_some() {
+                        "Sentence plan: record whether the person agrees with it".to_owned()
+                    } else {
+                        "Sentence plan: draft it and record whether the person agrees with it"
+                            .to_owned()
+                    },
+                };
+            }
+            Outstanding {
+                href: format!("/assessments/{id}/sections/{}", m.section.key()),
+                text: format!(
+                    "{}: {}",
+                    section_title(m.section),
+                    if m.codes.is_empty() {
+                        format!("{:?}", m.why).to_lowercase().replace('_', " ")
+                    } else {
+                        format!("answer {}", m.codes.join(", "))
+                    }
+                ),
+            }
         })
         .collect()
 }
@@ -172,6 +191,9 @@ struct Loaded {
     report: ReportView,
     /// The sentence plan drafted from it, when there is one the user may see.
     plan: Option<Uuid>,
+    /// Whether the person's response to the plan is recorded (`Some(false)` with no plan);
+    /// `None` for someone who may not see plans.
+    plan_agreed: Option<bool>,
 }
 
 fn load<S: Storage, C: Clock, I: IdGenerator>(
@@ -182,16 +204,20 @@ fn load<S: Storage, C: Clock, I: IdGenerator>(
     let assessment = app.assessment(&caller.actor, id, &caller.ctx)?;
     let scored = app.score_assessment(&caller.actor, id, None, &caller.ctx)?;
     // Someone who may see the assessment but not plans (a denial is audited) sees no plan link.
-    let plan = app
-        .plan_for_assessment(&caller.actor, id, &caller.ctx)
-        .ok()
-        .flatten()
-        .map(|stored| stored.plan.id());
+    let (plan, plan_agreed) = match app.plan_for_assessment(&caller.actor, id, &caller.ctx) {
+        Ok(Some(stored)) => (
+            Some(stored.plan.id()),
+            Some(stored.plan.agreement().status != AgreementStatus::Draft),
+        ),
+        Ok(None) => (None, Some(false)),
+        Err(_) => (None, None),
+    };
     let report = view(&scored.report, assessment.question_set());
     Ok(Loaded {
         assessment,
         report,
         plan,
+        plan_agreed,
     })
 }
 
@@ -211,7 +237,7 @@ where
 fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Response {
     let assessment = &loaded.assessment;
     let header = assessment.header();
-    let missing = completeness(assessment, None);
+    let missing = completeness(assessment, loaded.plan_agreed);
     let (matrix, overall) = matrix(assessment);
     let state = assessment.state();
     let title = if errors.is_empty() {
@@ -246,7 +272,7 @@ fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Respo
                 Lifecycle::AwaitingCountersign { .. } | Lifecycle::AwaitingDoubleCountersign { .. }
             ),
             tasks: task_rows(assessment, &missing),
-            outstanding: outstanding(&missing),
+            outstanding: outstanding(header.id, loaded.plan, &missing),
             report: loaded.report,
             matrix,
             overall,
