@@ -218,11 +218,7 @@ fn resource(rel: Rel, st: St, lao: Lao, mine: bool, sh: Sh) -> Resource {
         Sh::Approved => Some(sharing(RequestState::Approved, "OTHER", Urgency::Standard)),
         Sh::Decided => Some(sharing(RequestState::DecidedPartial, ME, Urgency::Standard)),
         Sh::ReleasedByMe => Some(sharing(RequestState::Released, ME, Urgency::Immediate)),
-        Sh::ReleasedByOther => Some(sharing(
-            RequestState::Released,
-            "OTHER",
-            Urgency::Immediate,
-        )),
+        Sh::ReleasedByOther => Some(sharing(RequestState::Released, "OTHER", Urgency::Immediate)),
     };
     Resource::Case(Box::new(CaseResource {
         person_id: Uuid::from_u128(1),

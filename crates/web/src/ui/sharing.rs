@@ -937,9 +937,14 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
-    package_step(&state, &caller, id, "retrospective", None, move |app, who| {
-        app.review_disclosure_retrospectively(&who.actor, id, &who.ctx)
-    })
+    package_step(
+        &state,
+        &caller,
+        id,
+        "retrospective",
+        None,
+        move |app, who| app.review_disclosure_retrospectively(&who.actor, id, &who.ctx),
+    )
     .await
 }
 
