@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::ports::{Clock, DocumentKind, IdGenerator, Repositories, Storage};
 
 use super::sharing::{Loaded, decode, encode, facts};
-use super::{App, AppError, RequestContext, audit};
+use super::{App, AppError, Guarded, RequestContext, audit};
 
 /// How a package was released and to whom (the disclosure log's channel and recipients).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -36,6 +36,16 @@ struct Working {
 enum Served {
     Package(Box<DisclosurePackage>),
     Gone(String),
+}
+
+/// The value of a guarded step, or its refusal returned from the enclosing unit of work.
+macro_rules! refused_or {
+    ($step:expr) => {
+        match $step? {
+            Ok(value) => value,
+            Err(refusal) => return Ok(Err(refusal)),
+        }
+    };
 }
 
 fn invalid(error: impl ToString) -> AppError {
@@ -68,6 +78,27 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
             decision,
             package,
         })
+    }
+
+    /// Loads a request with its decision and package and asks the policy for `action` on the
+    /// case: the working set, or the (audited) refusal.
+    fn allowed(
+        &self,
+        repos: &dyn Repositories,
+        actor: &Actor,
+        request_id: Uuid,
+        action: Action,
+        ctx: &RequestContext,
+    ) -> Result<Guarded<Working>, AppError> {
+        let working = self.working(repos, request_id)?;
+        let resource = self.case(
+            repos,
+            working.loaded.person_id,
+            None,
+            Some(facts(&working.loaded.request, working.decision.as_ref())),
+        )?;
+        allow!(self.guard(repos, actor, action, &resource, ctx));
+        Ok(Ok(working))
     }
 
     /// Stores the request and its package after a step.
@@ -208,22 +239,13 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
     ) -> Result<DisclosurePackage, AppError> {
         self.unit(actor, |repos| {
             let Working {
-                loaded,
-                decision,
-                package,
-            } = self.working(repos, request_id)?;
+                loaded, package, ..
+            } = refused_or!(self.allowed(repos, actor, request_id, Action::DraftDisclosure, ctx));
             let Loaded {
                 mut request,
-                person_id,
                 revision,
+                ..
             } = loaded;
-            let resource = self.case(
-                repos,
-                person_id,
-                None,
-                Some(facts(&request, decision.as_ref())),
-            )?;
-            allow!(self.guard(repos, actor, Action::DraftDisclosure, &resource, ctx));
             let (mut package, package_revision) = package.ok_or_else(|| no_package(request_id))?;
             package.review_text(element, spans).map_err(invalid)?;
             if package.status == PackageStatus::RedactionReviewed {
@@ -254,19 +276,12 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 loaded,
                 decision,
                 package,
-            } = self.working(repos, request_id)?;
+            } = refused_or!(self.allowed(repos, actor, request_id, Action::ApproveDisclosure, ctx));
             let Loaded {
                 mut request,
-                person_id,
                 revision,
+                ..
             } = loaded;
-            let resource = self.case(
-                repos,
-                person_id,
-                None,
-                Some(facts(&request, decision.as_ref())),
-            )?;
-            allow!(self.guard(repos, actor, Action::ApproveDisclosure, &resource, ctx));
             let decision = decision.ok_or_else(|| invalid("the request has not been decided"))?;
             let (mut package, package_revision) = package.ok_or_else(|| no_package(request_id))?;
             let now = self.clock.now();
@@ -297,19 +312,12 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
                 loaded,
                 decision,
                 package,
-            } = self.working(repos, request_id)?;
+            } = refused_or!(self.allowed(repos, actor, request_id, Action::ReleaseDisclosure, ctx));
             let Loaded {
                 mut request,
                 person_id,
                 revision,
             } = loaded;
-            let resource = self.case(
-                repos,
-                person_id,
-                None,
-                Some(facts(&request, decision.as_ref())),
-            )?;
-            allow!(self.guard(repos, actor, Action::ReleaseDisclosure, &resource, ctx));
             let decision = decision.ok_or_else(|| invalid("the request has not been decided"))?;
             let (mut package, package_revision) = package.ok_or_else(|| no_package(request_id))?;
             let now = self.clock.now();
@@ -344,18 +352,13 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         ctx: &RequestContext,
     ) -> Result<DisclosurePackage, AppError> {
         self.unit(actor, |repos| {
-            let Working {
-                loaded,
-                decision,
-                package,
-            } = self.working(repos, request_id)?;
-            let resource = self.case(
+            let Working { package, .. } = refused_or!(self.allowed(
                 repos,
-                loaded.person_id,
-                None,
-                Some(facts(&loaded.request, decision.as_ref())),
-            )?;
-            allow!(self.guard(repos, actor, Action::RetrospectiveReview, &resource, ctx));
+                actor,
+                request_id,
+                Action::RetrospectiveReview,
+                ctx
+            ));
             let (mut package, package_revision) = package.ok_or_else(|| no_package(request_id))?;
             let now = self.clock.now();
             package
@@ -429,19 +432,9 @@ impl<S: Storage, C: Clock, I: IdGenerator> App<S, C, I> {
         ctx: &RequestContext,
     ) -> Result<DisclosurePackage, AppError> {
         let served = self.unit(actor, |repos| {
-            let Working {
-                loaded,
-                decision,
-                package,
-            } = self.working(repos, request_id)?;
-            let Loaded {
-                mut request,
-                person_id,
-                revision,
-            } = loaded;
-            let resource =
-                self.case(repos, person_id, None, Some(facts(&request, decision.as_ref())))?;
-            allow!(self.guard(repos, actor, Action::ViewSharingRequest, &resource, ctx));
+            let Working { loaded, package, .. } =
+                refused_or!(self.allowed(repos, actor, request_id, Action::ViewSharingRequest, ctx));
+            let Loaded { mut request, person_id, revision } = loaded;
             let (mut package, package_revision) = package.ok_or_else(|| no_package(request_id))?;
             if request.state == RequestState::Withdrawn {
                 return Ok(Ok(Served::Gone(
