@@ -11,8 +11,8 @@ use oasys_app::{
     AppError, ApplyOptions, Clock, IdGenerator, NewAssessmentRequest, Planned, Storage,
 };
 use oasys_assessment_model::{
-    AnswerValue, Assessment, Command, CourtReportTemplate, Missing, MissingReason, Purpose,
-    Section, State as Lifecycle, completeness,
+    AnswerValue, Assessment, Command, CountersignRequirement, CourtReportTemplate, Missing,
+    MissingReason, Purpose, Section, State as Lifecycle, completeness,
 };
 use oasys_sentence_plan::AgreementStatus;
 use serde::Deserialize;
@@ -175,6 +175,10 @@ struct TaskListPage {
     status: (&'static str, &'static str),
     open: bool,
     awaiting: bool,
+    /// Waiting for the second of two countersignatures.
+    second_stage: bool,
+    /// The first countersigner must send it on for a second countersignature.
+    second_required: bool,
     tasks: Vec<TaskRow>,
     outstanding: Vec<Outstanding>,
     report: ReportView,
@@ -271,6 +275,11 @@ fn task_list_page(caller: &Caller, loaded: Loaded, errors: Vec<String>) -> Respo
                 state,
                 Lifecycle::AwaitingCountersign { .. } | Lifecycle::AwaitingDoubleCountersign { .. }
             ),
+            second_stage: matches!(state, Lifecycle::AwaitingDoubleCountersign { .. }),
+            second_required: matches!(state, Lifecycle::AwaitingCountersign { .. })
+                && assessment
+                    .signing()
+                    .is_some_and(|s| s.requirement == CountersignRequirement::Double),
             tasks: task_rows(assessment, &missing),
             outstanding: outstanding(header.id, loaded.plan, &missing),
             report: loaded.report,
@@ -636,6 +645,12 @@ pub(crate) struct LifecycleForm {
     countersigner: Option<String>,
     #[serde(default)]
     comment: Option<String>,
+    /// Countersigning: ask for a second countersignature (from `countersigner`).
+    #[serde(default)]
+    send_for_second: Option<String>,
+    /// Countersigning: `second` when this is the second countersignature.
+    #[serde(default)]
+    stage: Option<String>,
 }
 
 #[derive(Template)]
@@ -785,13 +800,31 @@ where
     I: IdGenerator + 'static,
 {
     let id = caller.id(&id)?;
-    let command = Command::Countersign {
-        send_for_second: false,
-    };
-    let after = After::Confirm(
+    let countersigned = After::Confirm(
         "Assessment countersigned",
         "The assessment is locked. Your countersigning task is closed.",
     );
+    let (command, after) = if form.stage.as_deref() == Some("second") {
+        (Command::SecondCountersign, countersigned)
+    } else if form.send_for_second.is_some() {
+        (
+            Command::Countersign {
+                send_for_second: true,
+            },
+            After::Confirm(
+                "Sent for a second countersignature",
+                "Your countersignature is recorded and your task is closed. The second \
+                 countersigner you named now has the assessment to countersign.",
+            ),
+        )
+    } else {
+        (
+            Command::Countersign {
+                send_for_second: false,
+            },
+            countersigned,
+        )
+    };
     transition(&state, caller, id, form, command, after).await
 }
 
