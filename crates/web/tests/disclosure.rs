@@ -7,12 +7,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use oasys_app::{AccountRepository, Session};
 use oasys_sharing_policy::{
-    Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
-    LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft, Requester, SubjectInformed,
-    TemplateSection, Urgency,
+    DecisionDraft, LegalBasis, Outcome, RecipientCondition, SubjectInformed, TemplateSection,
 };
 use oasys_web::secret_hash;
 use serde_json::{Value, json};
@@ -22,46 +20,6 @@ use uuid::Uuid;
 const ANALYSIS: &str =
     "Analysis: he spoke about his neighbour Jo Bloggs and contact with children.";
 const RECIPIENT: &str = "A Worker, Social worker, Anytown Children's Services";
-
-fn request_body() -> String {
-    let draft = RequestDraft {
-        id: Uuid::nil(),
-        received_at: Utc
-            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-            .single()
-            .expect("time"),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: "X123456".into(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: Some("C-1".into()),
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency: Urgency::Standard,
-        due_override: None,
-    };
-    let mut value = serde_json::to_value(draft).expect("json");
-    if let Some(object) = value.as_object_mut() {
-        object.remove("id");
-    }
-    value.to_string()
-}
 
 fn decision_body() -> String {
     let draft = DecisionDraft {
@@ -129,7 +87,7 @@ async fn drafted(w: &World, decider: &str) -> String {
         .post(
             &format!("/api/v1/people/{PERSON}/sharing-requests"),
             PO,
-            &request_body(),
+            &sharing_request_json("X123456"),
             &[],
         )
         .await;
@@ -355,7 +313,7 @@ async fn an_immediate_package_released_by_one_manager_is_reviewed_by_another() {
     w.add_spo("SPO1");
     w.add_spo("SPO2");
     lock_an_assessment(&w).await;
-    let mut body: Value = serde_json::from_str(&request_body()).expect("json");
+    let mut body: Value = serde_json::from_str(&sharing_request_json("X123456")).expect("json");
     body["urgency"] = json!("immediate");
     let recorded = w
         .post(
@@ -646,7 +604,7 @@ async fn the_browser_withdraws_a_request() {
         .post(
             &format!("/api/v1/people/{PERSON}/sharing-requests"),
             PO,
-            &request_body(),
+            &sharing_request_json("X123456"),
             &[],
         )
         .await;

@@ -6,11 +6,6 @@
 mod support;
 
 use axum::http::StatusCode;
-use chrono::{TimeZone, Utc};
-use oasys_sharing_policy::{
-    Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LegalBasis,
-    PurposeKind, RequestDraft, Requester, TemplateSection, Urgency,
-};
 use serde_json::{Value, json};
 use support::*;
 use uuid::Uuid;
@@ -29,46 +24,6 @@ fn id_of(reply: &Reply) -> Uuid {
         .as_str()
         .and_then(|s| Uuid::parse_str(s).ok())
         .expect("assessment id")
-}
-
-fn sharing_request() -> String {
-    let draft = RequestDraft {
-        id: Uuid::nil(),
-        received_at: Utc
-            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-            .single()
-            .expect("time"),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: "X123456".into(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: Some("C-1".into()),
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency: Urgency::Standard,
-        due_override: None,
-    };
-    let mut value = serde_json::to_value(draft).expect("json");
-    if let Some(object) = value.as_object_mut() {
-        object.remove("id");
-    }
-    value.to_string()
 }
 
 trait WithoutRequestIds {
@@ -305,7 +260,7 @@ async fn journey(w: &World) -> Vec<Step> {
         .post(
             &format!("/api/v1/people/{PERSON}/sharing-requests"),
             PO,
-            &sharing_request(),
+            &sharing_request_json("X123456"),
             &[],
         )
         .await;

@@ -318,47 +318,6 @@ async fn allocation_by_a_case_admin_takes_effect_on_the_next_request() {
     assert_eq!(bad.body["field"], "team");
 }
 
-fn sharing_request_body() -> String {
-    use oasys_sharing_policy::{
-        Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LegalBasis,
-        PurposeKind, RequestDraft, Requester, TemplateSection, Urgency,
-    };
-    let draft = RequestDraft {
-        id: Uuid::nil(),
-        received_at: now() - chrono::Duration::hours(1),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: "X123456".into(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: None,
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency: Urgency::Standard,
-        due_override: None,
-    };
-    let mut value = serde_json::to_value(draft).expect("json");
-    if let Some(object) = value.as_object_mut() {
-        object.remove("id");
-    }
-    value.to_string()
-}
-
 #[tokio::test]
 async fn sharing_read_routes() {
     let w = world();
@@ -366,7 +325,7 @@ async fn sharing_read_routes() {
         .post(
             &format!("/api/v1/people/{PERSON}/sharing-requests"),
             PO,
-            &sharing_request_body(),
+            &sharing_request_json("X123456"),
             &[],
         )
         .await;

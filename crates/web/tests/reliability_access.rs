@@ -22,14 +22,12 @@ use oasys_app::{
 };
 use oasys_assessment_model::{OrgCode, Rank, State};
 use oasys_sharing_policy::{
-    Action, Actor, Agency, AgencyKind, AssessmentFacts, CaseResource, Channel, ChildAge,
-    ChildConcerned, ChildRelationship, Decision, DenyCode, LaoLists, LegalBasis, PurposeKind,
-    Relationship, RelationshipKind, RequestDraft, Requester, Resource, Reveal, Role,
-    TemplateSection, Urgency, decide,
+    Action, Actor, AssessmentFacts, CaseResource, Decision, DenyCode, LaoLists, Relationship,
+    RelationshipKind, Resource, Reveal, Role, decide,
 };
 use oasys_storage::Database;
 use oasys_web::{AppState, WebConfig, router, secret_hash};
-use support::{Reply, TestClock, cookie, now, person};
+use support::{Reply, TestClock, cookie, now, person, sharing_draft};
 use tower::ServiceExt;
 use uuid::Uuid;
 
@@ -288,39 +286,6 @@ fn population(seed: u64) -> Population {
         _dir: dir,
         staff,
         cases,
-    }
-}
-
-/// A partner agency's request about the person with this CRN.
-fn sharing_draft(crn: &str) -> RequestDraft {
-    RequestDraft {
-        id: Uuid::nil(),
-        received_at: now() - chrono::Duration::hours(1),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: crn.to_owned(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: None,
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency: Urgency::Standard,
-        due_override: None,
     }
 }
 

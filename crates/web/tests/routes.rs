@@ -4,15 +4,17 @@
 mod support;
 
 use axum::http::{StatusCode, header};
-use chrono::{TimeZone, Utc};
 use oasys_sharing_policy::{
-    Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
-    LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft, Requester, SubjectInformed,
-    TemplateSection, Urgency,
+    DecisionDraft, LegalBasis, Outcome, RecipientCondition, SubjectInformed, TemplateSection,
 };
 use serde_json::{Value, json};
 use support::*;
 use uuid::Uuid;
+
+/// The request as JSON, the id included (the route must refuse it).
+fn request_body_value() -> Value {
+    serde_json::to_value(sharing_draft("X123456")).expect("json")
+}
 
 fn without(value: Value, keys: &[&str]) -> String {
     let mut value = value;
@@ -22,42 +24,6 @@ fn without(value: Value, keys: &[&str]) -> String {
         }
     }
     value.to_string()
-}
-
-fn request_body() -> Value {
-    let draft = RequestDraft {
-        id: Uuid::nil(),
-        received_at: Utc
-            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-            .single()
-            .expect("time"),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: "X123456".into(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: Some("C-1".into()),
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency: Urgency::Standard,
-        due_override: None,
-    };
-    serde_json::to_value(draft).expect("json")
 }
 
 fn decision_body() -> Value {
@@ -432,7 +398,7 @@ async fn sentence_plans_draft_read_change_and_agree_with_if_match_until_locked()
 async fn sharing_request_decision_and_package() {
     let w = world();
     let uri = format!("/api/v1/people/{PERSON}/sharing-requests");
-    let body = without(request_body(), &["id"]);
+    let body = without(request_body_value(), &["id"]);
     for user in [PO_OTHER_AREA, ANALYST, AUDITOR] {
         let reply = w.post(&uri, user, &body, &[]).await;
         assert!(
@@ -442,7 +408,9 @@ async fn sharing_request_decision_and_package() {
             reply.text
         );
     }
-    let with_id = w.post(&uri, PO, &request_body().to_string(), &[]).await;
+    let with_id = w
+        .post(&uri, PO, &request_body_value().to_string(), &[])
+        .await;
     assert_eq!(
         with_id.status,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -450,7 +418,7 @@ async fn sharing_request_decision_and_package() {
         with_id.text
     );
     assert_eq!(with_id.body["field"], "id");
-    let mut wrong = request_body();
+    let mut wrong = request_body_value();
     wrong["urgency"] = Value::from("whenever");
     let wrong = w.post(&uri, PO, &without(wrong, &["id"]), &[]).await;
     assert_eq!(
@@ -460,7 +428,7 @@ async fn sharing_request_decision_and_package() {
         wrong.text
     );
     assert_eq!(wrong.body["field"], "urgency");
-    let mut other = request_body();
+    let mut other = request_body_value();
     other["subject_crn"] = Value::from("X999999");
     let other = w.post(&uri, PO, &without(other, &["id"]), &[]).await;
     assert_eq!(
@@ -659,7 +627,7 @@ async fn a_package_is_built_from_the_latest_locked_assessment() {
         .post(
             &format!("/api/v1/people/{PERSON}/sharing-requests"),
             PO,
-            &without(request_body(), &["id"]),
+            &without(request_body_value(), &["id"]),
             &[],
         )
         .await;
@@ -719,9 +687,10 @@ async fn the_documented_schemas_describe_the_bodies_routes_take_and_give() {
 
     // A sharing request and its decision, as the routes take them: without the server's ids,
     // which the document leaves out (a body carrying one does not conform).
-    let request: Value = serde_json::from_str(&without(request_body(), &["id"])).expect("json");
+    let request: Value =
+        serde_json::from_str(&without(request_body_value(), &["id"])).expect("json");
     assert_conforms("NewSharingRequest", &request);
-    assert!(!schema_of("NewSharingRequest").is_valid(&request_body()));
+    assert!(!schema_of("NewSharingRequest").is_valid(&request_body_value()));
     let recorded = w
         .post(
             &format!("/api/v1/people/{PERSON}/sharing-requests"),

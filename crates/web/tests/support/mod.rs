@@ -15,7 +15,10 @@ use oasys_app::{
     UserAccount,
 };
 use oasys_assessment_model::{CaseIds, Crn, Gender, Location, Name, OrgCode, Person, Rank};
-use oasys_sharing_policy::{Actor, LaoLists, Role};
+use oasys_sharing_policy::{
+    Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LaoLists,
+    LegalBasis, PurposeKind, RequestDraft, Requester, Role, TemplateSection, Urgency,
+};
 use oasys_storage::Database;
 use oasys_web::{AppState, SECURE_COOKIE, WebConfig, router, secret_hash};
 use serde_json::Value;
@@ -423,4 +426,47 @@ pub fn assert_conforms(name: &str, body: &serde_json::Value) {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{name}: {errors:?}\n{body}");
+}
+
+/// A children's services request (a section 47 enquiry about the subject's partner's child)
+/// about the person with this CRN, received an hour before `now()`.
+pub fn sharing_draft(crn: &str) -> RequestDraft {
+    RequestDraft {
+        id: Uuid::nil(),
+        received_at: now() - chrono::Duration::hours(1),
+        channel: Channel::Email,
+        agency: Agency {
+            name: "Anytown Children's Services".into(),
+            kind: AgencyKind::ChildrensSocialCare,
+        },
+        requester: Requester {
+            name: "A Worker".into(),
+            role: "Social worker".into(),
+            contact: "aw@example.invalid".into(),
+        },
+        legal_basis: LegalBasis::Ca1989S47,
+        external_reference: "LA-2026-001".into(),
+        meeting_date: None,
+        purpose_kind: PurposeKind::ChildSafeguarding,
+        purpose: "Section 47 enquiry about the subject's partner's child".into(),
+        subject_crn: crn.to_owned(),
+        children: vec![ChildConcerned {
+            name: "Child One".into(),
+            age: ChildAge::ApproximateYears(6),
+            relationship: ChildRelationship::PartnersChild,
+            la_reference: Some("C-1".into()),
+        }],
+        scope_requested: TemplateSection::ALL.into_iter().collect(),
+        urgency: Urgency::Standard,
+        due_override: None,
+    }
+}
+
+/// [`sharing_draft`] as a client posts it: JSON without the id the server gives.
+pub fn sharing_request_json(crn: &str) -> String {
+    let mut value = serde_json::to_value(sharing_draft(crn)).expect("json");
+    if let Some(object) = value.as_object_mut() {
+        object.remove("id");
+    }
+    value.to_string()
 }
