@@ -21,15 +21,14 @@ use oasys_assessment_model::{
     AnswerValue, Command, CourtReportTemplate, Layer, OrgCode, Person, Purpose, Rank,
 };
 use oasys_sharing_policy::{
-    Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
-    DenyCode, DisclosurePackage, LegalBasis, Outcome, PackageStatus, PurposeKind,
-    RecipientCondition, RedactionReason, ReleaseChannel, RequestDraft, RequestState, Requester,
-    Role, SpanRedaction, SubjectInformed, TemplateSection, Urgency,
+    Actor, DecisionDraft, DenyCode, DisclosurePackage, LegalBasis, Outcome, PackageStatus,
+    RecipientCondition, RedactionReason, ReleaseChannel, RequestState, Role, SpanRedaction,
+    SubjectInformed, TemplateSection, Urgency,
 };
 use oasys_storage::Database;
 use uuid::Uuid;
 
-use support::example_person;
+use support::{example_person, request_draft};
 
 /// A clock the test moves.
 #[derive(Clone)]
@@ -212,41 +211,6 @@ fn lock_an_assessment(w: &World) {
             &ctx(),
         )
         .expect("lock");
-}
-
-fn request_draft(urgency: Urgency) -> RequestDraft {
-    RequestDraft {
-        id: Uuid::nil(),
-        received_at: Utc
-            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-            .single()
-            .expect("time"),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: "X123456".into(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: Some("C-1".into()),
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency,
-        due_override: None,
-    }
 }
 
 fn share_in_full() -> DecisionDraft {

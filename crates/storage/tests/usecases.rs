@@ -15,13 +15,12 @@ use oasys_assessment_model::{
     State,
 };
 use oasys_sharing_policy::{
-    Actor, Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, DecisionDraft,
-    DenyCode, LaoLists, LegalBasis, Outcome, PurposeKind, RecipientCondition, RequestDraft,
-    Requester, Role, SubjectInformed, TemplateSection, Urgency,
+    Actor, DecisionDraft, DenyCode, LaoLists, LegalBasis, Outcome, RecipientCondition,
+    RequestDraft, Role, SubjectInformed, TemplateSection, Urgency,
 };
 use uuid::Uuid;
 
-use support::{TestApp, example_person, sqlite_app};
+use support::{TestApp, example_person, request_draft, sqlite_app};
 
 struct World {
     app: TestApp,
@@ -319,7 +318,15 @@ fn a_sharing_request_goes_from_record_to_package() {
 
     let request = w
         .app
-        .record_sharing_request(&po1, w.person.id, request_draft(), &ctx())
+        .record_sharing_request(
+            &po1,
+            w.person.id,
+            RequestDraft {
+                id: Uuid::from_u128(0x77),
+                ..request_draft(Urgency::Standard)
+            },
+            &ctx(),
+        )
         .expect("record request");
     let draft = decision_draft(request.record.id, Outcome::ShareFull);
     let decision = w
@@ -349,7 +356,15 @@ fn a_decision_without_justification_is_rejected_and_a_declined_request_yields_no
     let po1 = staff("PO1", Role::Practitioner, 3);
     let request = w
         .app
-        .record_sharing_request(&po1, w.person.id, request_draft(), &ctx())
+        .record_sharing_request(
+            &po1,
+            w.person.id,
+            RequestDraft {
+                id: Uuid::from_u128(0x77),
+                ..request_draft(Urgency::Standard)
+            },
+            &ctx(),
+        )
         .expect("record");
     let mut draft = decision_draft(request.record.id, Outcome::ShareFull);
     draft.necessity = String::new();
@@ -436,41 +451,6 @@ fn plans_are_drafted_and_changed_with_optimistic_concurrency() {
             .revision,
         2
     );
-}
-
-fn request_draft() -> RequestDraft {
-    RequestDraft {
-        id: Uuid::from_u128(0x77),
-        received_at: Utc
-            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
-            .single()
-            .expect("time"),
-        channel: Channel::Email,
-        agency: Agency {
-            name: "Anytown Children's Services".into(),
-            kind: AgencyKind::ChildrensSocialCare,
-        },
-        requester: Requester {
-            name: "A Worker".into(),
-            role: "Social worker".into(),
-            contact: "aw@example.invalid".into(),
-        },
-        legal_basis: LegalBasis::Ca1989S47,
-        external_reference: "LA-2026-001".into(),
-        meeting_date: None,
-        purpose_kind: PurposeKind::ChildSafeguarding,
-        purpose: "Section 47 enquiry about the subject's partner's child".into(),
-        subject_crn: "X123456".into(),
-        children: vec![ChildConcerned {
-            name: "Child One".into(),
-            age: ChildAge::ApproximateYears(6),
-            relationship: ChildRelationship::PartnersChild,
-            la_reference: Some("C-1".into()),
-        }],
-        scope_requested: TemplateSection::ALL.into_iter().collect(),
-        urgency: Urgency::Standard,
-        due_override: None,
-    }
 }
 
 fn decision_draft(request_id: Uuid, outcome: Outcome) -> DecisionDraft {
@@ -683,7 +663,10 @@ fn a_second_assessment_can_be_cloned_from_the_locked_one() {
 fn the_request_must_be_about_this_person_and_a_case_administrator_cannot_draft_a_package() {
     let w = world();
     let po1 = staff("PO1", Role::Practitioner, 3);
-    let mut wrong = request_draft();
+    let mut wrong = RequestDraft {
+        id: Uuid::from_u128(0x77),
+        ..request_draft(Urgency::Standard)
+    };
     wrong.subject_crn = "Y654321".into();
     assert!(matches!(
         w.app
@@ -692,7 +675,15 @@ fn the_request_must_be_about_this_person_and_a_case_administrator_cannot_draft_a
     ));
     let request = w
         .app
-        .record_sharing_request(&po1, w.person.id, request_draft(), &ctx())
+        .record_sharing_request(
+            &po1,
+            w.person.id,
+            RequestDraft {
+                id: Uuid::from_u128(0x77),
+                ..request_draft(Urgency::Standard)
+            },
+            &ctx(),
+        )
         .expect("record");
     let decision = w
         .app

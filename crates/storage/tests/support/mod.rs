@@ -8,6 +8,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use oasys_app::{App, Clock, IdGenerator};
 use oasys_assessment_model::{CaseIds, Crn, Gender, Location, Name, OrgCode, Person};
+use oasys_sharing_policy::{
+    Agency, AgencyKind, Channel, ChildAge, ChildConcerned, ChildRelationship, LegalBasis,
+    PurposeKind, RequestDraft, Requester, TemplateSection, Urgency,
+};
 use oasys_storage::Database;
 use uuid::Uuid;
 
@@ -68,5 +72,42 @@ pub fn person_with(id: u128, crn: &str) -> Person {
         ethnicity: None,
         sexually_motivated_offence_history: Some(false),
         sentence: None,
+    }
+}
+
+/// A children's services request (a section 47 enquiry) about the example person, received at
+/// 08:00 on 2 March 2026.
+pub fn request_draft(urgency: Urgency) -> RequestDraft {
+    RequestDraft {
+        id: Uuid::nil(),
+        received_at: Utc
+            .with_ymd_and_hms(2026, 3, 2, 8, 0, 0)
+            .single()
+            .expect("time"),
+        channel: Channel::Email,
+        agency: Agency {
+            name: "Anytown Children's Services".into(),
+            kind: AgencyKind::ChildrensSocialCare,
+        },
+        requester: Requester {
+            name: "A Worker".into(),
+            role: "Social worker".into(),
+            contact: "aw@example.invalid".into(),
+        },
+        legal_basis: LegalBasis::Ca1989S47,
+        external_reference: "LA-2026-001".into(),
+        meeting_date: None,
+        purpose_kind: PurposeKind::ChildSafeguarding,
+        purpose: "Section 47 enquiry about the subject's partner's child".into(),
+        subject_crn: "X123456".into(),
+        children: vec![ChildConcerned {
+            name: "Child One".into(),
+            age: ChildAge::ApproximateYears(6),
+            relationship: ChildRelationship::PartnersChild,
+            la_reference: Some("C-1".into()),
+        }],
+        scope_requested: TemplateSection::ALL.into_iter().collect(),
+        urgency,
+        due_override: None,
     }
 }
